@@ -1,0 +1,1 @@
+"""Process wiring: the gRPC server, the edge configuration and the `lms serve` supervisor."""

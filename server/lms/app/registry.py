@@ -1,0 +1,42 @@
+"""The servicers the gRPC server exposes: adding a domain means adding its servicers here."""
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import sys
+
+from google.protobuf.descriptor import ServiceDescriptor
+
+
+@dataclasses.dataclass(frozen=True)
+class Binding:
+    servicer_class: type
+    add_to_server: object
+    descriptor: ServiceDescriptor
+
+
+def servicer_classes() -> list[type]:
+    from lms.courses.servicer import CategoryServicer, CourseServicer
+    from lms.system.servicer import SystemServicer
+    from lms.users.servicer import UserDirectoryServicer
+
+    return [
+        SystemServicer,
+        UserDirectoryServicer,
+        CategoryServicer,
+        CourseServicer,
+    ]
+
+
+def bind(servicer_class: type) -> Binding:
+    """Finds the generated add-function and service descriptor of a servicer from its generated base."""
+    base = next(b for b in servicer_class.__mro__[1:] if b.__module__.endswith("_pb2_grpc"))
+    grpc_module = sys.modules[base.__module__]
+    messages_module = importlib.import_module(base.__module__.removesuffix("_grpc"))
+    service_name = base.__name__.removesuffix("Servicer")
+    return Binding(servicer_class, getattr(grpc_module, f"add_{base.__name__}_to_server"),
+                   messages_module.DESCRIPTOR.services_by_name[service_name])
+
+
+def bindings() -> list[Binding]:
+    return [bind(cls) for cls in servicer_classes()]

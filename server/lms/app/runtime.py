@@ -1,0 +1,30 @@
+"""Builds the per-process Runtime from settings."""
+from __future__ import annotations
+
+from lms.platform.auth import TokenVerifier
+from lms.platform.config import Settings
+from lms.platform.context import Runtime
+from lms.platform.db import create_engine, create_sessionmaker
+from lms.platform.ratelimit import InProcessLimiter, RateLimits, RedisLimiter
+from lms.users.directory import remember_caller
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    engine = create_engine(settings)
+    limiter = RedisLimiter(settings.redis_url) if settings.redis_url else InProcessLimiter()
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        sessions=create_sessionmaker(engine),
+        verifier=TokenVerifier(settings),
+        rate_limits=RateLimits(limiter, user=settings.rate_user, anon=settings.rate_anon,
+                               upload=settings.rate_upload),
+        session_hooks=[remember_caller],
+    )
+
+
+async def close_runtime(runtime: Runtime) -> None:
+    closer = getattr(runtime.rate_limits.backend, "close", None)
+    if closer is not None:
+        await closer()
+    await runtime.engine.dispose()

@@ -1,0 +1,78 @@
+"""The grpc.aio server process: every LMS service plus reflection and the standard health service.
+
+    python -m lms.app.server --port 50051
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from lms.app.registry import bindings
+from lms.app.runtime import build_runtime, close_runtime
+from lms.platform import logs
+from lms.platform.config import Settings, get_settings
+from lms.platform.interceptors import CallInterceptor, method_policies
+
+log = logging.getLogger("lms.server")
+MAX_MESSAGE_BYTES = 8 * 1024 * 1024  # JSON bodies; uploads stream in ~1 MiB pieces
+
+
+async def serve(settings: Settings, host: str, port: int, stop: asyncio.Event) -> None:
+    runtime = build_runtime(settings)
+    services = bindings()
+    interceptor = CallInterceptor(runtime, method_policies([b.descriptor for b in services]))
+    server = grpc.aio.server(
+        interceptors=[interceptor],
+        options=[
+            ("grpc.so_reuseport", 1),
+            ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+            ("grpc.max_send_message_length", -1),
+            ("grpc.keepalive_permit_without_calls", 1),
+            ("grpc.http2.min_ping_interval_without_data_ms", 5000),
+        ],
+    )
+    for binding in services:
+        binding.add_to_server(binding.servicer_class(), server)
+    health_servicer = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    names = [b.descriptor.full_name for b in services]
+    reflection.enable_server_reflection([*names, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
+    server.add_insecure_port(f"{host}:{port}")
+    await server.start()
+    for name in ["", *names]:
+        await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    log.info("listening", extra={"fields": {"port": port, "services": len(names)}})
+    await stop.wait()
+    for name in ["", *names]:
+        await health_servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
+    await server.stop(grace=5)
+    await close_runtime(runtime)
+    log.info("stopped", extra={"fields": {"port": port}})
+
+
+def main(argv: list[str] | None = None) -> None:
+    settings = get_settings()
+    parser = argparse.ArgumentParser(description="Run one gRPC server process.")
+    parser.add_argument("--host", default=settings.grpc_host)
+    parser.add_argument("--port", type=int, default=settings.grpc_port)
+    args = parser.parse_args(argv)
+    logs.configure(settings.log_level)
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await serve(settings, args.host, args.port, stop)
+
+    asyncio.run(run())
+
+
+if __name__ == "__main__":
+    main()

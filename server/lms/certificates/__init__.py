@@ -1,0 +1,1 @@
+"""Certificates: per-course settings, issuing on completion, PDF rendering and public verification."""

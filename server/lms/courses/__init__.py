@@ -1,0 +1,1 @@
+"""Categories and courses: the catalogue every other domain hangs off."""

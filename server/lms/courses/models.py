@@ -1,0 +1,80 @@
+"""Tables of the catalogue: categories, courses and who teaches them."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lms.platform.models import Base, Money, TenantOrShared, TenantScoped, Timestamped, UtcDateTime, utcnow
+
+LEVELS = ("Beginner", "Intermediate", "Advanced")
+STATUSES = ("Draft", "Published", "Archived")
+PUBLISHED = "Published"
+JsonList = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Category(TenantOrShared, Base):
+    """A subject courses are filed under; a NULL tenant makes it shared by every tenant."""
+
+    __tablename__ = "categories"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "slug"),
+        UniqueConstraint("tenant_id", "name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    slug: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class Course(TenantScoped, Timestamped, Base):
+    """A course. `total_enrollments` and `faq_count` are counters kept in the same transaction
+    as the rows they count, so listing never counts the enrollment table."""
+
+    __tablename__ = "courses"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "slug"),
+        UniqueConstraint("tenant_id", "code"),
+        # Listing and its filters/orderings: by status (students) then the sort key.
+        Index("ix_courses_tenant_status_id", "tenant_id", "status", "id"),
+        Index("ix_courses_tenant_category", "tenant_id", "category_id"),
+        Index("ix_courses_tenant_enrollments", "tenant_id", "total_enrollments"),
+        Index("ix_courses_tenant_created", "tenant_id", "created_at"),
+        Index("ix_courses_tenant_title", "tenant_id", "title"),
+        Index("ix_courses_tenant_price", "tenant_id", "price"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    short_description: Mapped[str] = mapped_column(String(300), default="")
+    slug: Mapped[str] = mapped_column(String(220))
+    code: Mapped[str] = mapped_column(String(20))
+    level: Mapped[str] = mapped_column(String(20), default="Beginner")
+    status: Mapped[str] = mapped_column(String(20), default="Draft")
+    is_free: Mapped[bool] = mapped_column(Boolean, default=True)
+    price: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"))
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    thumbnail: Mapped[str] = mapped_column(String(500), default="")  # storage key, "" when none
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="RESTRICT"))
+    learning_outcomes: Mapped[list] = mapped_column(JsonList, default=list)
+    prerequisites: Mapped[list] = mapped_column(JsonList, default=list)
+    total_enrollments: Mapped[int] = mapped_column(Integer, default=0)
+    faq_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CourseInstructor(TenantScoped, Base):
+    """A user teaching a course; instructors may change only the courses they teach."""
+
+    __tablename__ = "course_instructors"
+    __table_args__ = (UniqueConstraint("course_id", "user_id"), Index("ix_course_instructors_user", "tenant_id", "user_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

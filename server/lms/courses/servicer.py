@@ -1,0 +1,143 @@
+"""gRPC servicers of the catalogue: parse the request, call the service, convert the result."""
+from __future__ import annotations
+
+from google.protobuf import empty_pb2
+
+from lms.certificates.v1 import settings_pb2
+from lms.courses import detail, service
+from lms.courses.v1 import categories_pb2, categories_pb2_grpc, courses_pb2, courses_pb2_grpc
+from lms.platform.context import Call, current_call
+from lms.platform.pagination import PageRequest, page_envelope
+from lms.platform.protos import money, timestamp
+from lms.platform.storage import file_url
+from lms.platform.validation import present
+
+
+def category_message(row: service.CategoryRow) -> categories_pb2.Category:
+    c = row.category
+    return categories_pb2.Category(id=c.id, name=c.name, slug=c.slug, description=c.description,
+                                   course_count=row.course_count)
+
+
+def course_message(call: Call, row) -> courses_pb2.Course:
+    """A list-shaped course from a row of `service.LIST_COLUMNS`."""
+    return courses_pb2.Course(
+        id=row.id, title=row.title, description=row.description, slug=row.slug, code=row.code, level=row.level,
+        status=row.status, is_free=row.is_free, price=money(row.price), currency=row.currency,
+        thumbnail_url=file_url(call, row.thumbnail),
+        category=courses_pb2.CategorySummary(id=row.category_id, name=row.category_name, slug=row.category_slug),
+        total_enrollments=row.total_enrollments, faq_count=row.faq_count,
+        created_at=timestamp(row.created_at), updated_at=timestamp(row.updated_at),
+    )
+
+
+def settings_message(settings) -> settings_pb2.CertificateSettings | None:
+    if settings is None:
+        return None
+    return settings_pb2.CertificateSettings(
+        id=settings.id, is_active=settings.is_active, template=settings.template, custom_text=settings.custom_text,
+        show_date=settings.show_date, show_course_name=settings.show_course_name,
+        show_completion_hours=settings.show_completion_hours, min_score=settings.min_score,
+        require_all_modules=settings.require_all_modules)
+
+
+def detail_message(call: Call, tree: detail.CourseTree) -> courses_pb2.CourseDetail:
+    c = tree.course
+    return courses_pb2.CourseDetail(
+        id=c.id, title=c.title, description=c.description, slug=c.slug, code=c.code, level=c.level,
+        status=c.status, is_free=c.is_free, price=money(c.price), currency=c.currency,
+        thumbnail_url=file_url(call, c.thumbnail),
+        category=courses_pb2.CategorySummary(id=tree.category.id, name=tree.category.name, slug=tree.category.slug),
+        short_description=c.short_description, learning_outcomes=c.learning_outcomes or [],
+        prerequisites=c.prerequisites or [], modules=tree.modules, resources=tree.resources,
+        course_instructors=[courses_pb2.CourseInstructor(
+            id=i.user_id, email=i.email, first_name=i.first_name, last_name=i.last_name, avatar_url=i.avatar_url,
+            phone=i.phone) for i in tree.instructors],
+        certificate_settings=settings_message(tree.settings),
+        total_enrollments=c.total_enrollments, faq_count=c.faq_count,
+        created_at=timestamp(c.created_at), updated_at=timestamp(c.updated_at),
+    )
+
+
+class CategoryServicer(categories_pb2_grpc.CategoryServiceServicer):
+    async def ListCategories(self, request, context):
+        call = current_call()
+        rows = await service.list_categories(await call.session(), call)
+        return categories_pb2.ListCategoriesResponse(categories=[category_message(r) for r in rows])
+
+    async def CreateCategory(self, request, context):
+        call = current_call()
+        row = await service.create_category(await call.session(), call, present(request.category))
+        return category_message(row)
+
+    async def GetCategory(self, request, context):
+        call = current_call()
+        return category_message(await service.get_category(await call.session(), call, request.category_id))
+
+    async def UpdateCategory(self, request, context):
+        call = current_call()
+        row = await service.update_category(await call.session(), call, request.category_id,
+                                            present(request.category))
+        return category_message(row)
+
+    async def DeleteCategory(self, request, context):
+        call = current_call()
+        await service.delete_category(await call.session(), call, request.category_id)
+        return empty_pb2.Empty()
+
+
+class CourseServicer(courses_pb2_grpc.CourseServiceServicer):
+    async def ListCourses(self, request, context):
+        call = current_call()
+        page = PageRequest.from_request(request)
+        filters = service.CourseFilters(
+            category=request.category, level=request.level, status=request.status,
+            is_free=request.is_free if request.HasField("is_free") else None,
+            search=request.search.strip(), ordering=request.ordering.strip())
+        result = await service.list_courses(await call.session(), call, filters, page)
+        return courses_pb2.ListCoursesResponse(
+            **page_envelope(call, request, page, result.total),
+            results=[course_message(call, row) for row in result.rows],
+            total_all_enrollments=result.total_all_enrollments,
+        )
+
+    async def CreateCourse(self, request, context):
+        call = current_call()
+        session = await call.session()
+        course = await service.create_course(session, call, present(request.course))
+        return course_message(call, await service.list_row(session, course.id))
+
+    async def GetCourse(self, request, context):
+        call = current_call()
+        session = await call.session()
+        course = await service.visible_course(session, call, request.course_id)
+        return detail_message(call, await detail.load_course_tree(session, call, course))
+
+    async def ReplaceCourse(self, request, context):
+        return await self._change(request, partial=False)
+
+    async def UpdateCourse(self, request, context):
+        return await self._change(request, partial=True)
+
+    async def _change(self, request, *, partial: bool):
+        call = current_call()
+        session = await call.session()
+        course = await service.change_course(session, call, request.course_id, present(request.course),
+                                             partial=partial)
+        return detail_message(call, await detail.load_course_tree(session, call, course))
+
+    async def DeleteCourse(self, request, context):
+        call = current_call()
+        await service.delete_course(await call.session(), call, request.course_id)
+        return empty_pb2.Empty()
+
+    async def GetMostPopularCourse(self, request, context):
+        return await self._popular(most=True)
+
+    async def GetLeastPopularCourse(self, request, context):
+        return await self._popular(most=False)
+
+    async def _popular(self, *, most: bool):
+        call = current_call()
+        row = await service.popular_course(await call.session(), call, most=most)
+        return courses_pb2.PopularCourse(course=course_message(call, row), enrollment_count=row.total_enrollments)

@@ -1,0 +1,13 @@
+"""Imports every domain's models so their tables are all on one metadata."""
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+
+def all_metadata() -> MetaData:
+    import lms.certificates.models  # noqa: F401
+    import lms.courses.models  # noqa: F401
+    import lms.users.models  # noqa: F401
+    from lms.platform.models import Base
+
+    return Base.metadata

@@ -1,0 +1,1 @@
+"""Cross-cutting concerns, each in one place: config, auth, tenancy, errors, sessions, limits, paging."""

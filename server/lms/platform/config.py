@@ -1,0 +1,153 @@
+"""Every setting of the service, read once from `LMS_*` environment variables.
+
+Defaults are the embedded mode: a SQLite file and local files under the data directory,
+in-process rate limits and events, a development JWT secret generated on first start.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+from functools import cached_property
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+DEV_SECRET_FILE = "dev-jwt-secret"
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def _int(name: str, default: int) -> int:
+    raw = _env(name)
+    return int(raw) if raw else default
+
+
+def _rate(name: str, default: str) -> tuple[int, int]:
+    """Parses "1000/h", "100/m", "5/s" or "1000/3600" into (requests, seconds)."""
+    raw = _env(name, default)
+    count, _, period = raw.partition("/")
+    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}.get(period) or int(period)
+    return int(count), seconds
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    storage_url: str
+    s3_endpoint_url: str
+    s3_region: str
+    redis_url: str
+    jwt_secret: str
+    jwt_public_key: str
+    jwt_jwks_url: str
+    jwt_issuer: str
+    jwt_audience: str
+    jwt_leeway_seconds: int
+    grpc_host: str
+    grpc_port: int
+    edge_port: int
+    edge_admin_port: int
+    ws_port: int
+    workers: int
+    public_url: str
+    rate_user: tuple[int, int]
+    rate_anon: tuple[int, int]
+    rate_upload: tuple[int, int]
+    log_level: str
+    db_pool_size: int
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        data_dir = Path(_env("LMS_DATA_DIR", ".lms")).resolve()
+        return cls(
+            data_dir=data_dir,
+            database_url=_env("LMS_DATABASE_URL", f"sqlite:///{data_dir / 'lms.sqlite3'}"),
+            storage_url=_env("LMS_STORAGE_URL", f"file://{data_dir / 'files'}"),
+            s3_endpoint_url=_env("LMS_S3_ENDPOINT_URL"),
+            s3_region=_env("LMS_S3_REGION", "us-east-1"),
+            redis_url=_env("LMS_REDIS_URL"),
+            jwt_secret=_env("LMS_JWT_SECRET"),
+            jwt_public_key=_read_key(_env("LMS_JWT_PUBLIC_KEY")),
+            jwt_jwks_url=_env("LMS_JWT_JWKS_URL"),
+            jwt_issuer=_env("LMS_JWT_ISSUER"),
+            jwt_audience=_env("LMS_JWT_AUDIENCE"),
+            jwt_leeway_seconds=_int("LMS_JWT_LEEWAY", 30),
+            grpc_host=_env("LMS_GRPC_HOST", "0.0.0.0"),
+            grpc_port=_int("LMS_GRPC_PORT", 50051),
+            edge_port=_int("LMS_EDGE_PORT", 9090),
+            edge_admin_port=_int("LMS_EDGE_ADMIN_PORT", 9901),
+            ws_port=_int("LMS_WS_PORT", 50081),
+            workers=_int("LMS_WORKERS", 1),
+            public_url=_env("LMS_PUBLIC_URL", "http://localhost:9090").rstrip("/"),
+            rate_user=_rate("LMS_RATE_LIMIT_USER", "1000/h"),
+            rate_anon=_rate("LMS_RATE_LIMIT_ANON", "100/h"),
+            rate_upload=_rate("LMS_RATE_LIMIT_UPLOAD", "50/h"),
+            log_level=_env("LMS_LOG_LEVEL", "INFO").upper(),
+            db_pool_size=_int("LMS_DB_POOL_SIZE", 10),
+        )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @cached_property
+    def async_database_url(self) -> str:
+        """The URL with the asyncio driver of its database (aiosqlite or psycopg)."""
+        scheme, _, rest = self.database_url.partition("://")
+        if scheme.startswith("sqlite"):
+            return f"sqlite+aiosqlite://{rest}"
+        if scheme.startswith("postgres"):
+            return f"postgresql+psycopg://{rest}"
+        raise ValueError(f"LMS_DATABASE_URL: unsupported database {scheme!r} (use sqlite or postgresql)")
+
+    @cached_property
+    def sync_database_url(self) -> str:
+        """The URL with a blocking driver, for migrations and scripts."""
+        scheme, _, rest = self.async_database_url.partition("://")
+        return f"sqlite://{rest}" if scheme.startswith("sqlite") else f"postgresql+psycopg://{rest}"
+
+    def effective_jwt_secret(self) -> str:
+        """The HS256 secret: configured, or the development secret stored in the data dir (if any)."""
+        if self.jwt_secret:
+            return self.jwt_secret
+        if self.jwt_public_key or self.jwt_jwks_url:
+            return ""
+        path = self.data_dir / DEV_SECRET_FILE
+        return path.read_text().strip() if path.exists() else ""
+
+    def ensure_dev_secret(self) -> str:
+        """Creates the development secret when no key is configured; returns the secret in use."""
+        if self.jwt_secret or self.jwt_public_key or self.jwt_jwks_url:
+            return self.jwt_secret
+        path = self.data_dir / DEV_SECRET_FILE
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48) + "\n")
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+def _read_key(value: str) -> str:
+    """Accepts a PEM text or a path to a PEM file."""
+    if value and not value.startswith("-----") and Path(value).exists():
+        return Path(value).read_text()
+    return value.replace("\\n", "\n")
+
+
+_settings: Settings | None = None
+
+
+def get_settings() -> Settings:
+    global _settings
+    if _settings is None:
+        _settings = Settings.from_env()
+    return _settings
+
+
+def reset_settings() -> None:
+    """Forgets the cached settings (for scripts that change the environment)."""
+    global _settings
+    _settings = None

@@ -1,0 +1,175 @@
+"""The per-process `Runtime` and the per-request `Call`.
+
+The call interceptor creates one `Call` per RPC and makes it current for the servicer. A Call
+knows who is calling and for which tenant, and owns the request's unit of work: the database
+session is opened on first use, committed by the interceptor when the RPC succeeds and rolled
+back when it fails, so servicers and domain code never commit or close sessions themselves.
+"""
+from __future__ import annotations
+
+import contextvars
+import dataclasses
+from typing import Awaitable, Callable, Mapping
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from lms.platform.auth import Principal, TokenVerifier
+from lms.platform.config import Settings
+from lms.platform.errors import NotAuthenticated, PermissionDenied
+from lms.platform.ratelimit import RateLimits
+
+SessionHook = Callable[[AsyncSession, Principal], Awaitable[None]]
+
+
+@dataclasses.dataclass(eq=False)
+class Runtime:
+    """Long-lived services of one server process, created at start-up."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    verifier: TokenVerifier
+    rate_limits: RateLimits
+    storage: object = None
+    events: object = None
+    # Run once per process and caller profile when the caller's first session opens (user directory).
+    session_hooks: list[SessionHook] = dataclasses.field(default_factory=list)
+    seen_profiles: dict[tuple[str, str], tuple] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(eq=False)
+class Call:
+    runtime: Runtime
+    method: str
+    metadata: Mapping[str, str]
+    http_template: str = ""
+    principal: Principal | None = None
+    tenant_id: str | None = None
+    request_id: str = ""
+    response_headers: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    outcome: str = "OK"  # gRPC status name, for the access log
+    _session: AsyncSession | None = None
+
+    # Identity ----------------------------------------------------------------------------------
+
+    def require_user(self) -> Principal:
+        if self.principal is None:
+            raise NotAuthenticated()
+        return self.principal
+
+    def require_tenant(self) -> str:
+        if not self.tenant_id:
+            raise NotAuthenticated()
+        return self.tenant_id
+
+    def require_staff(self) -> Principal:
+        user = self.require_user()
+        if not user.is_staff:
+            raise PermissionDenied()
+        return user
+
+    def require_admin(self) -> Principal:
+        user = self.require_user()
+        if not user.is_admin:
+            raise PermissionDenied()
+        return user
+
+    @property
+    def is_staff(self) -> bool:
+        return self.principal is not None and self.principal.is_staff
+
+    # Unit of work ------------------------------------------------------------------------------
+
+    async def session(self) -> AsyncSession:
+        """The request's session, in a transaction scoped to the caller's tenant."""
+        if self._session is None:
+            session = self.runtime.sessions()
+            session.info["tenant_id"] = self.tenant_id
+            await session.begin()
+            self._session = session
+            principal = self.principal
+            if principal is not None and self.runtime.session_hooks:
+                key = (principal.tenant_id, principal.user_id)
+                fingerprint = (principal.profile, principal.roles)
+                if self.runtime.seen_profiles.get(key) != fingerprint:
+                    for hook in self.runtime.session_hooks:
+                        await hook(session, principal)
+                    if len(self.runtime.seen_profiles) > 100_000:
+                        self.runtime.seen_profiles.clear()
+                    self.runtime.seen_profiles[key] = fingerprint
+        return self._session
+
+    async def finish(self, *, commit: bool) -> None:
+        session, self._session = self._session, None
+        if session is None:
+            return
+        try:
+            if commit:
+                await session.commit()
+            else:
+                await session.rollback()
+        except BaseException:
+            if commit:
+                # A failed commit leaves the profile cache unsure of what was stored.
+                if self.principal is not None:
+                    self.runtime.seen_profiles.pop((self.principal.tenant_id, self.principal.user_id), None)
+            raise
+        finally:
+            await session.close()
+
+    # URLs --------------------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """Scheme and host the client used (through the edge), or the configured public URL."""
+        host = self.metadata.get("x-forwarded-host")
+        if host:
+            proto = self.metadata.get("x-forwarded-proto", "http").split(",")[0].strip()
+            return f"{proto}://{host}"
+        return self.runtime.settings.public_url
+
+    def absolute_url(self, path: str) -> str:
+        return self.base_url + path
+
+    def request_url(self, request=None) -> str:
+        """Absolute URL of this request as the client sent it (rebuilt from the route for gRPC callers)."""
+        original = self.metadata.get("x-envoy-original-path")
+        if original:
+            return self.base_url + original
+        path = self.http_template
+        query = {}
+        if request is not None:
+            for field, value in request.ListFields():
+                placeholder = "{" + field.name + "}"
+                if placeholder in path:
+                    path = path.replace(placeholder, str(value))
+                elif field.type != field.TYPE_MESSAGE and not field.is_repeated:
+                    query[field.name] = str(value).lower() if isinstance(value, bool) else str(value)
+        path = path.rstrip("/") + "/"
+        return self.base_url + path + (f"?{urlencode(query)}" if query else "")
+
+
+def replace_query_param(url: str, name: str, value: str | None) -> str:
+    """Sets (or with None removes) one query parameter of `url`, keeping the others in order."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != name]
+    if value is not None:
+        query.append((name, value))
+    return parts._replace(query=urlencode(query)).geturl()
+
+
+_current: contextvars.ContextVar[Call] = contextvars.ContextVar("lms_call")
+
+
+def current_call() -> Call:
+    """The Call of the RPC being served."""
+    return _current.get()
+
+
+def set_current_call(call: Call) -> contextvars.Token:
+    return _current.set(call)
+
+
+def reset_current_call(token: contextvars.Token) -> None:
+    _current.reset(token)

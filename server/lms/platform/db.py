@@ -1,0 +1,133 @@
+"""Engines, sessions and the one mechanism that scopes every query to a tenant.
+
+A session knows its tenant (`session.info["tenant_id"]`). Every ORM SELECT, UPDATE and DELETE
+it runs gets `tenant_id = :tenant` added for each tenant-owned entity (SQLAlchemy's
+`with_loader_criteria`), every new tenant-owned object is stamped with the tenant on flush, and
+on PostgreSQL the tenant is also set for the transaction (`app.tenant_id`) so row-level security
+policies hold even if a query slipped past the first wall. A session without a tenant refuses
+to run tenant-owned queries unless it was opened explicitly for all tenants.
+"""
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+from sqlalchemy import event, or_, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.pool import AsyncAdaptedQueuePool
+
+from lms.platform.config import Settings
+from lms.platform.models import TenantOrShared, TenantScoped
+
+ALL_TENANTS = "*"  # session.info["tenant_id"] value of sessions that may see every tenant
+
+
+class TenantScopeError(RuntimeError):
+    """A tenant-owned table was queried by a session that has no tenant."""
+
+
+def create_engine(settings: Settings) -> AsyncEngine:
+    if settings.is_sqlite:
+        engine = create_async_engine(
+            settings.async_database_url,
+            poolclass=AsyncAdaptedQueuePool,
+            pool_size=1,  # one writer at a time: SQLite locks the whole file anyway
+            max_overflow=0,
+            pool_timeout=60,
+        )
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            for pragma in ("foreign_keys=ON", "journal_mode=WAL", "busy_timeout=10000", "synchronous=NORMAL"):
+                cursor.execute(f"PRAGMA {pragma}")
+            cursor.close()
+
+        return engine
+    return create_async_engine(
+        settings.async_database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_pool_size,
+        pool_pre_ping=False,
+        pool_recycle=1800,
+    )
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+
+@asynccontextmanager
+async def unit_of_work(factory: async_sessionmaker[AsyncSession], tenant_id: str | None) -> AsyncIterator[AsyncSession]:
+    """One transaction for one tenant: committed when the block ends, rolled back if it raises."""
+    async with factory() as session:
+        session.info["tenant_id"] = tenant_id
+        async with session.begin():
+            yield session
+
+
+def session_tenant(session: Session | AsyncSession) -> str | None:
+    return session.info.get("tenant_id")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_to_tenant(state: ORMExecuteState) -> None:
+    if state.is_column_load or state.is_relationship_load:
+        return  # the criteria below propagate to these loads on their own
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    tenant = session_tenant(state.session)
+    if tenant == ALL_TENANTS:
+        return
+    if tenant is None:
+        if _touches_tenant_tables(state):
+            raise TenantScopeError("tenant-owned rows queried by a session without a tenant")
+        return
+    state.statement = state.statement.options(
+        with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == tenant, include_aliases=True),
+        with_loader_criteria(
+            TenantOrShared, lambda cls: or_(cls.tenant_id == tenant, cls.tenant_id.is_(None)), include_aliases=True),
+    )
+
+
+def _touches_tenant_tables(state: ORMExecuteState) -> bool:
+    for mapper in state.all_mappers:
+        if issubclass(mapper.class_, (TenantScoped, TenantOrShared)):
+            return True
+    return False
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_tenant(session: Session, _flush_context, _instances) -> None:
+    tenant = session_tenant(session)
+    for obj in session.new:
+        if isinstance(obj, (TenantScoped, TenantOrShared)):
+            if tenant in (None, ALL_TENANTS):
+                if obj.tenant_id is None and isinstance(obj, TenantScoped):
+                    raise TenantScopeError(f"new {type(obj).__name__} needs a tenant")
+            elif obj.tenant_id is None:
+                obj.tenant_id = tenant
+            elif obj.tenant_id != tenant:
+                raise TenantScopeError(f"new {type(obj).__name__} belongs to another tenant")
+
+
+@event.listens_for(Session, "after_begin")
+def _set_rls_tenant(session: Session, _transaction, connection) -> None:
+    # PostgreSQL row-level security reads these settings; `true` makes them transaction-local.
+    if connection.dialect.name != "postgresql":
+        return
+    tenant = session_tenant(session)
+    connection.execute(
+        text("SELECT set_config('app.tenant_id', :tenant, true), set_config('app.all_tenants', :all, true)"),
+        {"tenant": "" if tenant in (None, ALL_TENANTS) else tenant, "all": "on" if tenant == ALL_TENANTS else "off"},
+    )
+
+
+def dialect_insert(session: AsyncSession | Session, model):
+    """An INSERT supporting `on_conflict_do_*` for the session's database (PostgreSQL or SQLite)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)

@@ -1,0 +1,228 @@
+"""The call interceptor: the one funnel every LMS RPC passes through.
+
+For each call it authenticates the caller (JWT from `authorization` metadata), resolves the
+tenant, charges the rate limits, makes a `Call` current for the servicer, commits or rolls back
+the request's unit of work, tells the edge how to shape a success (status, bare array) and turns
+every failure into a canonical gRPC status with rich details. Servicers contain none of this.
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+import time
+import uuid
+
+import grpc
+from google.api import annotations_pb2
+from google.protobuf.descriptor import ServiceDescriptor
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from lms.common.v1 import options_pb2
+from lms.platform.context import Call, Runtime, reset_current_call, set_current_call
+from lms.platform.errors import (
+    AuthenticationFailed,
+    LmsError,
+    NotAuthenticated,
+    PermissionDenied,
+    Unavailable,
+    ValidationError,
+    to_rich_status,
+)
+
+log = logging.getLogger("lms.rpc")
+TENANT_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
+# Response metadata the edge's Lua filter turns into an HTTP status and a bare array body.
+HEADER_STATUS = "x-lms-http-status"
+HEADER_BARE_ARRAY = "x-lms-bare-array"
+
+
+@dataclasses.dataclass(frozen=True)
+class MethodPolicy:
+    http_template: str
+    success_headers: tuple[tuple[str, str], ...]
+    allow_anonymous: bool
+    rate_limit_bucket: str
+
+
+def method_policies(services: list[ServiceDescriptor]) -> dict[str, MethodPolicy]:
+    """Reads each method's options from the protos: `/pkg.Service/Method` -> policy."""
+    policies = {}
+    for service in services:
+        for method in service.methods:
+            options = method.GetOptions()
+            response = options.Extensions[options_pb2.http_response]
+            access = options.Extensions[options_pb2.access]
+            rule = options.Extensions[annotations_pb2.http]
+            pattern = rule.WhichOneof("pattern")
+            template = getattr(rule, pattern) if pattern and pattern != "custom" else ""
+            headers = []
+            if response.status and response.status != 200:
+                headers.append((HEADER_STATUS, str(response.status)))
+            if response.bare_array_field:
+                headers.append((HEADER_BARE_ARRAY, response.bare_array_field))
+            policies[f"/{service.full_name}/{method.name}"] = MethodPolicy(
+                http_template=template,
+                success_headers=tuple(headers),
+                allow_anonymous=access.allow_anonymous,
+                rate_limit_bucket=access.rate_limit_bucket,
+            )
+    return policies
+
+
+class CallInterceptor(grpc.aio.ServerInterceptor):
+    def __init__(self, runtime: Runtime, policies: dict[str, MethodPolicy]):
+        self.runtime = runtime
+        self.policies = policies
+        self._wrapped: dict[str, grpc.RpcMethodHandler] = {}
+
+    async def intercept_service(self, continuation, handler_call_details):
+        method = handler_call_details.method
+        wrapped = self._wrapped.get(method)
+        if wrapped is not None:
+            return wrapped
+        handler = await continuation(handler_call_details)
+        policy = self.policies.get(method)
+        if handler is None or policy is None:
+            return handler  # health, reflection: not LMS RPCs
+        wrapped = self._wrap(method, policy, handler)
+        self._wrapped[method] = wrapped
+        return wrapped
+
+    def _wrap(self, method: str, policy: MethodPolicy, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
+        serializers = dict(request_deserializer=handler.request_deserializer,
+                           response_serializer=handler.response_serializer)
+        if handler.unary_unary:
+            behavior = handler.unary_unary
+
+            async def unary_unary(request, context):
+                return await self._run(method, policy, context, lambda: behavior(request, context))
+
+            return grpc.unary_unary_rpc_method_handler(unary_unary, **serializers)
+        if handler.stream_unary:
+            behavior_su = handler.stream_unary
+
+            async def stream_unary(request_iterator, context):
+                return await self._run(method, policy, context, lambda: behavior_su(request_iterator, context))
+
+            return grpc.stream_unary_rpc_method_handler(stream_unary, **serializers)
+        if handler.unary_stream:
+            behavior_us = handler.unary_stream
+
+            async def unary_stream(request, context):
+                call, token, started = await self._begin(method, policy, context)
+                try:
+                    await self._admit(call, policy, context)
+                    stream = behavior_us(request, context)
+                    first = True
+                    async for item in stream:
+                        if first:
+                            await call.finish(commit=True)
+                            await self._send_success_headers(call, policy, context)
+                            first = False
+                        yield item
+                    if first:
+                        await call.finish(commit=True)
+                        await self._send_success_headers(call, policy, context)
+                except Exception as exc:  # noqa: BLE001 - every failure goes through the funnel
+                    await self._fail(call, context, exc)
+                finally:
+                    await self._end(call, token, started)
+
+            return grpc.unary_stream_rpc_method_handler(unary_stream, **serializers)
+        return handler
+
+    async def _run(self, method, policy, context, invoke):
+        call, token, started = await self._begin(method, policy, context)
+        try:
+            await self._admit(call, policy, context)
+            response = await invoke()
+            await call.finish(commit=True)
+            await self._send_success_headers(call, policy, context)
+            return response
+        except Exception as exc:  # noqa: BLE001 - every failure goes through the funnel
+            await self._fail(call, context, exc)
+        finally:
+            await self._end(call, token, started)
+
+    async def _begin(self, method, policy, context):
+        metadata = {}
+        for key, value in context.invocation_metadata() or ():
+            if not key.endswith("-bin"):
+                metadata[key] = value
+        call = Call(runtime=self.runtime, method=method, metadata=metadata, http_template=policy.http_template,
+                    request_id=metadata.get("x-request-id") or uuid.uuid4().hex)
+        token = set_current_call(call)
+        return call, token, time.perf_counter()
+
+    async def _admit(self, call: Call, policy: MethodPolicy, context) -> None:
+        """Authenticates, resolves the tenant and charges the rate limits."""
+        auth = call.metadata.get("authorization", "")
+        header_tenant = call.metadata.get("x-tenant-id", "").strip()
+        if auth:
+            scheme, _, token = auth.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise AuthenticationFailed(why="authorization is not a Bearer token")
+            principal = self.runtime.verifier.verify(token.strip())
+            if header_tenant and header_tenant != principal.tenant_id:
+                raise PermissionDenied()
+            call.principal, call.tenant_id = principal, principal.tenant_id
+        elif policy.allow_anonymous:
+            if header_tenant and not TENANT_PATTERN.match(header_tenant):
+                raise ValidationError({"X-Tenant-ID": ["Enter a valid tenant id."]})
+            call.tenant_id = header_tenant or None
+        else:
+            raise NotAuthenticated()
+        if call.principal is not None:
+            caller = f"{call.principal.tenant_id}:{call.principal.user_id}"
+        else:
+            caller = _client_address(call.metadata, context)
+        await self.runtime.rate_limits.charge(caller, call.principal is not None, policy.rate_limit_bucket)
+
+    async def _send_success_headers(self, call: Call, policy: MethodPolicy, context) -> None:
+        headers = policy.success_headers + tuple(call.response_headers)
+        if headers:
+            await context.send_initial_metadata(headers)
+
+    async def _fail(self, call: Call, context, exc: Exception) -> None:
+        try:
+            await call.finish(commit=False)
+        except Exception:  # noqa: BLE001 - the original error matters more
+            log.exception("rollback failed")
+        if isinstance(exc, grpc.aio.AbortError):
+            call.outcome = "ABORTED_BY_HANDLER"
+            raise exc
+        if isinstance(exc, IntegrityError):
+            log.warning("integrity error", extra={"fields": {"request_id": call.request_id, "error": str(exc.orig)}})
+            exc = ValidationError("The request conflicts with the current state of the data; try again.")
+        elif isinstance(exc, OperationalError) and "locked" in str(exc.orig):
+            exc = Unavailable()
+        elif not isinstance(exc, LmsError):
+            log.exception("unhandled error", extra={"fields": {"request_id": call.request_id, "method": call.method}})
+            exc = LmsError()
+        if isinstance(exc, AuthenticationFailed):
+            log.info("token rejected", extra={"fields": {"request_id": call.request_id, "why": exc.why}})
+        code, message, details = to_rich_status(exc)
+        call.outcome = code.name
+        await context.abort(code, message, trailing_metadata=(("grpc-status-details-bin", details),))
+
+    async def _end(self, call: Call, token, started: float) -> None:
+        reset_current_call(token)
+        if call._session is not None:  # an abort raised before finish(): never leak a transaction
+            await call.finish(commit=False)
+        log.info("rpc", extra={"fields": {
+            "method": call.method,
+            "code": call.outcome,
+            "ms": round((time.perf_counter() - started) * 1000, 2),
+            "request_id": call.request_id,
+            "tenant": call.tenant_id,
+            "user": call.principal.user_id if call.principal else None,
+        }})
+
+
+def _client_address(metadata, context) -> str:
+    forwarded = metadata.get("x-forwarded-for", "")
+    if forwarded:
+        return forwarded.split(",")[0].strip()
+    peer = context.peer() or ""
+    return peer.rsplit(":", 1)[0] if ":" in peer else peer

@@ -1,0 +1,62 @@
+"""Page-number pagination as DRF's `PageNumberPagination` does it, for every paginated list.
+
+`page` defaults to 1 and `page_size` to 10; `page_size` above 100 is clamped, non-positive
+values are a 400, and a page past the end is DRF's 404 `{"detail": "Invalid page."}`.
+`next`/`previous` are absolute URLs built from the URL the client used.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from google.protobuf import struct_pb2
+
+from lms.platform.context import Call, replace_query_param
+from lms.platform.errors import NotFound, ValidationError
+
+DEFAULT_PAGE_SIZE = 10
+MAX_PAGE_SIZE = 100
+
+
+@dataclasses.dataclass(frozen=True)
+class PageRequest:
+    number: int
+    size: int
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+    @classmethod
+    def from_request(cls, request) -> "PageRequest":
+        """Reads the `optional int32 page` / `page_size` fields of a list request."""
+        errors = {}
+        number = request.page if request.HasField("page") else 1
+        size = request.page_size if request.HasField("page_size") else DEFAULT_PAGE_SIZE
+        if number < 1:
+            errors["page"] = ["Ensure this value is greater than or equal to 1."]
+        if size < 1:
+            errors["page_size"] = ["Ensure this value is greater than or equal to 1."]
+        if errors:
+            raise ValidationError(errors)
+        return cls(number=number, size=min(size, MAX_PAGE_SIZE))
+
+
+def _null() -> struct_pb2.Value:
+    return struct_pb2.Value(null_value=struct_pb2.NULL_VALUE)
+
+
+def page_envelope(call: Call, request, page: PageRequest, total: int) -> dict:
+    """`count`, `next` and `previous` of the envelope; raises 404 for a page past the end."""
+    if page.number > 1 and page.offset >= total:
+        raise NotFound("Invalid page.")
+    url = call.request_url(request)
+    has_next = page.offset + page.size < total
+    next_link = struct_pb2.Value(string_value=replace_query_param(url, "page", str(page.number + 1))) \
+        if has_next else _null()
+    if page.number <= 1:
+        previous_link = _null()
+    elif page.number == 2:
+        previous_link = struct_pb2.Value(string_value=replace_query_param(url, "page", None))
+    else:
+        previous_link = struct_pb2.Value(string_value=replace_query_param(url, "page", str(page.number - 1)))
+    return {"count": total, "next": next_link, "previous": previous_link}

@@ -1,0 +1,1 @@
+"""Health, the OpenAPI document and the Swagger UI that renders it."""

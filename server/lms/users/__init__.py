@@ -1,0 +1,1 @@
+"""The per-tenant user directory: profiles from token claims, settable by admins."""

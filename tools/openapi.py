@@ -1,0 +1,303 @@
+"""Builds the OpenAPI 3.1 document of the JSON API from the descriptor set Envoy transcodes with.
+
+Everything comes from the protos: routes and verbs from `google.api.http`, success codes and
+bare-array bodies from `lms.common.v1.http_response`, anonymous access from `lms.common.v1.access`,
+schemas from the messages, and descriptions from the proto comments.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+
+FDP = descriptor_pb2.FieldDescriptorProto
+VERBS = ("get", "put", "post", "delete", "patch")
+INT32_TYPES = {FDP.TYPE_INT32, FDP.TYPE_SINT32, FDP.TYPE_SFIXED32, FDP.TYPE_UINT32, FDP.TYPE_FIXED32}
+INT64_TYPES = {FDP.TYPE_INT64, FDP.TYPE_SINT64, FDP.TYPE_SFIXED64, FDP.TYPE_UINT64, FDP.TYPE_FIXED64}
+WRAPPERS = {
+    "google.protobuf.Int32Value": {"type": "integer", "format": "int32"},
+    "google.protobuf.Int64Value": {"type": "string", "format": "int64"},
+    "google.protobuf.BoolValue": {"type": "boolean"},
+    "google.protobuf.StringValue": {"type": "string"},
+    "google.protobuf.DoubleValue": {"type": "number"},
+    "google.protobuf.FloatValue": {"type": "number"},
+}
+ERROR_RESPONSES = {
+    "400": ("Invalid input: one list of messages per field, or `non_field_errors`.", "ValidationError"),
+    "401": ("No token, or a token that is not valid.", "Detail"),
+    "403": ("The caller may not do this.", "Detail"),
+    "404": ("No such object in the caller's tenant.", "Detail"),
+    "429": ("Rate limit reached; `Retry-After` says when to try again.", "Detail"),
+}
+
+
+class _Comments:
+    """Leading comments of proto elements, keyed by (file, location path)."""
+
+    def __init__(self, files):
+        self._by_key = {}
+        for f in files:
+            for loc in f.source_code_info.location:
+                text = " ".join(line.strip() for line in loc.leading_comments.strip().splitlines())
+                if text:
+                    self._by_key[(f.name, tuple(loc.path))] = text
+
+    def get(self, file_name: str, path: tuple) -> str:
+        return self._by_key.get((file_name, path), "")
+
+
+class OpenApiBuilder:
+    def __init__(self, descriptor_set: bytes):
+        self.fds = descriptor_pb2.FileDescriptorSet.FromString(descriptor_set)
+        self.pool = descriptor_pool.DescriptorPool()
+        for f in self.fds.file:
+            self.pool.Add(f)
+        self.comments = _Comments(self.fds.file)
+        self.method_options = message_factory.GetMessageClass(
+            self.pool.FindMessageTypeByName("google.protobuf.MethodOptions"))
+        self.field_options = message_factory.GetMessageClass(
+            self.pool.FindMessageTypeByName("google.protobuf.FieldOptions"))
+        self.ext_http = self.pool.FindExtensionByName("google.api.http")
+        self.ext_response = self.pool.FindExtensionByName("lms.common.v1.http_response")
+        self.ext_access = self.pool.FindExtensionByName("lms.common.v1.access")
+        self.ext_nullable = self.pool.FindExtensionByName("lms.common.v1.nullable_type")
+        self.messages = {}  # full name -> (file name, path, DescriptorProto)
+        for f in self.fds.file:
+            self._index_messages(f.name, f.package, f.message_type, (4,))
+        self.schemas: dict[str, dict] = {}
+        self.output_messages: set[str] = set()
+
+    def _index_messages(self, file_name, prefix, messages, path):
+        for i, m in enumerate(messages):
+            full = f"{prefix}.{m.name}"
+            self.messages[full] = (file_name, path + (i,), m)
+            self._index_messages(file_name, full, m.nested_type, path + (i, 3))
+
+    # Schemas -----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _schema_name(full_name: str) -> str:
+        return full_name.removeprefix("lms.")
+
+    def _ref(self, full_name: str) -> dict:
+        self._add_schema(full_name)
+        return {"$ref": f"#/components/schemas/{self._schema_name(full_name)}"}
+
+    def _mark_output(self, full_name: str) -> None:
+        if full_name in self.output_messages or full_name not in self.messages or full_name.startswith("google."):
+            return
+        self.output_messages.add(full_name)
+        for field in self.messages[full_name][2].field:
+            if field.type == FDP.TYPE_MESSAGE:
+                self._mark_output(field.type_name.lstrip("."))
+
+    def _field_schema(self, field) -> dict:
+        if field.type == FDP.TYPE_MESSAGE:
+            type_name = field.type_name.lstrip(".")
+            if type_name == "google.protobuf.Timestamp":
+                schema = {"type": "string", "format": "date-time"}
+            elif type_name == "google.protobuf.Value":
+                options = self.field_options.FromString(field.options.SerializeToString())
+                nullable = options.Extensions[self.ext_nullable]
+                schema = {"type": [nullable, "null"]} if nullable else {}
+            elif type_name == "google.protobuf.Struct" or type_name == "google.protobuf.Empty":
+                schema = {"type": "object"}
+            elif type_name == "google.protobuf.ListValue":
+                schema = {"type": "array", "items": {}}
+            elif type_name in WRAPPERS:
+                schema = dict(WRAPPERS[type_name])
+            else:
+                schema = self._ref(type_name)
+        elif field.type in INT32_TYPES:
+            schema = {"type": "integer", "format": "int32"}
+        elif field.type in INT64_TYPES:
+            schema = {"type": "string", "format": "int64"}
+        elif field.type in (FDP.TYPE_DOUBLE, FDP.TYPE_FLOAT):
+            schema = {"type": "number"}
+        elif field.type == FDP.TYPE_BOOL:
+            schema = {"type": "boolean"}
+        elif field.type == FDP.TYPE_BYTES:
+            schema = {"type": "string", "contentEncoding": "base64"}
+        elif field.type == FDP.TYPE_ENUM:
+            enum = self.pool.FindEnumTypeByName(field.type_name.lstrip("."))
+            schema = {"type": "string", "enum": [v.name for v in enum.values]}
+        else:
+            schema = {"type": "string"}
+        if field.label == FDP.LABEL_REPEATED:
+            schema = {"type": "array", "items": schema}
+        return schema
+
+    def _add_schema(self, full_name: str) -> None:
+        name = self._schema_name(full_name)
+        if name in self.schemas:
+            return
+        self.schemas[name] = {}  # placeholder breaks recursion
+        file_name, path, message = self.messages[full_name]
+        properties, required = {}, []
+        for i, field in enumerate(message.field):
+            schema = self._field_schema(field)
+            description = self.comments.get(file_name, path + (2, i))
+            if description:
+                schema = {**schema, "description": description} if "$ref" not in schema else {
+                    "allOf": [schema], "description": description}
+            properties[field.name] = schema
+            always_printed = field.type != FDP.TYPE_MESSAGE or field.label == FDP.LABEL_REPEATED or (
+                field.type_name == ".google.protobuf.Value")
+            if always_printed and not field.proto3_optional:
+                required.append(field.name)
+        schema = {"type": "object", "properties": properties}
+        if full_name in self.output_messages and required:
+            schema["required"] = required
+        description = self.comments.get(file_name, path)
+        if description:
+            schema["description"] = description
+        self.schemas[name] = schema
+
+    # Operations --------------------------------------------------------------------------------
+
+    def _options(self, method):
+        return self.method_options.FromString(method.options.SerializeToString())
+
+    def _operation(self, file_name, service, s_index, method, m_index, rule, verb, template, options):
+        request = self.messages[method.input_type.lstrip(".")][2]
+        fields = {f.name: f for f in request.field}
+        path_params = re.findall(r"{([^}=]+)", template)
+        response_rule = options.Extensions[self.ext_response]
+        access = options.Extensions[self.ext_access]
+        comment = self.comments.get(file_name, (6, s_index, 2, m_index))
+        operation = {
+            "operationId": f"{service.name}_{method.name}",
+            "tags": [service.name],
+            "summary": comment.split(". ")[0].rstrip("."),
+            "description": comment,
+            "parameters": [],
+        }
+        for name in path_params:
+            operation["parameters"].append({
+                "name": name, "in": "path", "required": True, "schema": self._field_schema(fields[name])})
+        body_field = rule.body
+        streaming_upload = method.client_streaming
+        if not body_field or (body_field != "*" and not streaming_upload):
+            for name, field in fields.items():
+                if name in path_params or name == body_field:
+                    continue
+                if field.type == FDP.TYPE_MESSAGE and field.type_name.lstrip(".") not in WRAPPERS:
+                    continue
+                param = {"name": name, "in": "query", "required": False, "schema": self._field_schema(field)}
+                request_file, request_path, _ = self.messages[method.input_type.lstrip(".")]
+                description = self.comments.get(request_file, request_path + (2, list(fields).index(name)))
+                if description:
+                    param["description"] = description
+                operation["parameters"].append(param)
+        if streaming_upload:
+            operation["requestBody"] = {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {"schema": {"type": "object", "additionalProperties": True}},
+                    "application/json": {"schema": {"type": "object", "additionalProperties": True}},
+                },
+            }
+        elif body_field == "*":
+            props = {n: self._field_schema(f) for n, f in fields.items() if n not in path_params}
+            operation["requestBody"] = {"required": True, "content": {
+                "application/json": {"schema": {"type": "object", "properties": props}}}}
+        elif body_field:
+            field = fields[body_field]
+            operation["requestBody"] = {"required": True, "content": {
+                "application/json": {"schema": self._field_schema(field)}}}
+        output = method.output_type.lstrip(".")
+        status = str(response_rule.status or 200)
+        if output == "google.api.HttpBody":
+            response = {"description": "The document or file.", "content": {
+                "*/*": {"schema": {"type": "string", "format": "binary"}}}}
+        elif status == "204":
+            response = {"description": "Deleted; the body is empty."}
+        else:
+            self._mark_output(output)
+            schema = self._ref(output)
+            if response_rule.bare_array_field:
+                element = next(f for f in self.messages[output][2].field if f.name == response_rule.bare_array_field)
+                schema = self._field_schema(element)
+            response = {"description": "Success.", "content": {"application/json": {"schema": schema}}}
+        operation["responses"] = {status: response}
+        for code in ERROR_RESPONSES:
+            operation["responses"][code] = {"$ref": f"#/components/responses/E{code}"}
+        if access.allow_anonymous:
+            operation["security"] = [{}, {"bearerAuth": []}]
+            operation["parameters"].append({"$ref": "#/components/parameters/TenantHeader"})
+        if not operation["parameters"]:
+            del operation["parameters"]
+        return operation
+
+    def build(self) -> dict:
+        paths: dict[str, dict] = {}
+        tags = []
+        for f in self.fds.file:
+            if not f.package.startswith("lms."):
+                continue
+            for s_index, service in enumerate(f.service):
+                tags.append({"name": service.name, "description": self.comments.get(f.name, (6, s_index))})
+                for m_index, method in enumerate(service.method):
+                    options = self._options(method)
+                    if not options.HasExtension(self.ext_http):
+                        continue
+                    rule = options.Extensions[self.ext_http]
+                    for binding in [rule, *rule.additional_bindings]:
+                        verb = binding.WhichOneof("pattern")
+                        if verb not in VERBS:
+                            continue
+                        template = getattr(binding, verb)
+                        path = template.rstrip("/") + "/"
+                        paths.setdefault(path, {})[verb] = self._operation(
+                            f.name, service, s_index, method, m_index, binding, verb, template, options)
+        # Output messages are known only once every operation was seen: rebuild their schemas.
+        self.schemas.clear()
+        for full in sorted(self.output_messages):
+            self._add_schema(full)
+        for path_item in paths.values():
+            for op in path_item.values():
+                self._collect_refs(op)
+        schemas = dict(sorted(self.schemas.items()))
+        schemas["Detail"] = {"type": "object", "required": ["detail"],
+                             "properties": {"detail": {"type": "string"}}}
+        schemas["ValidationError"] = {"type": "object", "additionalProperties": {
+            "type": "array", "items": {"type": "string"}}, "properties": {"detail": {"type": "string"}}}
+        return {
+            "openapi": "3.1.0",
+            "info": {
+                "title": "LMS API",
+                "version": "1.0.0",
+                "description": "Courses, enrollments, progress, grading and more, for many tenants. "
+                               "Generated from the protos in protos/lms; the same RPCs are served over gRPC.",
+            },
+            "servers": [{"url": "/"}],
+            "security": [{"bearerAuth": []}],
+            "tags": tags,
+            "paths": paths,
+            "components": {
+                "schemas": schemas,
+                "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+                "parameters": {"TenantHeader": {
+                    "name": "X-Tenant-ID", "in": "header", "required": False, "schema": {"type": "string"},
+                    "description": "Tenant of a call made without a token."}},
+                "responses": {f"E{code}": {"description": text, "content": {"application/json": {
+                    "schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+                    for code, (text, schema) in ERROR_RESPONSES.items()},
+            },
+        }
+
+    def _collect_refs(self, node) -> None:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/components/schemas/"):
+                self._add_schema("lms." + ref.rsplit("/", 1)[1])
+            for value in node.values():
+                self._collect_refs(value)
+        elif isinstance(node, list):
+            for value in node:
+                self._collect_refs(value)
+
+
+def build_openapi(descriptor_set: bytes) -> str:
+    return json.dumps(OpenApiBuilder(descriptor_set).build(), indent=1, ensure_ascii=False) + "\n"
