@@ -54,7 +54,7 @@ ACCESS_LOG = """          access_log:
                   ts: "%START_TIME%"
                   component: edge
                   request_id: "%REQ(X-REQUEST-ID)%"
-                  method: "%REQ(:METHOD)%"
+                  method: "%REQ(X-ENVOY-ORIGINAL-METHOD?:METHOD)%"
                   path: "%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%"
                   status: "%RESPONSE_CODE%"
                   bytes_in: "%BYTES_RECEIVED%"
@@ -71,6 +71,12 @@ def render(layout: EdgeLayout, services: list[str]) -> str:
 admin:
   address:
     socket_address: {{address: 127.0.0.1, port_value: {layout.admin_port}}}
+overload_manager:
+  resource_monitors:
+  - name: envoy.resource_monitors.global_downstream_max_connections
+    typed_config:
+      "@type": type.googleapis.com/envoy.extensions.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig
+      max_active_downstream_connections: 50000
 static_resources:
   listeners:
   - name: edge

@@ -43,6 +43,7 @@ class MethodPolicy:
     success_headers: tuple[tuple[str, str], ...]
     allow_anonymous: bool
     rate_limit_bucket: str
+    unthrottled: bool
 
 
 def method_policies(services: list[ServiceDescriptor]) -> dict[str, MethodPolicy]:
@@ -66,6 +67,7 @@ def method_policies(services: list[ServiceDescriptor]) -> dict[str, MethodPolicy
                 success_headers=tuple(headers),
                 allow_anonymous=access.allow_anonymous,
                 rate_limit_bucket=access.rate_limit_bucket,
+                unthrottled=access.unthrottled,
             )
     return policies
 
@@ -173,6 +175,8 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             call.tenant_id = header_tenant or None
         else:
             raise NotAuthenticated()
+        if policy.unthrottled:
+            return
         if call.principal is not None:
             caller = f"{call.principal.tenant_id}:{call.principal.user_id}"
         else:

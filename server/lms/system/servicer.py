@@ -12,6 +12,7 @@ from lms.platform.errors import NotFound, Unavailable
 from lms.system.v1 import system_pb2, system_pb2_grpc
 
 OPENAPI_PATH = Path(__file__).with_name("openapi.json")
+CHUNK_BYTES = 256 * 1024
 DOCS_ASSETS = {
     "swagger-ui.css": "text/css; charset=utf-8",
     "swagger-ui-bundle.js": "application/javascript; charset=utf-8",
@@ -77,4 +78,7 @@ class SystemServicer(system_pb2_grpc.SystemServiceServicer):
         content_type = DOCS_ASSETS.get(request.asset)
         if content_type is None:
             raise NotFound()
-        return httpbody_pb2.HttpBody(content_type=content_type, data=_asset(request.asset))
+        data = _asset(request.asset)
+        # Streamed in pieces: the edge buffers at most 1 MiB of a unary response.
+        for start in range(0, len(data), CHUNK_BYTES):
+            yield httpbody_pb2.HttpBody(content_type=content_type, data=data[start:start + CHUNK_BYTES])

@@ -20,9 +20,11 @@ class HttpResponse(_message.Message):
     def __init__(self, status: _Optional[int] = ..., bare_array_field: _Optional[str] = ...) -> None: ...
 
 class Access(_message.Message):
-    __slots__ = ("allow_anonymous", "rate_limit_bucket")
+    __slots__ = ("allow_anonymous", "rate_limit_bucket", "unthrottled")
     ALLOW_ANONYMOUS_FIELD_NUMBER: _ClassVar[int]
     RATE_LIMIT_BUCKET_FIELD_NUMBER: _ClassVar[int]
+    UNTHROTTLED_FIELD_NUMBER: _ClassVar[int]
     allow_anonymous: bool
     rate_limit_bucket: str
-    def __init__(self, allow_anonymous: _Optional[bool] = ..., rate_limit_bucket: _Optional[str] = ...) -> None: ...
+    unthrottled: bool
+    def __init__(self, allow_anonymous: _Optional[bool] = ..., rate_limit_bucket: _Optional[str] = ..., unthrottled: _Optional[bool] = ...) -> None: ...

@@ -150,10 +150,10 @@ class CourseInput(_message.Message):
     is_free: bool
     price: str
     currency: str
-    learning_outcomes: _struct_pb2.ListValue
-    prerequisites: _struct_pb2.ListValue
+    learning_outcomes: _struct_pb2.Value
+    prerequisites: _struct_pb2.Value
     code: str
-    def __init__(self, title: _Optional[str] = ..., description: _Optional[str] = ..., short_description: _Optional[str] = ..., category_id: _Optional[int] = ..., level: _Optional[str] = ..., status: _Optional[str] = ..., is_free: _Optional[bool] = ..., price: _Optional[str] = ..., currency: _Optional[str] = ..., learning_outcomes: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ..., prerequisites: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ..., code: _Optional[str] = ...) -> None: ...
+    def __init__(self, title: _Optional[str] = ..., description: _Optional[str] = ..., short_description: _Optional[str] = ..., category_id: _Optional[int] = ..., level: _Optional[str] = ..., status: _Optional[str] = ..., is_free: _Optional[bool] = ..., price: _Optional[str] = ..., currency: _Optional[str] = ..., learning_outcomes: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., prerequisites: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., code: _Optional[str] = ...) -> None: ...
 
 class ListCoursesRequest(_message.Message):
     __slots__ = ("page", "page_size", "category", "level", "status", "is_free", "search", "ordering")

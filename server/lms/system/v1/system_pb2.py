@@ -27,7 +27,7 @@ from google.api import httpbody_pb2 as google_dot_api_dot_httpbody__pb2
 from lms.common.v1 import options_pb2 as lms_dot_common_dot_v1_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1alms/system/v1/system.proto\x12\rlms.system.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1blms/common/v1/options.proto\"\x12\n\x10GetHealthRequest\"*\n\x06Health\x12\x0e\n\x06status\x18\x01 \x01(\t\x12\x10\n\x08\x64\x61tabase\x18\x02 \x01(\t\"\x12\n\x10GetSchemaRequest\"\x10\n\x0eGetDocsRequest\"$\n\x13GetDocsAssetRequest\x12\r\n\x05\x61sset\x18\x01 \x01(\t2\x92\x03\n\rSystemService\x12^\n\tGetHealth\x12\x1f.lms.system.v1.GetHealthRequest\x1a\x15.lms.system.v1.Health\"\x19\xd2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\r\x12\x0b/api/health\x12]\n\tGetSchema\x12\x1f.lms.system.v1.GetSchemaRequest\x1a\x14.google.api.HttpBody\"\x19\xd2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\r\x12\x0b/api/schema\x12W\n\x07GetDocs\x12\x1d.lms.system.v1.GetDocsRequest\x1a\x14.google.api.HttpBody\"\x17\xd2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x0b\x12\t/api/docs\x12i\n\x0cGetDocsAsset\x12\".lms.system.v1.GetDocsAssetRequest\x1a\x14.google.api.HttpBody\"\x1f\xd2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x13\x12\x11/api/docs/{asset}b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1alms/system/v1/system.proto\x12\rlms.system.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1blms/common/v1/options.proto\"\x12\n\x10GetHealthRequest\"*\n\x06Health\x12\x0e\n\x06status\x18\x01 \x01(\t\x12\x10\n\x08\x64\x61tabase\x18\x02 \x01(\t\"\x12\n\x10GetSchemaRequest\"\x10\n\x0eGetDocsRequest\"$\n\x13GetDocsAssetRequest\x12\r\n\x05\x61sset\x18\x01 \x01(\t2\x9c\x03\n\rSystemService\x12`\n\tGetHealth\x12\x1f.lms.system.v1.GetHealthRequest\x1a\x15.lms.system.v1.Health\"\x1b\xd2\xf3\x18\x04\x08\x01\x18\x01\x82\xd3\xe4\x93\x02\r\x12\x0b/api/health\x12_\n\tGetSchema\x12\x1f.lms.system.v1.GetSchemaRequest\x1a\x14.google.api.HttpBody\"\x1b\xd2\xf3\x18\x04\x08\x01\x18\x01\x82\xd3\xe4\x93\x02\r\x12\x0b/api/schema\x12Y\n\x07GetDocs\x12\x1d.lms.system.v1.GetDocsRequest\x1a\x14.google.api.HttpBody\"\x19\xd2\xf3\x18\x04\x08\x01\x18\x01\x82\xd3\xe4\x93\x02\x0b\x12\t/api/docs\x12m\n\x0cGetDocsAsset\x12\".lms.system.v1.GetDocsAssetRequest\x1a\x14.google.api.HttpBody\"!\xd2\xf3\x18\x04\x08\x01\x18\x01\x82\xd3\xe4\x93\x02\x13\x12\x11/api/docs/{asset}0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,13 +35,13 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lms.system.v1.system_pb2', 
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_SYSTEMSERVICE'].methods_by_name['GetHealth']._loaded_options = None
-  _globals['_SYSTEMSERVICE'].methods_by_name['GetHealth']._serialized_options = b'\322\363\030\002\010\001\202\323\344\223\002\r\022\013/api/health'
+  _globals['_SYSTEMSERVICE'].methods_by_name['GetHealth']._serialized_options = b'\322\363\030\004\010\001\030\001\202\323\344\223\002\r\022\013/api/health'
   _globals['_SYSTEMSERVICE'].methods_by_name['GetSchema']._loaded_options = None
-  _globals['_SYSTEMSERVICE'].methods_by_name['GetSchema']._serialized_options = b'\322\363\030\002\010\001\202\323\344\223\002\r\022\013/api/schema'
+  _globals['_SYSTEMSERVICE'].methods_by_name['GetSchema']._serialized_options = b'\322\363\030\004\010\001\030\001\202\323\344\223\002\r\022\013/api/schema'
   _globals['_SYSTEMSERVICE'].methods_by_name['GetDocs']._loaded_options = None
-  _globals['_SYSTEMSERVICE'].methods_by_name['GetDocs']._serialized_options = b'\322\363\030\002\010\001\202\323\344\223\002\013\022\t/api/docs'
+  _globals['_SYSTEMSERVICE'].methods_by_name['GetDocs']._serialized_options = b'\322\363\030\004\010\001\030\001\202\323\344\223\002\013\022\t/api/docs'
   _globals['_SYSTEMSERVICE'].methods_by_name['GetDocsAsset']._loaded_options = None
-  _globals['_SYSTEMSERVICE'].methods_by_name['GetDocsAsset']._serialized_options = b'\322\363\030\002\010\001\202\323\344\223\002\023\022\021/api/docs/{asset}'
+  _globals['_SYSTEMSERVICE'].methods_by_name['GetDocsAsset']._serialized_options = b'\322\363\030\004\010\001\030\001\202\323\344\223\002\023\022\021/api/docs/{asset}'
   _globals['_GETHEALTHREQUEST']._serialized_start=131
   _globals['_GETHEALTHREQUEST']._serialized_end=149
   _globals['_HEALTH']._serialized_start=151
@@ -53,5 +53,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETDOCSASSETREQUEST']._serialized_start=233
   _globals['_GETDOCSASSETREQUEST']._serialized_end=269
   _globals['_SYSTEMSERVICE']._serialized_start=272
-  _globals['_SYSTEMSERVICE']._serialized_end=674
+  _globals['_SYSTEMSERVICE']._serialized_end=684
 # @@protoc_insertion_point(module_scope)

@@ -51,7 +51,7 @@ class SystemServiceStub:
                 request_serializer=lms_dot_system_dot_v1_dot_system__pb2.GetDocsRequest.SerializeToString,
                 response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
                 _registered_method=True)
-        self.GetDocsAsset = channel.unary_unary(
+        self.GetDocsAsset = channel.unary_stream(
                 '/lms.system.v1.SystemService/GetDocsAsset',
                 request_serializer=lms_dot_system_dot_v1_dot_system__pb2.GetDocsAssetRequest.SerializeToString,
                 response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
@@ -84,7 +84,7 @@ class SystemServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetDocsAsset(self, request, context):
-        """Returns one static asset of the Swagger UI page (served locally, never from a CDN).
+        """Streams one static asset of the Swagger UI page (served locally, never from a CDN).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -108,7 +108,7 @@ def add_SystemServiceServicer_to_server(servicer, server):
                     request_deserializer=lms_dot_system_dot_v1_dot_system__pb2.GetDocsRequest.FromString,
                     response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
             ),
-            'GetDocsAsset': grpc.unary_unary_rpc_method_handler(
+            'GetDocsAsset': grpc.unary_stream_rpc_method_handler(
                     servicer.GetDocsAsset,
                     request_deserializer=lms_dot_system_dot_v1_dot_system__pb2.GetDocsAssetRequest.FromString,
                     response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
@@ -217,7 +217,7 @@ class SystemService:
             wait_for_ready=None,
             timeout=None,
             metadata=None):
-        return grpc.experimental.unary_unary(
+        return grpc.experimental.unary_stream(
             request,
             target,
             '/lms.system.v1.SystemService/GetDocsAsset',

@@ -1,0 +1,46 @@
+"""Builders of test data through the public API, and assertions on the documented shapes."""
+from __future__ import annotations
+
+import itertools
+
+_counter = itertools.count(1)
+
+
+def make_category(actor, name: str | None = None) -> dict:
+    response = actor.post("/api/lms/categories/", {"name": name or f"Category {next(_counter)}",
+                                                   "description": "Test category"})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def make_course(actor, category_id: int | None = None, **fields) -> dict:
+    if category_id is None:
+        category_id = make_category(actor)["id"]
+    body = {"title": f"Course {next(_counter)}", "description": "A test course", "category_id": category_id,
+            "status": "Published", **fields}
+    response = actor.post("/api/lms/courses/", body)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def assert_error(response, status: int, body: dict | None = None, fields: list[str] | None = None) -> dict:
+    """The response is a DRF-shaped JSON error with this status (and exactly this body, or these fields)."""
+    assert response.status_code == status, (response.status_code, response.text)
+    assert response.headers["content-type"].startswith("application/json"), response.headers
+    data = response.json()
+    if body is not None:
+        assert data == body
+    if fields is not None:
+        assert sorted(data) == sorted(fields), data
+        for key, messages in data.items():
+            if key == "detail":
+                assert isinstance(messages, str) and messages, data
+            else:
+                assert isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages), data
+    return data
+
+
+NOT_FOUND = {"detail": "Not found."}
+FORBIDDEN = {"detail": "You do not have permission to perform this action."}
+UNAUTHENTICATED = {"detail": "Authentication credentials were not provided."}
+BAD_TOKEN = {"detail": "Given token not valid for any token type"}
