@@ -6,12 +6,13 @@ from lms.platform.config import Settings
 from lms.platform.context import Runtime
 from lms.platform.db import create_engine, create_sessionmaker
 from lms.platform.ratelimit import InProcessLimiter, RateLimits, RedisLimiter
+from lms.platform.storage import create_storage
 from lms.users.directory import remember_caller
 
 
 def build_runtime(settings: Settings) -> Runtime:
     engine = create_engine(settings)
-    limiter = RedisLimiter(settings.redis_url) if settings.redis_url else InProcessLimiter()
+    limiter = RedisLimiter(settings.redis_url, settings.redis_namespace) if settings.redis_url else InProcessLimiter()
     return Runtime(
         settings=settings,
         engine=engine,
@@ -19,6 +20,7 @@ def build_runtime(settings: Settings) -> Runtime:
         verifier=TokenVerifier(settings),
         rate_limits=RateLimits(limiter, user=settings.rate_user, anon=settings.rate_anon,
                                upload=settings.rate_upload),
+        storage=create_storage(settings),
         session_hooks=[remember_caller],
     )
 

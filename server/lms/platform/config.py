@@ -40,6 +40,7 @@ class Settings:
     s3_endpoint_url: str
     s3_region: str
     redis_url: str
+    redis_namespace: str
     jwt_secret: str
     jwt_public_key: str
     jwt_jwks_url: str
@@ -69,6 +70,7 @@ class Settings:
             s3_endpoint_url=_env("LMS_S3_ENDPOINT_URL"),
             s3_region=_env("LMS_S3_REGION", "us-east-1"),
             redis_url=_env("LMS_REDIS_URL"),
+            redis_namespace=_env("LMS_REDIS_NAMESPACE", "lms"),
             jwt_secret=_env("LMS_JWT_SECRET"),
             jwt_public_key=_read_key(_env("LMS_JWT_PUBLIC_KEY")),
             jwt_jwks_url=_env("LMS_JWT_JWKS_URL"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import dataclasses
-from typing import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Awaitable, Callable, Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -18,6 +18,9 @@ from lms.platform.auth import Principal, TokenVerifier
 from lms.platform.config import Settings
 from lms.platform.errors import NotAuthenticated, PermissionDenied
 from lms.platform.ratelimit import RateLimits
+
+if TYPE_CHECKING:
+    from lms.platform.storage import Storage
 
 SessionHook = Callable[[AsyncSession, Principal], Awaitable[None]]
 
@@ -31,8 +34,7 @@ class Runtime:
     sessions: async_sessionmaker[AsyncSession]
     verifier: TokenVerifier
     rate_limits: RateLimits
-    storage: object = None
-    events: object = None
+    storage: "Storage" = None  # lms.platform.storage
     # Run once per process and caller profile when the caller's first session opens (user directory).
     session_hooks: list[SessionHook] = dataclasses.field(default_factory=list)
     seen_profiles: dict[tuple[str, str], tuple] = dataclasses.field(default_factory=dict)

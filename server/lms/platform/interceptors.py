@@ -225,8 +225,13 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
 
 
 def _client_address(metadata, context) -> str:
+    # Envoy (use_remote_address) sets x-envoy-external-address and appends the peer it saw to
+    # X-Forwarded-For; earlier X-Forwarded-For entries come from the client and are not trusted.
+    external = metadata.get("x-envoy-external-address", "")
+    if external:
+        return external.strip()
     forwarded = metadata.get("x-forwarded-for", "")
     if forwarded:
-        return forwarded.split(",")[0].strip()
+        return forwarded.rsplit(",", 1)[-1].strip()
     peer = context.peer() or ""
     return peer.rsplit(":", 1)[0] if ":" in peer else peer

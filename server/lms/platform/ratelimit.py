@@ -62,17 +62,18 @@ return {0, cur, prev}
 
 
 class RedisLimiter:
-    def __init__(self, url: str):
+    def __init__(self, url: str, namespace: str = "lms"):
         import redis.asyncio as redis
 
         self._redis = redis.from_url(url)
+        self._namespace = namespace
         self._script = self._redis.register_script(_REDIS_SCRIPT)
 
     async def hit(self, key: str, limit: int, period: int) -> float:
         now = time.time()
         window, elapsed = int(now // period), now % period
         allowed, cur, prev = await self._script(
-            keys=[f"lms:rl:{key}:{period}:{window}", f"lms:rl:{key}:{period}:{window - 1}"],
+            keys=[f"{self._namespace}:rl:{key}:{period}:{window}", f"{self._namespace}:rl:{key}:{period}:{window - 1}"],
             args=[limit, period, elapsed])
         return 0.0 if allowed else _decide(int(prev), int(cur), limit, period, elapsed)
 

@@ -1,0 +1,44 @@
+"""The event outbox: domain changes record events in the same transaction as the change.
+
+`emit()` only adds rows to the request's unit of work, so an event exists exactly when the change
+that caused it was committed: a rolled-back transaction leaves no event behind. Delivery to
+WebSocket clients (and any other consumer) reads the outbox afterwards, in `id` order.
+
+Event types are "<thing>.<happened>" (`lesson.completed`, `submission.graded`, ...); rooms are the
+WebSocket room names the event belongs to (`course_<id>`, `user_<id>`, `forum_<id>`, ...).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Iterable
+
+from sqlalchemy import JSON, BigInteger, Index, Integer, String
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lms.platform.models import Base, TenantScoped, UtcDateTime, utcnow
+
+EventId = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrements INTEGER keys only
+
+
+class OutboxEvent(TenantScoped, Base):
+    """One event for one room, in commit order of its transaction's id allocation."""
+
+    __tablename__ = "outbox_events"
+    __table_args__ = (Index("ix_outbox_events_tenant_room_id", "tenant_id", "room", "id"),)
+
+    id: Mapped[int] = mapped_column(EventId, primary_key=True, autoincrement=True)
+    type: Mapped[str] = mapped_column(String(64))
+    room: Mapped[str] = mapped_column(String(128))
+    data: Mapped[dict] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+def emit(session: AsyncSession, event_type: str, rooms: str | Iterable[str], data: dict) -> list[OutboxEvent]:
+    """Records `event_type` for each room in the session's transaction (flushed with it)."""
+    if isinstance(rooms, str):
+        rooms = [rooms]
+    events = [OutboxEvent(type=event_type, room=room, data=data) for room in dict.fromkeys(rooms)]
+    session.add_all(events)
+    return events
