@@ -1,0 +1,1 @@
+"""Enrollments: who takes which course, their progress and completion."""
