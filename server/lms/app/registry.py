@@ -16,7 +16,10 @@ class Binding:
 
 
 def servicer_classes() -> list[type]:
+    from lms.certificates.servicer import CertificateServicer
     from lms.courses.servicer import CategoryServicer, CourseServicer
+    from lms.enrollments.servicer import EnrollmentServicer
+    from lms.learningpaths.servicer import LearningPathServicer
     from lms.system.servicer import SystemServicer
     from lms.users.servicer import UserDirectoryServicer
 
@@ -25,6 +28,9 @@ def servicer_classes() -> list[type]:
         UserDirectoryServicer,
         CategoryServicer,
         CourseServicer,
+        EnrollmentServicer,
+        CertificateServicer,
+        LearningPathServicer,
     ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import dataclasses
+import logging
 from typing import TYPE_CHECKING, Awaitable, Callable, Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from lms.platform.auth import Principal, TokenVerifier
 from lms.platform.config import Settings
+from lms.platform.db import ALL_TENANTS
 from lms.platform.errors import NotAuthenticated, PermissionDenied
 from lms.platform.ratelimit import RateLimits
 
@@ -52,6 +54,8 @@ class Call:
     response_headers: list[tuple[str, str]] = dataclasses.field(default_factory=list)
     outcome: str = "OK"  # gRPC status name, for the access log
     _session: AsyncSession | None = None
+    _after_commit: list[Callable[[], Awaitable[None]]] = dataclasses.field(default_factory=list)
+    _after_rollback: list[Callable[[], Awaitable[None]]] = dataclasses.field(default_factory=list)
 
     # Identity ----------------------------------------------------------------------------------
 
@@ -83,11 +87,18 @@ class Call:
 
     # Unit of work ------------------------------------------------------------------------------
 
-    async def session(self) -> AsyncSession:
-        """The request's session, in a transaction scoped to the caller's tenant."""
+    async def session(self, *, all_tenants: bool = False) -> AsyncSession:
+        """The request's session, in a transaction scoped to the caller's tenant.
+
+        `all_tenants=True` is for public lookups by globally unique ids (certificate verification)
+        and must be asked for before any other use of the session.
+        """
+        if all_tenants and (self._session is None or self._session.info.get("tenant_id") != ALL_TENANTS):
+            if self._session is not None:
+                raise RuntimeError("all_tenants must be requested before the session is first used")
         if self._session is None:
             session = self.runtime.sessions()
-            session.info["tenant_id"] = self.tenant_id
+            session.info["tenant_id"] = ALL_TENANTS if all_tenants else self.tenant_id
             await session.begin()
             self._session = session
             principal = self.principal
@@ -102,15 +113,26 @@ class Call:
                     self.runtime.seen_profiles[key] = fingerprint
         return self._session
 
+    def after_commit(self, action: Callable[[], Awaitable[None]]) -> None:
+        """Runs `action` once the unit of work is committed (e.g. deleting a deleted row's files)."""
+        self._after_commit.append(action)
+
+    def after_rollback(self, action: Callable[[], Awaitable[None]]) -> None:
+        """Runs `action` if the unit of work is rolled back (e.g. deleting files written for it)."""
+        self._after_rollback.append(action)
+
     async def finish(self, *, commit: bool) -> None:
         session, self._session = self._session, None
-        if session is None:
-            return
+        committed = False
         try:
-            if commit:
-                await session.commit()
+            if session is not None:
+                if commit:
+                    await session.commit()
+                    committed = True
+                else:
+                    await session.rollback()
             else:
-                await session.rollback()
+                committed = commit
         except BaseException:
             if commit:
                 # A failed commit leaves the profile cache unsure of what was stored.
@@ -118,7 +140,16 @@ class Call:
                     self.runtime.seen_profiles.pop((self.principal.tenant_id, self.principal.user_id), None)
             raise
         finally:
-            await session.close()
+            if session is not None:
+                await session.close()
+            actions = self._after_commit if committed else self._after_rollback
+            self._after_commit, self._after_rollback = [], []
+            for action in actions:
+                try:
+                    await action()
+                except Exception:  # noqa: BLE001 - the request's outcome is settled; log and go on
+                    logging.getLogger("lms.call").exception("after-%s action failed",
+                                                            "commit" if committed else "rollback")
 
     # URLs --------------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, insert
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -42,3 +42,14 @@ def emit(session: AsyncSession, event_type: str, rooms: str | Iterable[str], dat
     events = [OutboxEvent(type=event_type, room=room, data=data) for room in dict.fromkeys(rooms)]
     session.add_all(events)
     return events
+
+
+async def emit_each(session: AsyncSession, event_type: str, items: list[tuple[str, dict]]) -> None:
+    """Records one `event_type` event per (room, data) with bulk INSERTs (for bulk operations)."""
+    if not items:
+        return
+    tenant = session.info.get("tenant_id")
+    now = utcnow()
+    await session.execute(insert(OutboxEvent), [
+        {"tenant_id": tenant, "type": event_type, "room": room, "data": data, "created_at": now}
+        for room, data in items])
