@@ -181,7 +181,10 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             caller = f"{call.principal.tenant_id}:{call.principal.user_id}"
         else:
             caller = _client_address(call.metadata, context)
+        call.rate_key = caller
         await self.runtime.rate_limits.charge(caller, call.principal is not None, policy.rate_limit_bucket)
+        if policy.rate_limit_bucket:
+            call.charged_buckets.add(policy.rate_limit_bucket)
 
     async def _send_success_headers(self, call: Call, policy: MethodPolicy, context) -> None:
         headers = policy.success_headers + tuple(call.response_headers)
@@ -212,7 +215,7 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
 
     async def _end(self, call: Call, token, started: float) -> None:
         reset_current_call(token)
-        if call._session is not None:  # an abort raised before finish(): never leak a transaction
+        if call.has_pending_work:  # an abort or cancellation before finish(): never leak a transaction
             await call.finish(commit=False)
         log.info("rpc", extra={"fields": {
             "method": call.method,
