@@ -18,11 +18,14 @@ from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms.courses.models import PUBLISHED, Course
+from lms.courses.service import course_for_change
 from lms.enrollments.models import Enrollment
+from lms.platform import files
 from lms.platform.context import Call
 from lms.platform.errors import NotAuthenticated, NotFound, PermissionDenied, RangeNotSatisfiable
 from lms.platform.files import ACTIVE, StoredFile
 
+MEDIA_KIND = "media"  # the course media library (lms.files.v1.FileService.UploadCourseFile)
 PUBLIC_KINDS = frozenset({"thumbnails"})
 PRIVATE_KINDS = frozenset({"submissions", "assignments/submissions"})
 INLINE_TYPES = ("image/", "video/", "application/pdf")
@@ -80,6 +83,19 @@ async def downloadable(session: AsyncSession, call: Call, key: str, parts: KeyPa
     return row
 
 
+async def delete_media(session: AsyncSession, call: Call, key: str) -> None:
+    """Deletes a media-library file (staff of its course); other kinds belong to their rows."""
+    call.require_user()
+    parts = resolve_tenant(call, key)
+    row = await session.scalar(select(StoredFile).where(StoredFile.key == key, StoredFile.state == ACTIVE))
+    if row is None or row.course_id is None:
+        raise NotFound()
+    await course_for_change(session, call, row.course_id)
+    if parts.kind != MEDIA_KIND:
+        raise PermissionDenied("Only media-library files can be deleted here; delete the item the file belongs to.")
+    await files.discard(session, call, [key])
+
+
 def byte_range(header: str, size: int) -> tuple[int, int] | None:
     """(first, last) byte of a single `Range: bytes=...` request; None means the whole file.
 
@@ -101,14 +117,14 @@ def byte_range(header: str, size: int) -> tuple[int, int] | None:
                 raise RangeNotSatisfiable(size)
             return max(0, size - suffix), size - 1
         start = int(first)
-        end = int(last) if last.strip() else size - 1
+        end = int(last) if last.strip() else None
     except ValueError:
         return None
-    if start < 0 or end < start:
+    if start < 0 or (end is not None and end < start):
         return None
     if start >= size:
         raise RangeNotSatisfiable(size)
-    return start, min(end, size - 1)
+    return start, size - 1 if end is None else min(end, size - 1)
 
 
 def response_headers(row: StoredFile, selected: tuple[int, int] | None) -> list[tuple[str, str]]:

@@ -436,6 +436,7 @@ class Upload:
                 if not await registry.activate(session, upload.key, upload.size):
                     raise ValidationError({upload.field: ["The upload expired; please send it again."]})
         except BaseException:
+            # The objects go at once; the interceptor then reads what is left of the body (HTTP/2).
             await registry.purge(call.runtime, tenant_id, reserved)
             raise
         runtime = call.runtime

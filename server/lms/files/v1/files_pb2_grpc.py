@@ -4,6 +4,7 @@ import grpc
 import warnings
 
 from google.api import httpbody_pb2 as google_dot_api_dot_httpbody__pb2
+from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
 from lms.files.v1 import files_pb2 as lms_dot_files_dot_v1_dot_files__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
@@ -41,6 +42,16 @@ class FileServiceStub:
                 request_serializer=lms_dot_files_dot_v1_dot_files__pb2.GetFileRequest.SerializeToString,
                 response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
                 _registered_method=True)
+        self.UploadCourseFile = channel.stream_unary(
+                '/lms.files.v1.FileService/UploadCourseFile',
+                request_serializer=lms_dot_files_dot_v1_dot_files__pb2.UploadCourseFileRequest.SerializeToString,
+                response_deserializer=lms_dot_files_dot_v1_dot_files__pb2.CourseFile.FromString,
+                _registered_method=True)
+        self.DeleteCourseFile = channel.unary_unary(
+                '/lms.files.v1.FileService/DeleteCourseFile',
+                request_serializer=lms_dot_files_dot_v1_dot_files__pb2.DeleteCourseFileRequest.SerializeToString,
+                response_deserializer=google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+                _registered_method=True)
 
 
 class FileServiceServicer:
@@ -56,6 +67,22 @@ class FileServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def UploadCourseFile(self, request_iterator, context):
+        """Uploads one file (multipart/form-data field `file`) into the course's media library, e.g. for
+        embedding in lesson text: JPG, PNG, GIF (5 MB), PDF, DOC, DOCX (10 MB), MP4, WebM (100 MB) or a
+        ZIP (50 MB), the type checked by its bytes. Staff of the course only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteCourseFile(self, request, context):
+        """Deletes a file of a course's media library (files of resources, lessons and courses go with those).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_FileServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -63,6 +90,16 @@ def add_FileServiceServicer_to_server(servicer, server):
                     servicer.GetFile,
                     request_deserializer=lms_dot_files_dot_v1_dot_files__pb2.GetFileRequest.FromString,
                     response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
+            ),
+            'UploadCourseFile': grpc.stream_unary_rpc_method_handler(
+                    servicer.UploadCourseFile,
+                    request_deserializer=lms_dot_files_dot_v1_dot_files__pb2.UploadCourseFileRequest.FromString,
+                    response_serializer=lms_dot_files_dot_v1_dot_files__pb2.CourseFile.SerializeToString,
+            ),
+            'DeleteCourseFile': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteCourseFile,
+                    request_deserializer=lms_dot_files_dot_v1_dot_files__pb2.DeleteCourseFileRequest.FromString,
+                    response_serializer=google_dot_protobuf_dot_empty__pb2.Empty.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -93,6 +130,60 @@ class FileService:
             '/lms.files.v1.FileService/GetFile',
             lms_dot_files_dot_v1_dot_files__pb2.GetFileRequest.SerializeToString,
             google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UploadCourseFile(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/lms.files.v1.FileService/UploadCourseFile',
+            lms_dot_files_dot_v1_dot_files__pb2.UploadCourseFileRequest.SerializeToString,
+            lms_dot_files_dot_v1_dot_files__pb2.CourseFile.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteCourseFile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.files.v1.FileService/DeleteCourseFile',
+            lms_dot_files_dot_v1_dot_files__pb2.DeleteCourseFileRequest.SerializeToString,
+            google_dot_protobuf_dot_empty__pb2.Empty.FromString,
             options,
             channel_credentials,
             insecure,
