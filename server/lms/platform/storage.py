@@ -166,28 +166,31 @@ class S3Storage(Storage):
 
     async def write(self, key: str, chunks: AsyncIterable[bytes], content_type: str) -> int:
         name = self._key(key)
-        buffer = bytearray()
-        size = 0
+        pending: list[bytes] = []  # chunks of the next part, joined once when it is sent
+        pending_size = size = 0
         upload_id = None
         parts: list[dict] = []
         try:
             async for chunk in chunks:
                 size += len(chunk)
-                buffer += chunk
-                if len(buffer) >= S3_PART_BYTES:
+                pending.append(chunk)
+                pending_size += len(chunk)
+                if pending_size >= S3_PART_BYTES:
                     if upload_id is None:
                         created = await asyncio.to_thread(
                             self.client.create_multipart_upload, Bucket=self.bucket, Key=name,
                             ContentType=content_type)
                         upload_id = created["UploadId"]
-                    parts.append(await self._upload_part(name, upload_id, len(parts) + 1, buffer))
-                    buffer = bytearray()
+                    body, pending, pending_size = b"".join(pending), [], 0
+                    parts.append(await self._upload_part(name, upload_id, len(parts) + 1, body))
+                    del body
+            body, pending = b"".join(pending), []
             if upload_id is None:
-                await asyncio.to_thread(self.client.put_object, Bucket=self.bucket, Key=name, Body=bytes(buffer),
+                await asyncio.to_thread(self.client.put_object, Bucket=self.bucket, Key=name, Body=body,
                                         ContentType=content_type)
             else:
-                if buffer:
-                    parts.append(await self._upload_part(name, upload_id, len(parts) + 1, buffer))
+                if body:
+                    parts.append(await self._upload_part(name, upload_id, len(parts) + 1, body))
                 await asyncio.to_thread(self.client.complete_multipart_upload, Bucket=self.bucket, Key=name,
                                         UploadId=upload_id, MultipartUpload={"Parts": parts})
         except BaseException:
@@ -196,9 +199,9 @@ class S3Storage(Storage):
             raise
         return size
 
-    async def _upload_part(self, name: str, upload_id: str, number: int, data: bytearray) -> dict:
+    async def _upload_part(self, name: str, upload_id: str, number: int, body: bytes) -> dict:
         answer = await asyncio.to_thread(self.client.upload_part, Bucket=self.bucket, Key=name, UploadId=upload_id,
-                                         PartNumber=number, Body=bytes(data))
+                                         PartNumber=number, Body=body)
         return {"PartNumber": number, "ETag": answer["ETag"]}
 
     def _abort(self, name: str, upload_id: str) -> None:
