@@ -15,7 +15,7 @@ from lms.platform import files
 from lms.platform.config import Settings
 from lms.platform.context import Call
 from lms.platform.db import unit_of_work
-from lms.platform.errors import PayloadTooLarge, ValidationError
+from lms.platform.errors import NotFound, PayloadTooLarge, ValidationError
 from lms.platform.files import StoredFile
 from lms.platform.models import utcnow
 from lms.platform.uploads import DOCUMENTS, IMAGES, FileField, Upload
@@ -99,6 +99,21 @@ async def test_rejected_and_cancelled_uploads_leave_nothing(runtime):
         await read(runtime, form([("file", "cut.pdf", samples.pdf(3_000_000))]), fail_after=20)
     assert objects(runtime) == []
     assert await rows(runtime) == []
+
+
+async def test_a_course_deleted_during_the_upload_takes_the_upload_with_it(runtime, monkeypatch):
+    reserve = files.reserve
+
+    async def reserve_then_course_deleted(runtime_, tenant_id, **kw):
+        await reserve(runtime_, tenant_id, **kw)
+        call = new_call(runtime_)  # another request deletes the course while this file streams in
+        await files.discard_course(await call.session(), call, kw["course_id"])
+        await call.finish(commit=True)
+
+    monkeypatch.setattr(files, "reserve", reserve_then_course_deleted)
+    with pytest.raises(NotFound):
+        await asyncio.wait_for(read(runtime, form([("file", "late.pdf", samples.pdf(2_000_000))])), 30)
+    assert objects(runtime) == [] and await rows(runtime) == []
 
 
 async def test_a_deletion_happens_only_after_commit(runtime):

@@ -143,6 +143,16 @@ class Call:
         finally:
             await session.close()
 
+    async def rollback_session(self) -> None:
+        """Rolls back and closes the open session (hooks wait for the call's end); the call fails anyway."""
+        session, self._session = self._session, None
+        if session is None:
+            return
+        try:
+            await session.rollback()
+        finally:
+            await session.close()
+
     def after_commit(self, hook: OutcomeHook) -> None:
         """Runs `hook` once the call's unit of work has committed (never if it rolls back)."""
         self._after_commit.append(hook)

@@ -35,7 +35,7 @@ from urllib.parse import parse_qsl
 
 from lms.platform import files as registry
 from lms.platform.context import Call
-from lms.platform.errors import ParseError, PayloadTooLarge, UnsupportedMediaType, ValidationError
+from lms.platform.errors import NotFound, ParseError, PayloadTooLarge, UnsupportedMediaType, ValidationError
 from lms.platform.storage import object_key, safe_filename
 
 MiB = 1024 * 1024
@@ -434,9 +434,11 @@ class Upload:
             session = await call.session()
             for upload in stored.values():
                 if not await registry.activate(session, upload.key, upload.size):
-                    raise ValidationError({upload.field: ["The upload expired; please send it again."]})
+                    raise NotFound()  # its course was deleted while the file streamed in
         except BaseException:
-            # The objects go at once; the interceptor then reads what is left of the body (HTTP/2).
+            # The objects go at once (first freeing the connection a failed activation may hold: SQLite
+            # has one); the interceptor then reads what is left of the body (HTTP/2).
+            await call.rollback_session()
             await registry.purge(call.runtime, tenant_id, reserved)
             raise
         runtime = call.runtime
