@@ -17,6 +17,7 @@ class Binding:
 
 def servicer_classes() -> list[type]:
     from lms.courses.servicer import CategoryServicer, CourseServicer
+    from lms.files.servicer import FileServicer
     from lms.system.servicer import SystemServicer
     from lms.users.servicer import UserDirectoryServicer
 
@@ -25,6 +26,7 @@ def servicer_classes() -> list[type]:
         UserDirectoryServicer,
         CategoryServicer,
         CourseServicer,
+        FileServicer,
     ]
 
 

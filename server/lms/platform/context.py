@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import dataclasses
+import logging
 from typing import TYPE_CHECKING, Awaitable, Callable, Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from lms.platform.storage import Storage
 
 SessionHook = Callable[[AsyncSession, Principal], Awaitable[None]]
+OutcomeHook = Callable[[], Awaitable[None]]
+log = logging.getLogger("lms.call")
 
 
 @dataclasses.dataclass(eq=False)
@@ -51,7 +54,11 @@ class Call:
     request_id: str = ""
     response_headers: list[tuple[str, str]] = dataclasses.field(default_factory=list)
     outcome: str = "OK"  # gRPC status name, for the access log
+    rate_key: str = ""  # who the rate limits charge this call to
+    charged_buckets: set[str] = dataclasses.field(default_factory=set)
     _session: AsyncSession | None = None
+    _after_commit: list[OutcomeHook] = dataclasses.field(default_factory=list)
+    _after_rollback: list[OutcomeHook] = dataclasses.field(default_factory=list)
 
     # Identity ----------------------------------------------------------------------------------
 
@@ -103,22 +110,69 @@ class Call:
         return self._session
 
     async def finish(self, *, commit: bool) -> None:
+        """Ends the unit of work (the interceptor calls this), then runs the outcome's hooks."""
+        session, self._session = self._session, None
+        committed = False
+        try:
+            if session is not None:
+                try:
+                    if commit:
+                        await session.commit()
+                    else:
+                        await session.rollback()
+                except BaseException:
+                    if commit:
+                        # A failed commit leaves the profile cache unsure of what was stored.
+                        if self.principal is not None:
+                            self.runtime.seen_profiles.pop((self.principal.tenant_id, self.principal.user_id), None)
+                    raise
+                finally:
+                    await session.close()
+            committed = commit
+        finally:
+            await self._run_hooks(committed)
+
+    async def release_session(self) -> None:
+        """Commits and closes the open session, so a long wait (a streamed upload) holds no database
+        connection; the next `session()` opens a new transaction. Hooks wait for the call's end."""
         session, self._session = self._session, None
         if session is None:
             return
         try:
-            if commit:
-                await session.commit()
-            else:
-                await session.rollback()
-        except BaseException:
-            if commit:
-                # A failed commit leaves the profile cache unsure of what was stored.
-                if self.principal is not None:
-                    self.runtime.seen_profiles.pop((self.principal.tenant_id, self.principal.user_id), None)
-            raise
+            await session.commit()
         finally:
             await session.close()
+
+    async def rollback_session(self) -> None:
+        """Rolls back and closes the open session (hooks wait for the call's end); the call fails anyway."""
+        session, self._session = self._session, None
+        if session is None:
+            return
+        try:
+            await session.rollback()
+        finally:
+            await session.close()
+
+    def after_commit(self, hook: OutcomeHook) -> None:
+        """Runs `hook` once the call's unit of work has committed (never if it rolls back)."""
+        self._after_commit.append(hook)
+
+    def after_rollback(self, hook: OutcomeHook) -> None:
+        """Runs `hook` if the call fails or its commit does (never once it has committed)."""
+        self._after_rollback.append(hook)
+
+    @property
+    def has_pending_work(self) -> bool:
+        return self._session is not None or bool(self._after_commit or self._after_rollback)
+
+    async def _run_hooks(self, committed: bool) -> None:
+        hooks = self._after_commit if committed else self._after_rollback
+        self._after_commit, self._after_rollback = [], []
+        for hook in hooks:
+            try:
+                await hook()
+            except Exception:  # noqa: BLE001 - the request's outcome is decided; log and go on
+                log.exception("call outcome hook failed", extra={"fields": {"request_id": self.request_id}})
 
     # URLs --------------------------------------------------------------------------------------
 
