@@ -248,7 +248,9 @@ class OpenApiBuilder:
                         if verb not in VERBS:
                             continue
                         template = getattr(binding, verb)
-                        path = template.rstrip("/") + "/"
+                        # `{key=**}` (a multi-segment capture) is the path parameter `{key}` in OpenAPI.
+                        path = re.sub(r"{([^}=]+)=[^}]*}", r"{\1}", template.rstrip("/"))
+                        path = path if template.endswith("**}") else path + "/"
                         paths.setdefault(path, {})[verb] = self._operation(
                             f.name, service, s_index, method, m_index, binding, verb, template, options)
         # Output messages are known only once every operation was seen: rebuild their schemas.

@@ -103,6 +103,8 @@ static_resources:
               request_headers_to_add:
               - header: {{key: x-forwarded-host, value: "%REQ(:AUTHORITY)%"}}
                 append_action: OVERWRITE_IF_EXISTS_OR_ADD
+              - header: {{key: x-lms-downstream-protocol, value: "%PROTOCOL%"}}
+                append_action: OVERWRITE_IF_EXISTS_OR_ADD
               routes:
               - match: {{prefix: "/ws/lms"}}
                 route: {{cluster: lms_ws, timeout: 0s, idle_timeout: 3600s}}

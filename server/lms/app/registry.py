@@ -19,6 +19,7 @@ def servicer_classes() -> list[type]:
     from lms.certificates.servicer import CertificateServicer
     from lms.courses.servicer import CategoryServicer, CourseServicer
     from lms.enrollments.servicer import EnrollmentServicer
+    from lms.files.servicer import FileServicer
     from lms.learningpaths.servicer import LearningPathServicer
     from lms.system.servicer import SystemServicer
     from lms.users.servicer import UserDirectoryServicer
@@ -31,6 +32,7 @@ def servicer_classes() -> list[type]:
         EnrollmentServicer,
         CertificateServicer,
         LearningPathServicer,
+        FileServicer,
     ]
 
 

@@ -15,7 +15,7 @@ from grpc_reflection.v1alpha import reflection
 
 from lms.app.registry import bindings
 from lms.app.runtime import build_runtime, close_runtime
-from lms.platform import logs
+from lms.platform import files, logs
 from lms.platform.config import Settings, get_settings
 from lms.platform.interceptors import CallInterceptor, method_policies
 
@@ -48,7 +48,9 @@ async def serve(settings: Settings, host: str, port: int, stop: asyncio.Event) -
     for name in ["", *names]:
         await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     log.info("listening", extra={"fields": {"port": port, "services": len(names)}})
+    sweeper = asyncio.create_task(files.sweep_forever(runtime, stop))
     await stop.wait()
+    await sweeper
     for name in ["", *names]:
         await health_servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
     await server.stop(grace=5)

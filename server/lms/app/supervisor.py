@@ -44,6 +44,9 @@ class Supervisor:
         self.children: list[Child] = []
         self.stopping = False
         self.env = {**os.environ, "LMS_DATA_DIR": str(settings.data_dir), "PYTHONUNBUFFERED": "1"}
+        # Storage calls run in threads; without a cap glibc gives each thread its own malloc arena and
+        # a streamed S3 upload's freed part buffers stay resident (bench/upload_memory.py measures it).
+        self.env.setdefault("MALLOC_ARENA_MAX", "2")
         python = sys.executable
         grpc_ports = [settings.grpc_port + i for i in range(workers)]
         for port in grpc_ports:

@@ -18,6 +18,7 @@ from lms.certificates.models import CertificateSettings
 from lms.platform.auth import Principal
 from lms.platform.context import Call
 from lms.platform.currencies import ISO_4217
+from lms.platform import files
 from lms.platform.errors import FailedPrecondition, NotFound, PermissionDenied, ValidationError
 from lms.platform.pagination import PageRequest
 from lms.platform.validation import Bool, Choice, DecimalStr, Fields, Int, Str, StrList
@@ -396,9 +397,22 @@ async def change_course(session: AsyncSession, call: Call, course_id: int, data:
 
 
 async def delete_course(session: AsyncSession, call: Call, course_id: int) -> Course:
-    """Deletes the course; the database cascades to everything it owns."""
+    """Deletes the course; the database cascades to everything it owns, and its stored files go
+    once the deletion has committed."""
     course = await course_for_change(session, call, course_id)
+    await files.discard_course(session, call, course.id)
     await session.execute(delete(Course).where(Course.id == course.id))
+    return course
+
+
+async def set_thumbnail(session: AsyncSession, call: Call, course_id: int, key: str) -> Course:
+    """Points the course at a newly stored thumbnail ("" removes it); the old image is deleted after commit."""
+    course = await course_for_change(session, call, course_id)
+    old = course.thumbnail
+    course.thumbnail = key
+    await session.flush()
+    if old and old != key:
+        await files.discard(session, call, [old])
     return course
 
 

@@ -10,7 +10,11 @@ from lms.platform.context import Call, current_call
 from lms.platform.pagination import PageRequest, page_envelope
 from lms.platform.protos import money, timestamp
 from lms.platform.storage import file_url
+from lms.platform.uploads import IMAGES, FileField, Upload
 from lms.platform.validation import present
+
+
+THUMBNAIL = FileField("thumbnails", IMAGES)
 
 
 def category_message(row: service.CategoryRow) -> categories_pb2.Category:
@@ -129,6 +133,20 @@ class CourseServicer(courses_pb2_grpc.CourseServiceServicer):
     async def DeleteCourse(self, request, context):
         call = current_call()
         await service.delete_course(await call.session(), call, request.course_id)
+        return empty_pb2.Empty()
+
+    async def UploadCourseThumbnail(self, request_iterator, context):
+        call = current_call()
+        upload = await Upload.open(request_iterator)
+        course = await service.course_for_change(await call.session(), call, upload.request.course_id)
+        form = await upload.read(call, files={"thumbnail": THUMBNAIL}, course_id=course.id, course_slug=course.slug)
+        session = await call.session()
+        await service.set_thumbnail(session, call, course.id, form.files["thumbnail"].key)
+        return course_message(call, await service.list_row(session, course.id))
+
+    async def DeleteCourseThumbnail(self, request, context):
+        call = current_call()
+        await service.set_thumbnail(await call.session(), call, request.course_id, "")
         return empty_pb2.Empty()
 
     async def GetMostPopularCourse(self, request, context):

@@ -39,6 +39,7 @@ class Settings:
     storage_url: str
     s3_endpoint_url: str
     s3_region: str
+    s3_url_ttl_seconds: int
     redis_url: str
     redis_namespace: str
     jwt_secret: str
@@ -69,6 +70,7 @@ class Settings:
             storage_url=_env("LMS_STORAGE_URL", f"file://{data_dir / 'files'}"),
             s3_endpoint_url=_env("LMS_S3_ENDPOINT_URL"),
             s3_region=_env("LMS_S3_REGION", "us-east-1"),
+            s3_url_ttl_seconds=_int("LMS_S3_URL_TTL", 3600),
             redis_url=_env("LMS_REDIS_URL"),
             redis_namespace=_env("LMS_REDIS_NAMESPACE", "lms"),
             jwt_secret=_env("LMS_JWT_SECRET"),

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from lms.platform.storage import Storage
 
 SessionHook = Callable[[AsyncSession, Principal], Awaitable[None]]
+OutcomeHook = Callable[[], Awaitable[None]]
+log = logging.getLogger("lms.call")
 
 
 @dataclasses.dataclass(eq=False)
@@ -53,9 +55,11 @@ class Call:
     request_id: str = ""
     response_headers: list[tuple[str, str]] = dataclasses.field(default_factory=list)
     outcome: str = "OK"  # gRPC status name, for the access log
+    rate_key: str = ""  # who the rate limits charge this call to
+    charged_buckets: set[str] = dataclasses.field(default_factory=set)
     _session: AsyncSession | None = None
-    _after_commit: list[Callable[[], Awaitable[None]]] = dataclasses.field(default_factory=list)
-    _after_rollback: list[Callable[[], Awaitable[None]]] = dataclasses.field(default_factory=list)
+    _after_commit: list[OutcomeHook] = dataclasses.field(default_factory=list)
+    _after_rollback: list[OutcomeHook] = dataclasses.field(default_factory=list)
 
     # Identity ----------------------------------------------------------------------------------
 
@@ -93,9 +97,8 @@ class Call:
         `all_tenants=True` is for public lookups by globally unique ids (certificate verification)
         and must be asked for before any other use of the session.
         """
-        if all_tenants and (self._session is None or self._session.info.get("tenant_id") != ALL_TENANTS):
-            if self._session is not None:
-                raise RuntimeError("all_tenants must be requested before the session is first used")
+        if all_tenants and self._session is not None and self._session.info.get("tenant_id") != ALL_TENANTS:
+            raise RuntimeError("all_tenants must be requested before the session is first used")
         if self._session is None:
             session = self.runtime.sessions()
             session.info["tenant_id"] = ALL_TENANTS if all_tenants else self.tenant_id
@@ -113,43 +116,70 @@ class Call:
                     self.runtime.seen_profiles[key] = fingerprint
         return self._session
 
-    def after_commit(self, action: Callable[[], Awaitable[None]]) -> None:
-        """Runs `action` once the unit of work is committed (e.g. deleting a deleted row's files)."""
-        self._after_commit.append(action)
-
-    def after_rollback(self, action: Callable[[], Awaitable[None]]) -> None:
-        """Runs `action` if the unit of work is rolled back (e.g. deleting files written for it)."""
-        self._after_rollback.append(action)
-
     async def finish(self, *, commit: bool) -> None:
+        """Ends the unit of work (the interceptor calls this), then runs the outcome's hooks."""
         session, self._session = self._session, None
         committed = False
         try:
             if session is not None:
-                if commit:
-                    await session.commit()
-                    committed = True
-                else:
-                    await session.rollback()
-            else:
-                committed = commit
-        except BaseException:
-            if commit:
-                # A failed commit leaves the profile cache unsure of what was stored.
-                if self.principal is not None:
-                    self.runtime.seen_profiles.pop((self.principal.tenant_id, self.principal.user_id), None)
-            raise
-        finally:
-            if session is not None:
-                await session.close()
-            actions = self._after_commit if committed else self._after_rollback
-            self._after_commit, self._after_rollback = [], []
-            for action in actions:
                 try:
-                    await action()
-                except Exception:  # noqa: BLE001 - the request's outcome is settled; log and go on
-                    logging.getLogger("lms.call").exception("after-%s action failed",
-                                                            "commit" if committed else "rollback")
+                    if commit:
+                        await session.commit()
+                    else:
+                        await session.rollback()
+                except BaseException:
+                    if commit:
+                        # A failed commit leaves the profile cache unsure of what was stored.
+                        if self.principal is not None:
+                            self.runtime.seen_profiles.pop((self.principal.tenant_id, self.principal.user_id), None)
+                    raise
+                finally:
+                    await session.close()
+            committed = commit
+        finally:
+            await self._run_hooks(committed)
+
+    async def release_session(self) -> None:
+        """Commits and closes the open session, so a long wait (a streamed upload) holds no database
+        connection; the next `session()` opens a new transaction. Hooks wait for the call's end."""
+        session, self._session = self._session, None
+        if session is None:
+            return
+        try:
+            await session.commit()
+        finally:
+            await session.close()
+
+    async def rollback_session(self) -> None:
+        """Rolls back and closes the open session (hooks wait for the call's end); the call fails anyway."""
+        session, self._session = self._session, None
+        if session is None:
+            return
+        try:
+            await session.rollback()
+        finally:
+            await session.close()
+
+    def after_commit(self, hook: OutcomeHook) -> None:
+        """Runs `hook` once the call's unit of work has committed (never if it rolls back)."""
+        self._after_commit.append(hook)
+
+    def after_rollback(self, hook: OutcomeHook) -> None:
+        """Runs `hook` if the call fails or its commit does (never once it has committed)."""
+        self._after_rollback.append(hook)
+
+    @property
+    def has_pending_work(self) -> bool:
+        return self._session is not None or bool(self._after_commit or self._after_rollback)
+
+    async def _run_hooks(self, committed: bool) -> None:
+        hooks = self._after_commit if committed else self._after_rollback
+        self._after_commit, self._after_rollback = [], []
+        for hook in hooks:
+            try:
+                await hook()
+            except Exception:  # noqa: BLE001 - the request's outcome is decided; log and go on
+                log.exception("call outcome hook failed", extra={"fields": {"request_id": self.request_id}})
 
     # URLs --------------------------------------------------------------------------------------
 

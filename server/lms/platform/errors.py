@@ -90,6 +90,34 @@ class PayloadTooLarge(LmsError):
     code, http_status, reason = grpc.StatusCode.INVALID_ARGUMENT, 413, "PAYLOAD_TOO_LARGE"
 
 
+class ParseError(LmsError):
+    """A body that cannot be parsed as its content type says: 400 `{"detail": ...}` (DRF's ParseError)."""
+
+    code, http_status, reason = grpc.StatusCode.INVALID_ARGUMENT, 400, "PARSE_ERROR"
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+
+
+class UnsupportedMediaType(LmsError):
+    """A request body of a content type the route does not parse (DRF's 415)."""
+
+    code, http_status, reason = grpc.StatusCode.INVALID_ARGUMENT, 415, "UNSUPPORTED_MEDIA_TYPE"
+
+    def __init__(self, media_type: str):
+        super().__init__(f'Unsupported media type "{media_type}" in request.')
+
+
+class RangeNotSatisfiable(LmsError):
+    """A `Range` header that selects no byte of the file (HTTP 416)."""
+
+    code, http_status, reason = grpc.StatusCode.OUT_OF_RANGE, 416, "RANGE_NOT_SATISFIABLE"
+
+    def __init__(self, size: int):
+        self.size = size
+        super().__init__(f"Requested range not satisfiable: the file has {size} bytes.")
+
+
 class Unavailable(LmsError):
     code, http_status, reason = grpc.StatusCode.UNAVAILABLE, 503, "UNAVAILABLE"
 

@@ -7,6 +7,7 @@ every failure into a canonical gRPC status with rich details. Servicers contain 
 """
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import re
@@ -35,6 +36,14 @@ TENANT_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
 # Response metadata the edge's Lua filter turns into an HTTP status and a bare array body.
 HEADER_STATUS = "x-lms-http-status"
 HEADER_BARE_ARRAY = "x-lms-bare-array"
+# Set by the edge: the client's HTTP version ("HTTP/1.1", "HTTP/2").
+HEADER_DOWNSTREAM_PROTOCOL = "x-lms-downstream-protocol"
+# A failed streamed upload from an HTTP/2 client is read to its end (and dropped) before the answer:
+# answering while the client still sends makes the gRPC server reset the stream, and Envoy passes
+# that on to an HTTP/2 client as a stream reset instead of the 413/400/403. (HTTP/1.1 clients get
+# the answer at once: Envoy sends it and closes the connection.) Bounded in bytes and time.
+DRAIN_MAX_BYTES = 160 * 1024 * 1024
+DRAIN_MAX_SECONDS = 60.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,7 +114,8 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             behavior_su = handler.stream_unary
 
             async def stream_unary(request_iterator, context):
-                return await self._run(method, policy, context, lambda: behavior_su(request_iterator, context))
+                return await self._run(method, policy, context, lambda: behavior_su(request_iterator, context),
+                                       requests=request_iterator)
 
             return grpc.stream_unary_rpc_method_handler(stream_unary, **serializers)
         if handler.unary_stream:
@@ -134,7 +144,7 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             return grpc.unary_stream_rpc_method_handler(unary_stream, **serializers)
         return handler
 
-    async def _run(self, method, policy, context, invoke):
+    async def _run(self, method, policy, context, invoke, requests=None):
         call, token, started = await self._begin(method, policy, context)
         try:
             await self._admit(call, policy, context)
@@ -143,7 +153,7 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             await self._send_success_headers(call, policy, context)
             return response
         except Exception as exc:  # noqa: BLE001 - every failure goes through the funnel
-            await self._fail(call, context, exc)
+            await self._fail(call, context, exc, requests)
         finally:
             await self._end(call, token, started)
 
@@ -181,18 +191,23 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             caller = f"{call.principal.tenant_id}:{call.principal.user_id}"
         else:
             caller = _client_address(call.metadata, context)
+        call.rate_key = caller
         await self.runtime.rate_limits.charge(caller, call.principal is not None, policy.rate_limit_bucket)
+        if policy.rate_limit_bucket:
+            call.charged_buckets.add(policy.rate_limit_bucket)
 
     async def _send_success_headers(self, call: Call, policy: MethodPolicy, context) -> None:
         headers = policy.success_headers + tuple(call.response_headers)
         if headers:
             await context.send_initial_metadata(headers)
 
-    async def _fail(self, call: Call, context, exc: Exception) -> None:
+    async def _fail(self, call: Call, context, exc: Exception, requests=None) -> None:
         try:
             await call.finish(commit=False)
         except Exception:  # noqa: BLE001 - the original error matters more
             log.exception("rollback failed")
+        if requests is not None and call.metadata.get(HEADER_DOWNSTREAM_PROTOCOL, "").startswith("HTTP/2"):
+            await _drain(requests)
         if isinstance(exc, grpc.aio.AbortError):
             call.outcome = "ABORTED_BY_HANDLER"
             raise exc
@@ -212,7 +227,7 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
 
     async def _end(self, call: Call, token, started: float) -> None:
         reset_current_call(token)
-        if call._session is not None:  # an abort raised before finish(): never leak a transaction
+        if call.has_pending_work:  # an abort or cancellation before finish(): never leak a transaction
             await call.finish(commit=False)
         log.info("rpc", extra={"fields": {
             "method": call.method,
@@ -222,6 +237,19 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             "tenant": call.tenant_id,
             "user": call.principal.user_id if call.principal else None,
         }})
+
+
+async def _drain(requests) -> None:
+    """Reads and drops the rest of a client stream, within DRAIN_MAX_BYTES and DRAIN_MAX_SECONDS."""
+    drained = 0
+    try:
+        async with asyncio.timeout(DRAIN_MAX_SECONDS):
+            async for message in requests:
+                drained += message.ByteSize()
+                if drained > DRAIN_MAX_BYTES:
+                    return
+    except Exception:  # noqa: BLE001 - a broken or timed-out stream: answer anyway
+        return
 
 
 def _client_address(metadata, context) -> str:

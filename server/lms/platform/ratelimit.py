@@ -88,6 +88,13 @@ class RateLimits:
         self.backend = backend
         self.buckets = {"user": user, "anon": anon, "upload": upload}
 
+    async def charge_bucket(self, caller_key: str, bucket: str) -> None:
+        """Charges one named bucket (e.g. "upload" once a request turns out to carry a file)."""
+        limit, period = self.buckets[bucket]
+        wait = await self.backend.hit(f"{bucket}:{caller_key}", limit, period)
+        if wait > 0:
+            raise Throttled(math.ceil(wait))
+
     async def charge(self, caller_key: str, authenticated: bool, extra_bucket: str = "") -> None:
         names = ["user" if authenticated else "anon"]
         if extra_bucket:

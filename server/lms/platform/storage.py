@@ -2,12 +2,18 @@
 
 Keys follow the API document's URLs: `courses/<tenant>/<course-slug>/<kind>/<random>_<safe-name>`
 (and `certificates/<tenant>/...` for issued certificates). Domain rows store the key; responses
-show `file_url(call, key)`, an absolute URL that works for the caller.
+show `file_url(call, key)`, an absolute URL that works for the caller: a presigned GET URL on S3,
+the edge's authorising file route (`/api/lms/files/<key>`, lms.files) for local files.
+
+Both backends stream: `write` consumes chunks as they arrive (local: a `.part` file renamed into
+place; S3: a multipart upload of 5 MiB parts, a single PUT for smaller objects) and leaves nothing
+behind if it fails; `read` yields bounded chunks. boto3 blocks, so every S3 call runs in a thread.
 """
 from __future__ import annotations
 
 import abc
 import asyncio
+import logging
 import os
 import re
 import secrets
@@ -98,9 +104,13 @@ class LocalStorage(Storage):
         return size
 
     async def delete(self, keys: Iterable[str]) -> None:
-        for key in keys:
-            if key:
-                self._path(key).unlink(missing_ok=True)
+        paths = [self._path(key) for key in keys if key]
+
+        def unlink_all() -> None:
+            for path in paths:
+                path.unlink(missing_ok=True)
+
+        await asyncio.to_thread(unlink_all)
 
     async def size(self, key: str) -> int | None:
         try:
@@ -128,10 +138,129 @@ class LocalStorage(Storage):
         return call.absolute_url(f"/api/lms/files/{key}")
 
 
+S3_PART_BYTES = 5 * 1024 * 1024  # S3's smallest allowed part (except the last); bounds memory per upload
+S3_DELETE_BATCH = 1000  # DeleteObjects takes at most 1000 keys
+
+
+class S3Storage(Storage):
+    """Objects in an S3 bucket (or an S3-compatible store at `endpoint_url`); URLs are presigned GETs."""
+
+    def __init__(self, bucket: str, prefix: str = "", *, endpoint_url: str = "", region: str = "us-east-1",
+                 url_ttl_seconds: int = 3600):
+        import boto3
+        from botocore.config import Config
+
+        self.bucket = bucket
+        self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
+        self.url_ttl_seconds = url_ttl_seconds
+        config = Config(signature_version="s3v4", max_pool_connections=32, retries={"max_attempts": 3},
+                        s3={"addressing_style": "path"} if endpoint_url else {})
+        # Low-level clients are thread-safe; one per process serves every worker thread.
+        self.client = boto3.session.Session().client("s3", endpoint_url=endpoint_url or None, region_name=region,
+                                                     config=config)
+
+    def _key(self, key: str) -> str:
+        if not key or key.startswith("/") or "\\" in key or any(p in ("", ".", "..") for p in key.split("/")):
+            raise ValueError(f"invalid storage key: {key!r}")
+        return self.prefix + key
+
+    async def write(self, key: str, chunks: AsyncIterable[bytes], content_type: str) -> int:
+        name = self._key(key)
+        pending: list[bytes] = []  # chunks of the next part, joined once when it is sent
+        pending_size = size = 0
+        upload_id = None
+        parts: list[dict] = []
+        try:
+            async for chunk in chunks:
+                size += len(chunk)
+                pending.append(chunk)
+                pending_size += len(chunk)
+                if pending_size >= S3_PART_BYTES:
+                    if upload_id is None:
+                        created = await asyncio.to_thread(
+                            self.client.create_multipart_upload, Bucket=self.bucket, Key=name,
+                            ContentType=content_type)
+                        upload_id = created["UploadId"]
+                    body, pending, pending_size = b"".join(pending), [], 0
+                    parts.append(await self._upload_part(name, upload_id, len(parts) + 1, body))
+                    del body
+            body, pending = b"".join(pending), []
+            if upload_id is None:
+                await asyncio.to_thread(self.client.put_object, Bucket=self.bucket, Key=name, Body=body,
+                                        ContentType=content_type)
+            else:
+                if body:
+                    parts.append(await self._upload_part(name, upload_id, len(parts) + 1, body))
+                await asyncio.to_thread(self.client.complete_multipart_upload, Bucket=self.bucket, Key=name,
+                                        UploadId=upload_id, MultipartUpload={"Parts": parts})
+        except BaseException:
+            if upload_id is not None:
+                await asyncio.shield(asyncio.to_thread(self._abort, name, upload_id))
+            raise
+        return size
+
+    async def _upload_part(self, name: str, upload_id: str, number: int, body: bytes) -> dict:
+        answer = await asyncio.to_thread(self.client.upload_part, Bucket=self.bucket, Key=name, UploadId=upload_id,
+                                         PartNumber=number, Body=body)
+        return {"PartNumber": number, "ETag": answer["ETag"]}
+
+    def _abort(self, name: str, upload_id: str) -> None:
+        try:
+            self.client.abort_multipart_upload(Bucket=self.bucket, Key=name, UploadId=upload_id)
+        except Exception:  # noqa: BLE001 - the original error matters; the bucket's lifecycle rule is the backstop
+            logging.getLogger("lms.storage").exception("aborting a multipart upload failed")
+
+    async def delete(self, keys: Iterable[str]) -> None:
+        names = [self._key(k) for k in keys if k]
+        for start in range(0, len(names), S3_DELETE_BATCH):
+            batch = names[start:start + S3_DELETE_BATCH]
+            answer = await asyncio.to_thread(self.client.delete_objects, Bucket=self.bucket,
+                                             Delete={"Objects": [{"Key": n} for n in batch], "Quiet": True})
+            errors = answer.get("Errors") or []
+            if errors:
+                raise OSError(f"S3 refused to delete {len(errors)} object(s): {errors[0]}")
+
+    async def size(self, key: str) -> int | None:
+        from botocore.exceptions import ClientError
+
+        try:
+            head = await asyncio.to_thread(self.client.head_object, Bucket=self.bucket, Key=self._key(key))
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise
+        return int(head["ContentLength"])
+
+    async def read(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+        byte_range = f"bytes={start}-{'' if end is None else end}"
+        answer = await asyncio.to_thread(self.client.get_object, Bucket=self.bucket, Key=self._key(key),
+                                         Range=byte_range)
+        body = answer["Body"]
+        try:
+            while True:
+                chunk = await asyncio.to_thread(body.read, READ_CHUNK)
+                if not chunk:
+                    break
+                yield chunk
+        finally:
+            body.close()
+
+    def url(self, call: Call, key: str) -> str:
+        # Signing is local computation (no request): cheap enough to do per row.
+        return self.client.generate_presigned_url(
+            "get_object", Params={"Bucket": self.bucket, "Key": self._key(key)}, ExpiresIn=self.url_ttl_seconds)
+
+
 def create_storage(settings: Settings) -> Storage:
     url = settings.storage_url
     if url.startswith("file://"):
         return LocalStorage(Path(url.removeprefix("file://")))
+    if url.startswith("s3://"):
+        bucket, _, prefix = url.removeprefix("s3://").partition("/")
+        if not bucket:
+            raise ValueError("LMS_STORAGE_URL: s3://bucket[/prefix] needs a bucket name")
+        return S3Storage(bucket, prefix, endpoint_url=settings.s3_endpoint_url, region=settings.s3_region,
+                         url_ttl_seconds=settings.s3_url_ttl_seconds)
     raise ValueError(f"LMS_STORAGE_URL: unsupported storage {url!r} (use file:///path or s3://bucket)")
 
 

@@ -1,6 +1,7 @@
 import datetime
 
 from google.api import annotations_pb2 as _annotations_pb2
+from google.api import httpbody_pb2 as _httpbody_pb2
 from google.protobuf import empty_pb2 as _empty_pb2
 from google.protobuf import struct_pb2 as _struct_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
@@ -238,3 +239,17 @@ class PopularCourse(_message.Message):
     course: Course
     enrollment_count: int
     def __init__(self, course: _Optional[_Union[Course, _Mapping]] = ..., enrollment_count: _Optional[int] = ...) -> None: ...
+
+class UploadCourseThumbnailRequest(_message.Message):
+    __slots__ = ("course_id", "body")
+    COURSE_ID_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    course_id: int
+    body: _httpbody_pb2.HttpBody
+    def __init__(self, course_id: _Optional[int] = ..., body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
+
+class DeleteCourseThumbnailRequest(_message.Message):
+    __slots__ = ("course_id",)
+    COURSE_ID_FIELD_NUMBER: _ClassVar[int]
+    course_id: int
+    def __init__(self, course_id: _Optional[int] = ...) -> None: ...

@@ -66,6 +66,16 @@ class CourseServiceStub:
                 request_serializer=lms_dot_courses_dot_v1_dot_courses__pb2.DeleteCourseRequest.SerializeToString,
                 response_deserializer=google_dot_protobuf_dot_empty__pb2.Empty.FromString,
                 _registered_method=True)
+        self.UploadCourseThumbnail = channel.stream_unary(
+                '/lms.courses.v1.CourseService/UploadCourseThumbnail',
+                request_serializer=lms_dot_courses_dot_v1_dot_courses__pb2.UploadCourseThumbnailRequest.SerializeToString,
+                response_deserializer=lms_dot_courses_dot_v1_dot_courses__pb2.Course.FromString,
+                _registered_method=True)
+        self.DeleteCourseThumbnail = channel.unary_unary(
+                '/lms.courses.v1.CourseService/DeleteCourseThumbnail',
+                request_serializer=lms_dot_courses_dot_v1_dot_courses__pb2.DeleteCourseThumbnailRequest.SerializeToString,
+                response_deserializer=google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+                _registered_method=True)
         self.GetMostPopularCourse = channel.unary_unary(
                 '/lms.courses.v1.CourseService/GetMostPopularCourse',
                 request_serializer=lms_dot_courses_dot_v1_dot_courses__pb2.GetMostPopularCourseRequest.SerializeToString,
@@ -124,6 +134,21 @@ class CourseServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def UploadCourseThumbnail(self, request_iterator, context):
+        """Uploads the course thumbnail as multipart/form-data field `thumbnail` (JPG, PNG or GIF, at most
+        5 MB; checked by its bytes) and replaces the previous one. The body streams in pieces.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteCourseThumbnail(self, request, context):
+        """Removes the course thumbnail (and its stored image).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetMostPopularCourse(self, request, context):
         """Returns the visible course with the most enrollments.
         """
@@ -169,6 +194,16 @@ def add_CourseServiceServicer_to_server(servicer, server):
             'DeleteCourse': grpc.unary_unary_rpc_method_handler(
                     servicer.DeleteCourse,
                     request_deserializer=lms_dot_courses_dot_v1_dot_courses__pb2.DeleteCourseRequest.FromString,
+                    response_serializer=google_dot_protobuf_dot_empty__pb2.Empty.SerializeToString,
+            ),
+            'UploadCourseThumbnail': grpc.stream_unary_rpc_method_handler(
+                    servicer.UploadCourseThumbnail,
+                    request_deserializer=lms_dot_courses_dot_v1_dot_courses__pb2.UploadCourseThumbnailRequest.FromString,
+                    response_serializer=lms_dot_courses_dot_v1_dot_courses__pb2.Course.SerializeToString,
+            ),
+            'DeleteCourseThumbnail': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteCourseThumbnail,
+                    request_deserializer=lms_dot_courses_dot_v1_dot_courses__pb2.DeleteCourseThumbnailRequest.FromString,
                     response_serializer=google_dot_protobuf_dot_empty__pb2.Empty.SerializeToString,
             ),
             'GetMostPopularCourse': grpc.unary_unary_rpc_method_handler(
@@ -344,6 +379,60 @@ class CourseService:
             target,
             '/lms.courses.v1.CourseService/DeleteCourse',
             lms_dot_courses_dot_v1_dot_courses__pb2.DeleteCourseRequest.SerializeToString,
+            google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UploadCourseThumbnail(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/lms.courses.v1.CourseService/UploadCourseThumbnail',
+            lms_dot_courses_dot_v1_dot_courses__pb2.UploadCourseThumbnailRequest.SerializeToString,
+            lms_dot_courses_dot_v1_dot_courses__pb2.Course.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteCourseThumbnail(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/lms.courses.v1.CourseService/DeleteCourseThumbnail',
+            lms_dot_courses_dot_v1_dot_courses__pb2.DeleteCourseThumbnailRequest.SerializeToString,
             google_dot_protobuf_dot_empty__pb2.Empty.FromString,
             options,
             channel_credentials,

@@ -1,0 +1,1 @@
+"""Downloads of stored files through the edge, with the caller's rights checked."""

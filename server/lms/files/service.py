@@ -1,0 +1,141 @@
+"""Who may download which stored file, and HTTP range handling.
+
+A key reads `courses/<tenant>/<course-slug>/<kind>/<random>_<name>`; its register row
+(lms.platform.files) gives the course, the content type decided at upload and the uploader, so
+access does not depend on the slug (a renamed course keeps its old keys).
+
+- Another tenant's file, an unknown key, a draft course for a student: 404.
+- Thumbnails: whoever may see the course (published courses are public, anonymous callers too).
+- Private kinds (assignment submissions): the tenant's staff and the uploader; others 404.
+- Everything else (resources, lesson content, assignment instructions, SCORM): the tenant's staff,
+  or a user with an active enrollment in the published course (others 403); anonymous 401.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lms.courses.models import PUBLISHED, Course
+from lms.courses.service import course_for_change
+from lms.enrollments.models import Enrollment
+from lms.platform import files
+from lms.platform.context import Call
+from lms.platform.errors import NotAuthenticated, NotFound, PermissionDenied, RangeNotSatisfiable
+from lms.platform.files import ACTIVE, StoredFile
+
+MEDIA_KIND = "media"  # the course media library (lms.files.v1.FileService.UploadCourseFile)
+PUBLIC_KINDS = frozenset({"thumbnails"})
+PRIVATE_KINDS = frozenset({"submissions", "assignments/submissions"})
+INLINE_TYPES = ("image/", "video/", "application/pdf")
+
+
+@dataclasses.dataclass(frozen=True)
+class KeyParts:
+    tenant_id: str
+    course_slug: str
+    kind: str
+
+
+def parse_key(key: str) -> KeyParts:
+    parts = key.split("/")
+    if len(parts) < 5 or parts[0] != "courses" or any(p in ("", ".", "..") for p in parts):
+        raise NotFound()
+    return KeyParts(tenant_id=parts[1], course_slug=parts[2], kind="/".join(parts[3:-1]))
+
+
+def resolve_tenant(call: Call, key: str) -> KeyParts:
+    """The key's tenant must be the caller's; anonymous callers without X-Tenant-ID take the key's."""
+    parts = parse_key(key)
+    if call.tenant_id is None and call.principal is None:
+        call.tenant_id = parts.tenant_id
+    if call.tenant_id != parts.tenant_id:
+        raise NotFound()
+    if call.principal is None and parts.kind not in PUBLIC_KINDS:
+        raise NotAuthenticated()
+    return parts
+
+
+async def downloadable(session: AsyncSession, call: Call, key: str, parts: KeyParts) -> StoredFile:
+    """The register row of `key` if the caller may download it (see the module doc)."""
+    row = await session.scalar(select(StoredFile).where(StoredFile.key == key, StoredFile.state == ACTIVE))
+    if row is None or row.course_id is None:
+        raise NotFound()
+    course = await session.get(Course, row.course_id)
+    if course is None:
+        raise NotFound()
+    if call.is_staff:
+        return row
+    if course.status != PUBLISHED:
+        raise NotFound()
+    if parts.kind in PUBLIC_KINDS:
+        return row
+    user = call.require_user()
+    if parts.kind in PRIVATE_KINDS:
+        if row.uploaded_by != user.user_id:
+            raise NotFound()
+        return row
+    enrolled = await session.scalar(select(exists().where(
+        Enrollment.course_id == course.id, Enrollment.user_id == user.user_id, Enrollment.is_active.is_(True))))
+    if not enrolled:
+        raise PermissionDenied()
+    return row
+
+
+async def delete_media(session: AsyncSession, call: Call, key: str) -> None:
+    """Deletes a media-library file (staff of its course); other kinds belong to their rows."""
+    call.require_user()
+    parts = resolve_tenant(call, key)
+    row = await session.scalar(select(StoredFile).where(StoredFile.key == key, StoredFile.state == ACTIVE))
+    if row is None or row.course_id is None:
+        raise NotFound()
+    await course_for_change(session, call, row.course_id)
+    if parts.kind != MEDIA_KIND:
+        raise PermissionDenied("Only media-library files can be deleted here; delete the item the file belongs to.")
+    await files.discard(session, call, [key])
+
+
+def byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """(first, last) byte of a single `Range: bytes=...` request; None means the whole file.
+
+    Malformed headers and multi-range requests are ignored (the whole file, as RFC 9110 allows);
+    a range starting past the end is 416.
+    """
+    unit, equals, spec = (header or "").partition("=")
+    if not equals or unit.strip().lower() != "bytes" or "," in spec:
+        return None
+    first, dash, last = spec.strip().partition("-")
+    if not dash:
+        return None
+    try:
+        if not first.strip():
+            suffix = int(last)
+            if suffix <= 0:
+                raise RangeNotSatisfiable(size)
+            if size == 0:
+                raise RangeNotSatisfiable(size)
+            return max(0, size - suffix), size - 1
+        start = int(first)
+        end = int(last) if last.strip() else None
+    except ValueError:
+        return None
+    if start < 0 or (end is not None and end < start):
+        return None
+    if start >= size:
+        raise RangeNotSatisfiable(size)
+    return start, size - 1 if end is None else min(end, size - 1)
+
+
+def response_headers(row: StoredFile, selected: tuple[int, int] | None) -> list[tuple[str, str]]:
+    disposition = "inline" if row.content_type.startswith(INLINE_TYPES) else "attachment"
+    headers = [
+        ("accept-ranges", "bytes"),
+        ("content-disposition", f'{disposition}; filename="{row.filename}"'),
+        ("x-content-type-options", "nosniff"),
+        ("cache-control", "private, max-age=300"),
+    ]
+    if selected is not None:
+        headers += [("x-lms-http-status", "206"),
+                    ("content-range", f"bytes {selected[0]}-{selected[1]}/{row.size}")]
+    return headers

@@ -1,0 +1,523 @@
+"""Uploads: the one mechanism every route that accepts files goes through.
+
+Envoy forwards a multipart/form-data body to a client-streaming RPC as a stream of
+`google.api.HttpBody` pieces (up to 1 MiB each; the first message also carries the path and query
+fields and the content type with its boundary). `Upload` parses that stream incrementally and
+writes each file to storage while it arrives, so memory does not grow with the file size:
+
+    upload = await Upload.open(request_iterator)           # first message: path fields, content type
+    course = await course_for_change(session, call, upload.request.course_id)   # check first
+    form = await upload.read(call, course_id=course.id, course_slug=course.slug,
+                             files={"file": FileField("resources", DOCUMENTS + IMAGES + VIDEOS)})
+    form.fields   # text fields (multipart/urlencoded: strings) or the parsed JSON object
+    form.files    # {"file": StoredUpload(key=..., size=..., file_type=PDF, ...)}, already stored
+
+`read` checks each file's type from its first bytes (magic numbers; the name only supplies the
+stored file name, whose extension is made to match the detected type), stops with 413 as soon as
+a file passes its type's limit, and charges the caller's "upload" rate limit when the body carries
+files. It releases the request's database session while the body streams (so a slow upload holds
+no connection) and opens a fresh one afterwards, in which the stored objects become `active`
+(lms.platform.files): the domain's row and the objects commit together. If anything fails --
+a rejected file, a parse error, a disconnect, a later validation error, a failed commit -- the
+objects and their register rows are deleted again, so nothing is left behind.
+
+The same route accepts `application/json` (and urlencoded forms): `form.fields` is then the
+parsed body and `form.files` is empty, so one route can serve links as JSON and files as multipart.
+"""
+from __future__ import annotations
+
+import collections
+import dataclasses
+import json
+from email.message import Message
+from typing import Any, AsyncIterator, Callable
+from urllib.parse import parse_qsl
+
+from lms.platform import files as registry
+from lms.platform.context import Call
+from lms.platform.errors import NotFound, ParseError, PayloadTooLarge, UnsupportedMediaType, ValidationError
+from lms.platform.storage import object_key, safe_filename
+
+MiB = 1024 * 1024
+SNIFF_BYTES = 64 * 1024  # read before deciding a file's type (enough to see a DOCX's first entries)
+MAX_TEXT_BYTES = 1 * MiB  # all non-file parts together
+MAX_JSON_BYTES = 2 * MiB
+MAX_PARTS = 200
+MAX_HEADER_BYTES = 16 * 1024
+
+
+# File types, decided from the bytes ---------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class FileType:
+    name: str  # as the API document names it: "JPG", "PDF", "MP4", ...
+    family: str  # "image", "document", "video", "SCORM package"
+    extensions: tuple[str, ...]  # the first is the one a stored name gets when its own does not match
+    content_type: str
+    max_bytes: int
+    matches: Callable[[bytes], bool] = dataclasses.field(repr=False, compare=False)
+
+    @property
+    def max_label(self) -> str:
+        return f"{self.max_bytes // MiB} MB"
+
+
+MP4_BRANDS = {b"isom", b"iso2", b"iso3", b"iso4", b"iso5", b"iso6", b"iso8", b"mp41", b"mp42", b"mp71", b"avc1",
+              b"dash", b"M4V ", b"M4VH", b"M4VP", b"mmp4", b"MSNV", b"NDAS", b"NDSC", b"NDSH", b"f4v ", b"3gp4",
+              b"3gp5", b"3gp6", b"3g2a"}
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _is_docx(head: bytes) -> bool:
+    # A DOCX is a ZIP whose first entries ([Content_Types].xml, _rels/.rels, word/document.xml) are named in
+    # their local headers at the start of the file.
+    return head.startswith(b"PK\x03\x04") and b"word/" in head
+
+
+JPG = FileType("JPG", "image", ("jpg", "jpeg"), "image/jpeg", 5 * MiB, lambda h: h.startswith(b"\xff\xd8\xff"))
+PNG = FileType("PNG", "image", ("png",), "image/png", 5 * MiB, lambda h: h.startswith(b"\x89PNG\r\n\x1a\n"))
+GIF = FileType("GIF", "image", ("gif",), "image/gif", 5 * MiB, lambda h: h[:6] in (b"GIF87a", b"GIF89a"))
+PDF = FileType("PDF", "document", ("pdf",), "application/pdf", 10 * MiB, lambda h: b"%PDF-" in h[:1024])
+DOCX = FileType("DOCX", "document", ("docx",),
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document", 10 * MiB, _is_docx)
+DOC = FileType("DOC", "document", ("doc",), "application/msword", 10 * MiB, lambda h: h.startswith(OLE2_MAGIC))
+MP4 = FileType("MP4", "video", ("mp4", "m4v"), "video/mp4", 100 * MiB,
+               lambda h: len(h) >= 12 and h[4:8] == b"ftyp" and h[8:12] in MP4_BRANDS)
+WEBM = FileType("WebM", "video", ("webm",), "video/webm", 100 * MiB,
+                lambda h: h.startswith(b"\x1a\x45\xdf\xa3") and b"webm" in h[:64])
+ZIP = FileType("ZIP", "SCORM package", ("zip",), "application/zip", 50 * MiB,
+               lambda h: h[:4] in (b"PK\x03\x04", b"PK\x05\x06"))
+
+IMAGES = (JPG, PNG, GIF)
+DOCUMENTS = (PDF, DOCX, DOC)
+VIDEOS = (MP4, WEBM)
+SCORM_PACKAGES = (ZIP,)
+ALL_TYPES = IMAGES + DOCUMENTS + VIDEOS + SCORM_PACKAGES
+
+
+def detect(head: bytes, allowed: tuple[FileType, ...]) -> FileType | None:
+    """The first allowed type the bytes match (specific types such as DOCX come before ZIP)."""
+    for file_type in sorted(allowed, key=lambda t: t is ZIP):
+        if file_type.matches(head):
+            return file_type
+    return None
+
+
+def stored_name(filename: str, file_type: FileType) -> str:
+    """The sanitised name, its extension made to agree with the type the bytes showed."""
+    name = safe_filename(filename or "file")
+    stem, dot, extension = name.rpartition(".")
+    if dot and extension.lower() in file_type.extensions:
+        return name
+    return f"{name if not dot else stem or 'file'}.{file_type.extensions[0]}"
+
+
+@dataclasses.dataclass(frozen=True)
+class FileField:
+    """A form field that takes one file of the given types, stored under `<course>/<kind>/`."""
+
+    kind: str  # storage kind: "thumbnails", "resources", "lessons", "assignments", "submissions", "scorm"
+    types: tuple[FileType, ...]
+    required: bool = True
+
+    def type_error(self) -> str:
+        if all(t.family == "image" for t in self.types):
+            return "Upload a valid image. The file you uploaded was either not an image or a corrupted image."
+        groups: dict[str, list[FileType]] = collections.defaultdict(list)
+        for file_type in self.types:
+            groups[file_type.max_label].append(file_type)
+        allowed = "; ".join(f"{', '.join(t.name for t in types)} (max {label})" for label, types in groups.items())
+        return f"Unsupported file type. Allowed types: {allowed}."
+
+    @property
+    def max_bytes(self) -> int:
+        return max(t.max_bytes for t in self.types)
+
+
+MSG_NO_FILE = "No file was submitted."
+MSG_NOT_A_FILE = "The submitted data was not a file. Check the encoding type on the form."
+MSG_EMPTY_FILE = "The submitted file is empty."
+
+
+@dataclasses.dataclass(frozen=True)
+class StoredUpload:
+    """A file of the request, already in storage under `key`."""
+
+    field: str
+    key: str
+    filename: str  # the stored (sanitised) name
+    size: int
+    file_type: FileType
+
+    @property
+    def content_type(self) -> str:
+        return self.file_type.content_type
+
+
+@dataclasses.dataclass
+class Form:
+    """The parsed body: text fields (or the JSON object) and the stored files."""
+
+    media_type: str
+    fields: dict[str, Any]
+    files: dict[str, StoredUpload]
+    lists: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # every value of repeated form fields
+
+
+# Incremental multipart/form-data parser ------------------------------------------------------------
+
+@dataclasses.dataclass
+class PartStart:
+    name: str | None
+    filename: str | None
+    content_type: str
+
+
+@dataclasses.dataclass
+class PartData:
+    data: bytes
+
+
+PART_END = object()
+BODY_END = object()
+
+
+class MultipartParser:
+    """Push parser: `feed(bytes)` returns PartStart / PartData / PART_END / BODY_END events.
+
+    Memory stays bounded by the fed chunk plus a delimiter's length: body bytes are handed out as
+    soon as they cannot be the start of a boundary.
+    """
+
+    def __init__(self, boundary: str):
+        self.delimiter = b"\r\n--" + boundary.encode("latin-1")
+        self.buffer = bytearray(b"\r\n")  # the first boundary has no CRLF before it
+        self.state = "preamble"
+        self.parts = 0
+
+    def feed(self, data: bytes) -> list:
+        self.buffer += data
+        events: list = []
+        buffer, delimiter = self.buffer, self.delimiter
+        while True:
+            if self.state == "body":
+                at = buffer.find(delimiter)
+                if at >= 0:
+                    if at:
+                        events.append(PartData(bytes(buffer[:at])))
+                    del buffer[:at + len(delimiter)]
+                    events.append(PART_END)
+                    self.state = "boundary"
+                    continue
+                keep = len(delimiter) - 1
+                if len(buffer) > keep:
+                    events.append(PartData(bytes(buffer[:-keep])))
+                    del buffer[:-keep]
+                return events
+            if self.state == "preamble":
+                at = buffer.find(delimiter)
+                if at < 0:
+                    del buffer[:max(0, len(buffer) - len(delimiter))]
+                    return events
+                del buffer[:at + len(delimiter)]
+                self.state = "boundary"
+            elif self.state == "boundary":
+                if len(buffer) < 2:
+                    return events
+                if buffer[:2] == b"--":
+                    self.state = "done"
+                    buffer.clear()
+                    events.append(BODY_END)
+                    return events
+                end = buffer.find(b"\r\n")
+                if end < 0:
+                    if len(buffer) > 256:
+                        raise ParseError("Multipart form parse error - Invalid boundary in multipart.")
+                    return events
+                if bytes(buffer[:end]).strip(b" \t"):
+                    raise ParseError("Multipart form parse error - Invalid boundary in multipart.")
+                del buffer[:end + 2]
+                self.state = "headers"
+            elif self.state == "headers":
+                if buffer[:2] == b"\r\n":
+                    block, consumed = b"", 2
+                else:
+                    end = buffer.find(b"\r\n\r\n")
+                    if end < 0:
+                        if len(buffer) > MAX_HEADER_BYTES:
+                            raise ParseError("Multipart form parse error - Part headers are too long.")
+                        return events
+                    block, consumed = bytes(buffer[:end]), end + 4
+                del buffer[:consumed]
+                self.parts += 1
+                if self.parts > MAX_PARTS:
+                    raise ParseError(f"Multipart form parse error - More than {MAX_PARTS} parts.")
+                events.append(_part_start(block))
+                self.state = "body"
+            else:  # done: the epilogue is ignored
+                buffer.clear()
+                return events
+
+    def finish(self) -> None:
+        if self.state != "done":
+            raise ParseError("Multipart form parse error - The body ended before the closing boundary.")
+
+
+def _part_start(block: bytes) -> PartStart:
+    headers: dict[str, str] = {}
+    for line in block.split(b"\r\n"):
+        if not line.strip():
+            continue
+        name, colon, value = line.partition(b":")
+        if not colon:
+            raise ParseError("Multipart form parse error - Invalid part header.")
+        headers[name.strip().lower().decode("latin-1")] = value.strip().decode("utf-8", "replace")
+    disposition = headers.get("content-disposition", "")
+    if not disposition:
+        raise ParseError("Multipart form parse error - A part has no Content-Disposition header.")
+    message = Message()
+    message["content-disposition"] = disposition
+    name = message.get_param("name", header="content-disposition")
+    if isinstance(name, tuple):
+        from email.utils import collapse_rfc2231_value
+
+        name = collapse_rfc2231_value(name)
+    return PartStart(name=name, filename=message.get_filename(), content_type=headers.get("content-type", ""))
+
+
+# The request body -----------------------------------------------------------------------------------
+
+class _Events:
+    """Pulls body chunks on demand and hands out the parser's events one at a time."""
+
+    def __init__(self, chunks: AsyncIterator[bytes], parser: MultipartParser, max_total: int):
+        self.chunks, self.parser, self.max_total = chunks, parser, max_total
+        self.pending: collections.deque = collections.deque()
+        self.total = 0
+
+    async def next(self):
+        while not self.pending:
+            chunk = await anext(self.chunks, None)
+            if chunk is None:
+                self.parser.finish()
+                return BODY_END
+            self.total += len(chunk)
+            if self.total > self.max_total:
+                raise PayloadTooLarge(f"Request body is too large: at most {self.max_total // MiB} MB.")
+            self.pending.extend(self.parser.feed(chunk))
+        return self.pending.popleft()
+
+
+class Upload:
+    """The request stream of a client-streaming `google.api.HttpBody` upload RPC."""
+
+    def __init__(self, iterator: AsyncIterator, first, body_field: str):
+        self._iterator = iterator
+        self.request = first  # the first message: path and query parameters
+        self._body_field = body_field
+        self._consumed = False
+
+    @classmethod
+    async def open(cls, requests, body_field: str = "body") -> "Upload":
+        """Reads the first message (path and query fields, content type) of the stream."""
+        iterator = requests.__aiter__()
+        first = await anext(iterator, None)
+        if first is None:
+            raise ParseError("The request has no body.")
+        return cls(iterator, first, body_field)
+
+    @property
+    def content_type(self) -> str:
+        return getattr(self.request, self._body_field).content_type
+
+    async def _chunks(self) -> AsyncIterator[bytes]:
+        if self._consumed:
+            raise RuntimeError("the upload body was read already")
+        self._consumed = True
+        data = getattr(self.request, self._body_field).data
+        if data:
+            yield data
+        async for message in self._iterator:
+            data = getattr(message, self._body_field).data
+            if data:
+                yield data
+
+    async def read(self, call: Call, *, files: dict[str, FileField], course_id: int | None, course_slug: str,
+                   allow_json: bool = True) -> Form:
+        """Parses the body; files are stored (see the module doc). Call it before changing anything:
+        it commits and closes the request's session while the body streams."""
+        message = Message()
+        message["content-type"] = self.content_type or ""
+        media_type = message.get_content_type() if self.content_type else ""
+        if media_type == "multipart/form-data":
+            boundary = message.get_param("boundary")
+            if not boundary or not isinstance(boundary, str) or len(boundary) > 200:
+                raise ParseError("Multipart form parse error - Invalid boundary in multipart: None")
+            return await self._read_multipart(call, boundary, files, course_id, course_slug)
+        if media_type in ("", "application/json") and allow_json or media_type == "application/x-www-form-urlencoded":
+            body = await self._read_small(MAX_JSON_BYTES)
+            if media_type == "application/x-www-form-urlencoded":
+                try:
+                    pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_PARTS)
+                except (UnicodeDecodeError, ValueError) as exc:
+                    raise ParseError(f"Form parse error - {exc}") from None
+                fields, lists = _collect(pairs)
+            else:
+                fields, lists = _parse_json(body), {}
+            missing = {name: [MSG_NO_FILE] for name, rule in files.items() if rule.required}
+            if missing:
+                raise ValidationError(missing)
+            return Form(media_type=media_type or "application/json", fields=fields, files={}, lists=lists)
+        raise UnsupportedMediaType(self.content_type)
+
+    async def _read_small(self, limit: int) -> bytes:
+        body = bytearray()
+        async for chunk in self._chunks():
+            body += chunk
+            if len(body) > limit:
+                raise PayloadTooLarge(f"Request body is too large: at most {limit // MiB} MB.")
+        return bytes(body)
+
+    async def _read_multipart(self, call: Call, boundary: str, rules: dict[str, FileField], course_id: int | None,
+                              course_slug: str) -> Form:
+        tenant_id = call.require_tenant()
+        if "upload" not in call.charged_buckets and call.rate_key:
+            await call.runtime.rate_limits.charge_bucket(call.rate_key, "upload")
+            call.charged_buckets.add("upload")
+        await call.release_session()
+        max_total = sum(rule.max_bytes for rule in rules.values()) + 2 * MAX_TEXT_BYTES
+        events = _Events(self._chunks(), MultipartParser(boundary), max_total)
+        pairs: list[tuple[str, str]] = []
+        stored: dict[str, StoredUpload] = {}
+        reserved: list[str] = []
+        errors: dict[str, list[str]] = {}
+        text_bytes = 0
+        try:
+            while True:
+                event = await events.next()
+                if event is BODY_END:
+                    break
+                if not isinstance(event, PartStart):  # pragma: no cover - the parser always starts parts first
+                    raise ParseError("Multipart form parse error - Unexpected data.")
+                name = event.name or ""
+                if event.filename is not None and name in rules:
+                    if name in stored:
+                        raise ValidationError({name: ["Only one file may be uploaded."]})
+                    upload = await self._store_part(call, events, name, event.filename, rules[name], tenant_id,
+                                                    course_id, course_slug, reserved)
+                    if upload is not None:
+                        stored[name] = upload
+                    continue
+                # Text fields, and file parts nobody asked for (read and dropped): bounded together.
+                is_file = event.filename is not None
+                value = bytearray()
+                while (part := await events.next()) is not PART_END:
+                    text_bytes += len(part.data)
+                    if text_bytes > MAX_TEXT_BYTES:
+                        raise PayloadTooLarge(f"Form fields are too large: at most {MAX_TEXT_BYTES // MiB} MB.")
+                    if not is_file:
+                        value += part.data
+                if is_file or not name:
+                    continue
+                if name in rules:
+                    errors.setdefault(name, [MSG_NOT_A_FILE])
+                    continue
+                try:
+                    pairs.append((name, bytes(value).decode("utf-8")))
+                except UnicodeDecodeError:
+                    errors[name] = ["Not a valid string."]
+            for name, rule in rules.items():
+                if rule.required and name not in stored and name not in errors:
+                    errors[name] = [MSG_NO_FILE]
+            if errors:
+                raise ValidationError(errors)
+            session = await call.session()
+            for upload in stored.values():
+                if not await registry.activate(session, upload.key, upload.size):
+                    raise NotFound()  # its course was deleted while the file streamed in
+        except BaseException:
+            # The objects go at once (first freeing the connection a failed activation may hold: SQLite
+            # has one); the interceptor then reads what is left of the body (HTTP/2).
+            await call.rollback_session()
+            await registry.purge(call.runtime, tenant_id, reserved)
+            raise
+        runtime = call.runtime
+
+        async def purge_on_rollback() -> None:
+            await registry.purge(runtime, tenant_id, reserved)
+
+        call.after_rollback(purge_on_rollback)
+        fields, lists = _collect(pairs)
+        return Form(media_type="multipart/form-data", fields=fields, files=stored, lists=lists)
+
+    async def _store_part(self, call: Call, events: _Events, name: str, filename: str, rule: FileField,
+                          tenant_id: str, course_id: int | None, course_slug: str,
+                          reserved: list[str]) -> StoredUpload | None:
+        head = bytearray()
+        ended = False
+        while len(head) < SNIFF_BYTES:
+            event = await events.next()
+            if event is PART_END:
+                ended = True
+                break
+            head += event.data
+        if not head:
+            if not filename:
+                return None  # an empty file input: browsers send a part with filename=""
+            raise ValidationError({name: [MSG_EMPTY_FILE]})
+        file_type = detect(bytes(head[:SNIFF_BYTES]), rule.types)
+        if file_type is None:
+            raise ValidationError({name: [rule.type_error()]})
+        too_large = PayloadTooLarge(
+            f"The file is too large: {file_type.name} files may be at most {file_type.max_label}.")
+        if len(head) > file_type.max_bytes:
+            raise too_large
+        name_in_storage = stored_name(filename, file_type)
+        key = object_key(tenant_id, course_slug, rule.kind, name_in_storage)
+        user = call.principal.user_id if call.principal else ""
+        await registry.reserve(call.runtime, tenant_id, key=key, course_id=course_id, kind=rule.kind,
+                               filename=name_in_storage, content_type=file_type.content_type, uploaded_by=user)
+        reserved.append(key)
+        size = len(head)
+
+        async def chunks() -> AsyncIterator[bytes]:
+            nonlocal size
+            yield bytes(head)
+            if ended:
+                return
+            while (event := await events.next()) is not PART_END:
+                size += len(event.data)
+                if size > file_type.max_bytes:
+                    raise too_large
+                yield event.data
+
+        written = await call.runtime.storage.write(key, chunks(), file_type.content_type)
+        return StoredUpload(field=name, key=key, filename=name_in_storage, size=written, file_type=file_type)
+
+
+def _collect(pairs: list[tuple[str, str]]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    fields: dict[str, str] = {}
+    lists: dict[str, list[str]] = collections.defaultdict(list)
+    for name, value in pairs:
+        fields[name] = value
+        lists[name].append(value)
+    return fields, dict(lists)
+
+
+def _parse_json(body: bytes) -> dict:
+    if not body.strip():
+        return {}
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"JSON parse error - {exc}") from None
+    except ValueError as exc:
+        raise ParseError(f"JSON parse error - {exc}") from None
+    if not isinstance(data, dict):
+        raise ValidationError({"non_field_errors": [
+            f"Invalid data. Expected a dictionary, but got {_json_type(data)}."]})
+    return data
+
+
+def _json_type(value) -> str:
+    return {list: "list", str: "str", int: "int", float: "float", bool: "bool"}.get(type(value), type(value).__name__)
