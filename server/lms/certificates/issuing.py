@@ -24,12 +24,14 @@ from lms.certificates.pdf import CertificateContent, render_certificate
 from lms.content.models import Lesson, Module
 from lms.courses.models import Course
 from lms.enrollments.models import Enrollment
+from lms.platform import files
 from lms.platform.context import Call
 from lms.platform.events import emit
 from lms.platform.models import utcnow
 from lms.users.directory import display_names
 
 log = logging.getLogger("lms.certificates")
+CERTIFICATE_KIND = "certificates"  # stored-file kind: private to the learner and the tenant's staff
 
 
 async def scores_of(session: AsyncSession, course_id: int, user_id: str) -> list[float]:
@@ -89,9 +91,9 @@ async def issue_if_earned(session: AsyncSession, call: Call, enrollment: Enrollm
         verify_url=call.absolute_url(f"/api/lms/certificates/verify/{certificate_id}/"))
     pdf = await asyncio.to_thread(render_certificate, content)
     key = f"certificates/{tenant_id}/{certificate_id}.pdf"
-    storage = call.runtime.storage
-    await storage.put_bytes(key, pdf, "application/pdf")
-    call.after_rollback(lambda: storage.delete([key]))
+    await files.store_generated(session, call, key=key, data=pdf, content_type="application/pdf",
+                                course_id=course.id, kind=CERTIFICATE_KIND, filename=f"{certificate_id}.pdf",
+                                owner=enrollment.user_id)
     certificate = Certificate(
         enrollment_id=enrollment.id, course_id=course.id, user_id=enrollment.user_id,
         certificate_id=certificate_id, learner_name=learner, course_title=course.title, pdf_file=key,
