@@ -66,6 +66,11 @@ def test_completing_a_course_issues_one_certificate_with_a_pdf(tenant, stack):
 
     pdf_path = stack.data_dir / "files" / "certificates" / tenant.id / f"{certificate['certificate_id']}.pdf"
     assert pdf_path.read_bytes().startswith(b"%PDF")
+    download = student.get(certificate["pdf_file_url"].removeprefix(stack.edge_url))
+    assert download.status_code == 200 and download.headers["content-type"] == "application/pdf"
+    assert download.content == pdf_path.read_bytes()
+    assert admin.get(certificate["pdf_file_url"].removeprefix(stack.edge_url)).status_code == 200
+    assert_error(tenant.student().get(certificate["pdf_file_url"].removeprefix(stack.edge_url)), 404, NOT_FOUND)
     if shutil.which("pdftotext") is None:
         pytest.fail("pdftotext (poppler-utils) is required; .ci/run installs it")
     text = subprocess.run(["pdftotext", "-layout", str(pdf_path), "-"], capture_output=True, text=True).stdout
