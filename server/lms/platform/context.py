@@ -51,6 +51,7 @@ class Call:
     request_id: str = ""
     response_headers: list[tuple[str, str]] = dataclasses.field(default_factory=list)
     outcome: str = "OK"  # gRPC status name, for the access log
+    query_count: int = 0  # SQL statements run for this call (counted only with LMS_DEBUG_QUERY_COUNT=1)
     _session: AsyncSession | None = None
 
     # Identity ----------------------------------------------------------------------------------
@@ -167,6 +168,11 @@ _current: contextvars.ContextVar[Call] = contextvars.ContextVar("lms_call")
 def current_call() -> Call:
     """The Call of the RPC being served."""
     return _current.get()
+
+
+def current_call_or_none() -> Call | None:
+    """The Call of the RPC being served, or None outside of one (scripts, background jobs)."""
+    return _current.get(None)
 
 
 def set_current_call(call: Call) -> contextvars.Token:
