@@ -16,7 +16,8 @@ class Binding:
 
 
 def servicer_classes() -> list[type]:
-    from lms.courses.servicer import CategoryServicer, CourseServicer
+    from lms.content.servicer import FaqServicer, LessonServicer, ModuleServicer, ResourceServicer
+    from lms.courses.servicer import CategoryServicer, CourseInstructorServicer, CourseServicer
     from lms.files.servicer import FileServicer
     from lms.system.servicer import SystemServicer
     from lms.users.servicer import UserDirectoryServicer
@@ -26,6 +27,11 @@ def servicer_classes() -> list[type]:
         UserDirectoryServicer,
         CategoryServicer,
         CourseServicer,
+        CourseInstructorServicer,
+        ModuleServicer,
+        LessonServicer,
+        ResourceServicer,
+        FaqServicer,
         FileServicer,
     ]
 
