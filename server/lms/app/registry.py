@@ -17,7 +17,8 @@ class Binding:
 
 def servicer_classes() -> list[type]:
     from lms.certificates.servicer import CertificateServicer
-    from lms.courses.servicer import CategoryServicer, CourseServicer
+    from lms.content.servicer import FaqServicer, LessonServicer, ModuleServicer, ResourceServicer
+    from lms.courses.servicer import CategoryServicer, CourseInstructorServicer, CourseServicer
     from lms.enrollments.servicer import EnrollmentServicer
     from lms.files.servicer import FileServicer
     from lms.learningpaths.servicer import LearningPathServicer
@@ -29,6 +30,11 @@ def servicer_classes() -> list[type]:
         UserDirectoryServicer,
         CategoryServicer,
         CourseServicer,
+        CourseInstructorServicer,
+        ModuleServicer,
+        LessonServicer,
+        ResourceServicer,
+        FaqServicer,
         EnrollmentServicer,
         CertificateServicer,
         LearningPathServicer,

@@ -1,6 +1,7 @@
 """Builds the per-process Runtime from settings."""
 from __future__ import annotations
 
+from lms.platform import querycount
 from lms.platform.auth import TokenVerifier
 from lms.platform.config import Settings
 from lms.platform.context import Runtime
@@ -12,6 +13,8 @@ from lms.users.directory import remember_caller
 
 def build_runtime(settings: Settings) -> Runtime:
     engine = create_engine(settings)
+    if settings.debug_query_count:
+        querycount.install(engine)
     limiter = RedisLimiter(settings.redis_url, settings.redis_namespace) if settings.redis_url else InProcessLimiter()
     return Runtime(
         settings=settings,

@@ -4,8 +4,11 @@ from __future__ import annotations
 from google.protobuf import empty_pb2
 
 from lms.certificates.v1 import settings_pb2
-from lms.courses import detail, service
-from lms.courses.v1 import categories_pb2, categories_pb2_grpc, courses_pb2, courses_pb2_grpc
+from lms.content.messages import module_summary, resource_message
+from lms.courses import detail, instructors, service
+from lms.courses.v1 import (
+    categories_pb2, categories_pb2_grpc, courses_pb2, courses_pb2_grpc, instructors_pb2, instructors_pb2_grpc,
+)
 from lms.platform.context import Call, current_call
 from lms.platform.pagination import PageRequest, page_envelope
 from lms.platform.protos import money, timestamp
@@ -45,6 +48,12 @@ def settings_message(settings) -> settings_pb2.CertificateSettings | None:
         require_all_modules=settings.require_all_modules)
 
 
+def instructor_message(profile: detail.InstructorProfile) -> courses_pb2.CourseInstructor:
+    return courses_pb2.CourseInstructor(id=profile.user_id, email=profile.email, first_name=profile.first_name,
+                                        last_name=profile.last_name, avatar_url=profile.avatar_url,
+                                        phone=profile.phone)
+
+
 def detail_message(call: Call, tree: detail.CourseTree) -> courses_pb2.CourseDetail:
     c = tree.course
     return courses_pb2.CourseDetail(
@@ -53,10 +62,10 @@ def detail_message(call: Call, tree: detail.CourseTree) -> courses_pb2.CourseDet
         thumbnail_url=file_url(call, c.thumbnail),
         category=courses_pb2.CategorySummary(id=tree.category.id, name=tree.category.name, slug=tree.category.slug),
         short_description=c.short_description, learning_outcomes=c.learning_outcomes or [],
-        prerequisites=c.prerequisites or [], modules=tree.modules, resources=tree.resources,
-        course_instructors=[courses_pb2.CourseInstructor(
-            id=i.user_id, email=i.email, first_name=i.first_name, last_name=i.last_name, avatar_url=i.avatar_url,
-            phone=i.phone) for i in tree.instructors],
+        prerequisites=c.prerequisites or [],
+        modules=[module_summary(module, lessons) for module, lessons in tree.modules],
+        resources=[resource_message(call, resource) for resource in tree.resources],
+        course_instructors=[instructor_message(i) for i in tree.instructors],
         certificate_settings=settings_message(tree.settings),
         total_enrollments=c.total_enrollments, faq_count=c.faq_count,
         created_at=timestamp(c.created_at), updated_at=timestamp(c.updated_at),
@@ -159,3 +168,22 @@ class CourseServicer(courses_pb2_grpc.CourseServiceServicer):
         call = current_call()
         row = await service.popular_course(await call.session(), call, most=most)
         return courses_pb2.PopularCourse(course=course_message(call, row), enrollment_count=row.total_enrollments)
+
+
+class CourseInstructorServicer(instructors_pb2_grpc.CourseInstructorServiceServicer):
+    async def ListCourseInstructors(self, request, context):
+        call = current_call()
+        profiles = await instructors.list_instructors(await call.session(), call, request.course_id)
+        return instructors_pb2.ListCourseInstructorsResponse(instructors=[instructor_message(p) for p in profiles])
+
+    async def AddCourseInstructor(self, request, context):
+        call = current_call()
+        data = present(request)
+        data.pop("course_id", None)
+        profile = await instructors.add_instructor(await call.session(), call, request.course_id, data)
+        return instructor_message(profile)
+
+    async def RemoveCourseInstructor(self, request, context):
+        call = current_call()
+        await instructors.remove_instructor(await call.session(), call, request.course_id, request.user_id)
+        return empty_pb2.Empty()

@@ -60,6 +60,7 @@ class Settings:
     rate_upload: tuple[int, int]
     log_level: str
     db_pool_size: int
+    debug_query_count: bool = False  # LMS_DEBUG_QUERY_COUNT=1: report SQL statements per call (tests, benchmarks)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -91,6 +92,7 @@ class Settings:
             rate_upload=_rate("LMS_RATE_LIMIT_UPLOAD", "50/h"),
             log_level=_env("LMS_LOG_LEVEL", "INFO").upper(),
             db_pool_size=_int("LMS_DB_POOL_SIZE", 10),
+            debug_query_count=_env("LMS_DEBUG_QUERY_COUNT") in ("1", "true", "yes", "on"),
         )
 
     @property

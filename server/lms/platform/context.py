@@ -57,6 +57,7 @@ class Call:
     outcome: str = "OK"  # gRPC status name, for the access log
     rate_key: str = ""  # who the rate limits charge this call to
     charged_buckets: set[str] = dataclasses.field(default_factory=set)
+    query_count: int = 0  # SQL statements run for this call (counted only with LMS_DEBUG_QUERY_COUNT=1)
     _session: AsyncSession | None = None
     _after_commit: list[OutcomeHook] = dataclasses.field(default_factory=list)
     _after_rollback: list[OutcomeHook] = dataclasses.field(default_factory=list)
@@ -228,6 +229,11 @@ _current: contextvars.ContextVar[Call] = contextvars.ContextVar("lms_call")
 def current_call() -> Call:
     """The Call of the RPC being served."""
     return _current.get()
+
+
+def current_call_or_none() -> Call | None:
+    """The Call of the RPC being served, or None outside of one (scripts, background jobs)."""
+    return _current.get(None)
 
 
 def set_current_call(call: Call) -> contextvars.Token:

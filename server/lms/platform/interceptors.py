@@ -20,6 +20,7 @@ from google.protobuf.descriptor import ServiceDescriptor
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from lms.common.v1 import options_pb2
+from lms.platform import querycount
 from lms.platform.context import Call, Runtime, reset_current_call, set_current_call
 from lms.platform.errors import (
     AuthenticationFailed,
@@ -197,7 +198,7 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             call.charged_buckets.add(policy.rate_limit_bucket)
 
     async def _send_success_headers(self, call: Call, policy: MethodPolicy, context) -> None:
-        headers = policy.success_headers + tuple(call.response_headers)
+        headers = policy.success_headers + tuple(call.response_headers) + querycount.response_headers(call)
         if headers:
             await context.send_initial_metadata(headers)
 

@@ -75,3 +75,43 @@ class Faq(_message.Message):
     answer: str
     order: int
     def __init__(self, id: _Optional[int] = ..., question: _Optional[str] = ..., answer: _Optional[str] = ..., order: _Optional[int] = ...) -> None: ...
+
+class LessonSummary(_message.Message):
+    __slots__ = ("id", "title", "lesson_type", "duration", "order", "is_published")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    LESSON_TYPE_FIELD_NUMBER: _ClassVar[int]
+    DURATION_FIELD_NUMBER: _ClassVar[int]
+    ORDER_FIELD_NUMBER: _ClassVar[int]
+    IS_PUBLISHED_FIELD_NUMBER: _ClassVar[int]
+    id: int
+    title: str
+    lesson_type: str
+    duration: int
+    order: int
+    is_published: bool
+    def __init__(self, id: _Optional[int] = ..., title: _Optional[str] = ..., lesson_type: _Optional[str] = ..., duration: _Optional[int] = ..., order: _Optional[int] = ..., is_published: _Optional[bool] = ...) -> None: ...
+
+class ModuleSummary(_message.Message):
+    __slots__ = ("id", "title", "description", "order", "is_published", "lessons")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    ORDER_FIELD_NUMBER: _ClassVar[int]
+    IS_PUBLISHED_FIELD_NUMBER: _ClassVar[int]
+    LESSONS_FIELD_NUMBER: _ClassVar[int]
+    id: int
+    title: str
+    description: str
+    order: int
+    is_published: bool
+    lessons: _containers.RepeatedCompositeFieldContainer[LessonSummary]
+    def __init__(self, id: _Optional[int] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., order: _Optional[int] = ..., is_published: _Optional[bool] = ..., lessons: _Optional[_Iterable[_Union[LessonSummary, _Mapping]]] = ...) -> None: ...
+
+class OrderItem(_message.Message):
+    __slots__ = ("id", "order")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_FIELD_NUMBER: _ClassVar[int]
+    id: int
+    order: int
+    def __init__(self, id: _Optional[int] = ..., order: _Optional[int] = ...) -> None: ...

@@ -118,7 +118,7 @@ class CourseDetail(_message.Message):
     short_description: str
     learning_outcomes: _containers.RepeatedScalarFieldContainer[str]
     prerequisites: _containers.RepeatedScalarFieldContainer[str]
-    modules: _containers.RepeatedCompositeFieldContainer[_content_pb2.Module]
+    modules: _containers.RepeatedCompositeFieldContainer[_content_pb2.ModuleSummary]
     resources: _containers.RepeatedCompositeFieldContainer[_content_pb2.Resource]
     course_instructors: _containers.RepeatedCompositeFieldContainer[CourseInstructor]
     certificate_settings: _settings_pb2.CertificateSettings
@@ -126,7 +126,7 @@ class CourseDetail(_message.Message):
     faq_count: int
     created_at: _timestamp_pb2.Timestamp
     updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[int] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., slug: _Optional[str] = ..., code: _Optional[str] = ..., level: _Optional[str] = ..., status: _Optional[str] = ..., is_free: _Optional[bool] = ..., price: _Optional[str] = ..., currency: _Optional[str] = ..., thumbnail_url: _Optional[str] = ..., category: _Optional[_Union[CategorySummary, _Mapping]] = ..., short_description: _Optional[str] = ..., learning_outcomes: _Optional[_Iterable[str]] = ..., prerequisites: _Optional[_Iterable[str]] = ..., modules: _Optional[_Iterable[_Union[_content_pb2.Module, _Mapping]]] = ..., resources: _Optional[_Iterable[_Union[_content_pb2.Resource, _Mapping]]] = ..., course_instructors: _Optional[_Iterable[_Union[CourseInstructor, _Mapping]]] = ..., certificate_settings: _Optional[_Union[_settings_pb2.CertificateSettings, _Mapping]] = ..., total_enrollments: _Optional[int] = ..., faq_count: _Optional[int] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    def __init__(self, id: _Optional[int] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., slug: _Optional[str] = ..., code: _Optional[str] = ..., level: _Optional[str] = ..., status: _Optional[str] = ..., is_free: _Optional[bool] = ..., price: _Optional[str] = ..., currency: _Optional[str] = ..., thumbnail_url: _Optional[str] = ..., category: _Optional[_Union[CategorySummary, _Mapping]] = ..., short_description: _Optional[str] = ..., learning_outcomes: _Optional[_Iterable[str]] = ..., prerequisites: _Optional[_Iterable[str]] = ..., modules: _Optional[_Iterable[_Union[_content_pb2.ModuleSummary, _Mapping]]] = ..., resources: _Optional[_Iterable[_Union[_content_pb2.Resource, _Mapping]]] = ..., course_instructors: _Optional[_Iterable[_Union[CourseInstructor, _Mapping]]] = ..., certificate_settings: _Optional[_Union[_settings_pb2.CertificateSettings, _Mapping]] = ..., total_enrollments: _Optional[int] = ..., faq_count: _Optional[int] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class CourseInput(_message.Message):
     __slots__ = ("title", "description", "short_description", "category_id", "level", "status", "is_free", "price", "currency", "learning_outcomes", "prerequisites", "code")

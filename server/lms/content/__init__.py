@@ -1,0 +1,1 @@
+"""Course content: modules, lessons, resources and FAQs."""

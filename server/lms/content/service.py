@@ -1,0 +1,392 @@
+"""Course content logic: who sees and changes which module, lesson, resource and FAQ, and their order.
+
+Reading follows the course (`visible_course`: students see published courses only) and, below
+it, publication: students see published modules and the published lessons of those; anything
+else is 404 to them, exactly like a missing id. Changing needs `course_for_change` (admins, or
+instructors teaching the course). A child is always looked up under its parent (a lesson under
+its module under its course), so an id under the wrong parent or in another tenant is 404.
+Positions are kept dense by `lms.platform.ordering`; each listing is a fixed number of queries.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+
+from lms.content.models import LESSON_TYPES, RESOURCE_TYPES, Faq, Lesson, Module, Resource
+from lms.courses.models import Course
+from lms.courses.service import course_for_change, visible_course
+from lms.platform.context import Call
+from lms.platform.errors import MSG_REQUIRED, NotFound, ValidationError
+from lms.platform.ordering import OrderedSiblings, requested_sequence
+from lms.platform.validation import Bool, Choice, Fields, Int, Str, Url
+
+MODULE_FIELDS = Fields(
+    title=Str(max_length=200, required=True),
+    description=Str(allow_blank=True),
+    order=Int(min_value=1),
+    is_published=Bool(default=True),
+)
+LESSON_FIELDS = Fields(
+    title=Str(max_length=200, required=True),
+    description=Str(allow_blank=True),
+    lesson_type=Choice(LESSON_TYPES, default="text"),
+    duration=Int(min_value=0, default=0),
+    content_url=Url(allow_blank=True),
+    content_text=Str(allow_blank=True),
+    order=Int(min_value=1),
+    is_published=Bool(default=True),
+)
+RESOURCE_FIELDS = Fields(
+    title=Str(max_length=200, required=True),
+    resource_type=Choice(RESOURCE_TYPES, required=True),
+    url=Url(allow_blank=True),
+    order=Int(min_value=1),
+)
+FAQ_FIELDS = Fields(
+    question=Str(max_length=500, required=True),
+    answer=Str(required=True),
+    order=Int(min_value=1),
+)
+
+
+@dataclasses.dataclass
+class ModuleTree:
+    module: Module
+    lessons: list
+
+
+def _students_see_published(call: Call) -> bool:
+    return not call.is_staff
+
+
+# Lookups under the right parent -------------------------------------------------------------------
+
+async def _module_in(session: AsyncSession, call: Call, course_id: int, module_id: int) -> Module:
+    module = await session.scalar(select(Module).where(Module.id == module_id, Module.course_id == course_id))
+    if module is None or (_students_see_published(call) and not module.is_published):
+        raise NotFound()
+    return module
+
+
+async def _module_for(session: AsyncSession, call: Call, course_id: int, module_id: int, *, change: bool) -> Module:
+    """The module under its course; for a change the course's modules are locked before it is read."""
+    if not change:
+        return await _module_in(session, call, (await visible_course(session, call, course_id)).id, module_id)
+    course = await course_for_change(session, call, course_id)
+    await _module_siblings(course.id).lock(session)
+    return await _module_in(session, call, course.id, module_id)
+
+
+async def _child_of_course(session: AsyncSession, call: Call, model, course_id: int, item_id: int, *, change: bool):
+    """A resource or FAQ under its course; for a change the course's items are locked before it is read."""
+    if change:
+        course = await course_for_change(session, call, course_id)
+        await _course_siblings(model, course.id).lock(session)
+    else:
+        course = await visible_course(session, call, course_id)
+    item = await session.scalar(select(model).where(model.id == item_id, model.course_id == course.id))
+    if item is None:
+        raise NotFound()
+    return item
+
+
+async def _lessons_of(session: AsyncSession, call: Call, module_ids) -> dict[int, list[Lesson]]:
+    """Lessons of the modules, in order, in one query (published ones only for students)."""
+    module_ids = list(module_ids)
+    if not module_ids:
+        return {}
+    query = select(Lesson).where(Lesson.module_id.in_(module_ids)).order_by(Lesson.module_id, Lesson.order)
+    if _students_see_published(call):
+        query = query.where(Lesson.is_published.is_(True))
+    grouped: dict[int, list[Lesson]] = defaultdict(list)
+    for lesson in await session.scalars(query):
+        grouped[lesson.module_id].append(lesson)
+    return grouped
+
+
+def _module_siblings(course_id: int) -> OrderedSiblings:
+    return OrderedSiblings(Module, Module.course_id, course_id, parent_model=Course)
+
+
+def _lesson_siblings(module_id: int) -> OrderedSiblings:
+    return OrderedSiblings(Lesson, Lesson.module_id, module_id, parent_model=Module)
+
+
+def _course_siblings(model, course_id: int) -> OrderedSiblings:
+    return OrderedSiblings(model, model.course_id, course_id, parent_model=Course)
+
+
+async def _move(session: AsyncSession, siblings: OrderedSiblings, item, requested: int | None) -> None:
+    if requested is not None:
+        set_committed_value(item, "order", await siblings.move(session, item.id, item.order, requested))
+
+
+# Modules ----------------------------------------------------------------------------------------
+
+async def list_modules(session: AsyncSession, call: Call, course_id: int) -> list[ModuleTree]:
+    """The course's modules with their lessons: three queries whatever their number."""
+    course = await visible_course(session, call, course_id)
+    query = select(Module).where(Module.course_id == course.id).order_by(Module.order)
+    if _students_see_published(call):
+        query = query.where(Module.is_published.is_(True))
+    modules = list(await session.scalars(query))
+    lessons = await _lessons_of(session, call, [m.id for m in modules])
+    return [ModuleTree(m, lessons.get(m.id, [])) for m in modules]
+
+
+async def get_module(session: AsyncSession, call: Call, course_id: int, module_id: int) -> ModuleTree:
+    module = await _module_for(session, call, course_id, module_id, change=False)
+    return ModuleTree(module, (await _lessons_of(session, call, [module.id])).get(module.id, []))
+
+
+async def create_module(session: AsyncSession, call: Call, course_id: int, data: dict) -> ModuleTree:
+    course = await course_for_change(session, call, course_id)
+    values = MODULE_FIELDS.validate(data)
+    position = await _module_siblings(course.id).insert_position(session, values.pop("order", None))
+    module = Module(course_id=course.id, order=position, **values)
+    session.add(module)
+    await session.flush()
+    return ModuleTree(module, [])
+
+
+async def change_module(session: AsyncSession, call: Call, course_id: int, module_id: int, data: dict, *,
+                        partial: bool) -> ModuleTree:
+    """PUT (partial=False: the title must be sent, others reset to defaults) or PATCH; an unsent order stays."""
+    module = await _module_for(session, call, course_id, module_id, change=True)
+    values = MODULE_FIELDS.validate(data, partial=partial)
+    await _move(session, _module_siblings(module.course_id), module, values.pop("order", None))
+    for name, value in values.items():
+        setattr(module, name, value)
+    await session.flush()
+    return ModuleTree(module, (await _lessons_of(session, call, [module.id])).get(module.id, []))
+
+
+async def delete_module(session: AsyncSession, call: Call, course_id: int, module_id: int) -> None:
+    """Deletes the module; the database cascades to its lessons and everything referencing them."""
+    module = await _module_for(session, call, course_id, module_id, change=True)
+    await session.execute(delete(Module).where(Module.id == module.id))
+    await _module_siblings(module.course_id).close_gap(session, module.order)
+
+
+# Lessons ----------------------------------------------------------------------------------------
+
+def _check_lesson_content(state: dict) -> None:
+    """What each kind needs: text lessons text, video and link lessons a URL or a file, file lessons a file."""
+    kind = state["lesson_type"]
+    errors = {}
+    if kind == "text" and not state["content_text"]:
+        errors["content_text"] = ["This field is required for text lessons."]
+    elif kind in ("video", "link") and not (state["content_url"] or state["content_file"]):
+        errors["content_url"] = [f"This field is required for {kind} lessons without an uploaded file."]
+    elif kind == "file" and not state["content_file"]:
+        errors["content_file"] = [MSG_REQUIRED]
+    if errors:
+        raise ValidationError(errors)
+
+
+async def list_lessons(session: AsyncSession, call: Call, course_id: int, module_id: int) -> list[Lesson]:
+    module = await _module_for(session, call, course_id, module_id, change=False)
+    return (await _lessons_of(session, call, [module.id])).get(module.id, [])
+
+
+async def _lesson_for_change(session: AsyncSession, call: Call, course_id: int, module_id: int,
+                             lesson_id: int) -> tuple[Module, Lesson]:
+    """The lesson under its module under its course, read after the module's lessons are locked."""
+    course = await course_for_change(session, call, course_id)
+    module = await _module_in(session, call, course.id, module_id)
+    await _lesson_siblings(module.id).lock(session)
+    return module, await _lesson_in(session, call, module, lesson_id)
+
+
+async def _lesson_in(session: AsyncSession, call: Call, module: Module, lesson_id: int) -> Lesson:
+    lesson = await session.scalar(select(Lesson).where(Lesson.id == lesson_id, Lesson.module_id == module.id))
+    if lesson is None or (_students_see_published(call) and not lesson.is_published):
+        raise NotFound()
+    return lesson
+
+
+async def get_lesson(session: AsyncSession, call: Call, course_id: int, module_id: int, lesson_id: int) -> Lesson:
+    module = await _module_for(session, call, course_id, module_id, change=False)
+    return await _lesson_in(session, call, module, lesson_id)
+
+
+async def create_lesson(session: AsyncSession, call: Call, course_id: int, module_id: int, data: dict, *,
+                        content_file: str = "") -> Lesson:
+    """A new lesson; `content_file` is the storage key of a file uploaded with it, if any."""
+    module = await _module_for(session, call, course_id, module_id, change=True)
+    values = LESSON_FIELDS.validate(data)
+    _check_lesson_content({**values, "content_file": content_file})
+    position = await _lesson_siblings(module.id).insert_position(session, values.pop("order", None))
+    lesson = Lesson(module_id=module.id, order=position, content_file=content_file, **values)
+    session.add(lesson)
+    await session.flush()
+    return lesson
+
+
+async def change_lesson(session: AsyncSession, call: Call, course_id: int, module_id: int, lesson_id: int,
+                        data: dict, *, partial: bool, content_file: str | None = None) -> Lesson:
+    """PUT or PATCH of a lesson; `content_file` replaces the stored file key when a file was uploaded."""
+    module, lesson = await _lesson_for_change(session, call, course_id, module_id, lesson_id)
+    values = LESSON_FIELDS.validate(data, partial=partial)
+    if content_file is not None:
+        values["content_file"] = content_file
+    state = {name: getattr(lesson, name) for name in ("lesson_type", "content_url", "content_text", "content_file")}
+    _check_lesson_content({**state, **values})
+    await _move(session, _lesson_siblings(module.id), lesson, values.pop("order", None))
+    for name, value in values.items():
+        setattr(lesson, name, value)
+    await session.flush()
+    return lesson
+
+
+async def delete_lesson(session: AsyncSession, call: Call, course_id: int, module_id: int, lesson_id: int) -> None:
+    module, lesson = await _lesson_for_change(session, call, course_id, module_id, lesson_id)
+    await session.execute(delete(Lesson).where(Lesson.id == lesson.id))
+    await _lesson_siblings(module.id).close_gap(session, lesson.order)
+
+
+# Resources and FAQs -----------------------------------------------------------------------------
+
+async def _list_of_course(session: AsyncSession, model, course_id: int) -> list:
+    return list(await session.scalars(
+        select(model).where(model.course_id == course_id).order_by(model.order)
+        .execution_options(populate_existing=True)))
+
+
+async def list_resources(session: AsyncSession, call: Call, course_id: int) -> list[Resource]:
+    course = await visible_course(session, call, course_id)
+    return await _list_of_course(session, Resource, course.id)
+
+
+async def get_resource(session: AsyncSession, call: Call, course_id: int, resource_id: int) -> Resource:
+    return await _child_of_course(session, call, Resource, course_id, resource_id, change=False)
+
+
+def _check_resource(state: dict) -> None:
+    """A link needs its URL; a file resource needs an uploaded file."""
+    if state["resource_type"] == "link" and not state["url"]:
+        raise ValidationError({"url": [MSG_REQUIRED]})
+    if state["resource_type"] == "file" and not state["file"]:
+        raise ValidationError({"file": [MSG_REQUIRED]})
+
+
+async def create_resource(session: AsyncSession, call: Call, course_id: int, data: dict, *,
+                          file: str = "") -> Resource:
+    """A new resource; `file` is the storage key of the file uploaded with it (file resources)."""
+    course = await course_for_change(session, call, course_id)
+    values = RESOURCE_FIELDS.validate(data)
+    _check_resource({**values, "file": file})
+    position = await _course_siblings(Resource, course.id).insert_position(session, values.pop("order", None))
+    resource = Resource(course_id=course.id, order=position, file=file, **values)
+    session.add(resource)
+    await session.flush()
+    return resource
+
+
+async def change_resource(session: AsyncSession, call: Call, course_id: int, resource_id: int, data: dict, *,
+                          partial: bool, file: str | None = None) -> Resource:
+    resource = await _child_of_course(session, call, Resource, course_id, resource_id, change=True)
+    values = RESOURCE_FIELDS.validate(data, partial=partial)
+    if file is not None:
+        values["file"] = file
+    _check_resource({"resource_type": resource.resource_type, "url": resource.url, "file": resource.file, **values})
+    await _move(session, _course_siblings(Resource, resource.course_id), resource, values.pop("order", None))
+    for name, value in values.items():
+        setattr(resource, name, value)
+    await session.flush()
+    return resource
+
+
+async def delete_resource(session: AsyncSession, call: Call, course_id: int, resource_id: int) -> Resource:
+    """Deletes the resource row and returns it (its stored file, if any, is the caller's to remove)."""
+    resource = await _child_of_course(session, call, Resource, course_id, resource_id, change=True)
+    await session.execute(delete(Resource).where(Resource.id == resource.id))
+    await _course_siblings(Resource, resource.course_id).close_gap(session, resource.order)
+    return resource
+
+
+async def list_faqs(session: AsyncSession, call: Call, course_id: int) -> list[Faq]:
+    course = await visible_course(session, call, course_id)
+    return await _list_of_course(session, Faq, course.id)
+
+
+async def get_faq(session: AsyncSession, call: Call, course_id: int, faq_id: int) -> Faq:
+    return await _child_of_course(session, call, Faq, course_id, faq_id, change=False)
+
+
+async def _count_faqs(session: AsyncSession, course_id: int, delta: int) -> None:
+    """Keeps `courses.faq_count` right in the same transaction as the FAQ rows."""
+    await session.execute(update(Course).where(Course.id == course_id)
+                          .values(faq_count=Course.faq_count + delta).execution_options(synchronize_session=False))
+
+
+async def create_faq(session: AsyncSession, call: Call, course_id: int, data: dict) -> Faq:
+    course = await course_for_change(session, call, course_id)
+    values = FAQ_FIELDS.validate(data)
+    position = await _course_siblings(Faq, course.id).insert_position(session, values.pop("order", None))
+    faq = Faq(course_id=course.id, order=position, **values)
+    session.add(faq)
+    await _count_faqs(session, course.id, +1)
+    await session.flush()
+    return faq
+
+
+async def change_faq(session: AsyncSession, call: Call, course_id: int, faq_id: int, data: dict, *,
+                     partial: bool) -> Faq:
+    faq = await _child_of_course(session, call, Faq, course_id, faq_id, change=True)
+    values = FAQ_FIELDS.validate(data, partial=partial)
+    await _move(session, _course_siblings(Faq, faq.course_id), faq, values.pop("order", None))
+    for name, value in values.items():
+        setattr(faq, name, value)
+    await session.flush()
+    return faq
+
+
+async def delete_faq(session: AsyncSession, call: Call, course_id: int, faq_id: int) -> None:
+    faq = await _child_of_course(session, call, Faq, course_id, faq_id, change=True)
+    await session.execute(delete(Faq).where(Faq.id == faq.id))
+    await _course_siblings(Faq, faq.course_id).close_gap(session, faq.order)
+    await _count_faqs(session, faq.course_id, -1)
+
+
+async def reorder(session: AsyncSession, call: Call, model, field: str, course_id: int, items: list[dict]) -> list:
+    """Applies a reorder request to the course's resources or FAQs; returns them all in their new order."""
+    course = await course_for_change(session, call, course_id)
+    siblings = _course_siblings(model, course.id)
+    await siblings.lock(session)
+    current = await siblings.ids(session)
+    sequence = requested_sequence(field, items, current)
+    await siblings.apply(session, sequence, current)
+    return await _list_of_course(session, model, course.id)
+
+
+# The course detail's outline ----------------------------------------------------------------------
+
+@dataclasses.dataclass
+class Outline:
+    modules: list[tuple[Module, list]]  # (module, lesson rows without content)
+    resources: list[Resource]
+
+
+async def course_outline(session: AsyncSession, call: Call, course_id: int) -> Outline:
+    """Modules with their lessons' outlines, and resources: three queries whatever their number."""
+    module_query = select(Module).where(Module.course_id == course_id).order_by(Module.order)
+    lesson_query = (
+        select(Lesson.id, Lesson.module_id, Lesson.title, Lesson.lesson_type, Lesson.duration, Lesson.order,
+               Lesson.is_published)
+        .join(Module, Lesson.module_id == Module.id)
+        .where(Module.course_id == course_id)
+        .order_by(Lesson.module_id, Lesson.order))
+    if _students_see_published(call):
+        module_query = module_query.where(Module.is_published.is_(True))
+        lesson_query = lesson_query.where(Module.is_published.is_(True), Lesson.is_published.is_(True))
+    modules = list(await session.scalars(module_query))
+    lessons: dict[int, list] = defaultdict(list)
+    for row in await session.execute(lesson_query):
+        lessons[row.module_id].append(row)
+    resources = await _list_of_course(session, Resource, course_id)
+    return Outline(modules=[(m, lessons.get(m.id, [])) for m in modules], resources=resources)

@@ -1,0 +1,170 @@
+"""gRPC servicers of course content: parse the request, call the service, convert the result."""
+from __future__ import annotations
+
+from google.protobuf import empty_pb2
+
+from lms.content import service
+from lms.content.messages import faq_message, lesson_message, module_message, resource_message
+from lms.content.models import Faq, Resource
+from lms.content.v1 import (
+    faqs_pb2, faqs_pb2_grpc, lessons_pb2, lessons_pb2_grpc, modules_pb2, modules_pb2_grpc, resources_pb2,
+    resources_pb2_grpc,
+)
+from lms.platform.context import current_call
+from lms.platform.validation import present
+
+
+def _tree_message(call, tree: service.ModuleTree):
+    return module_message(call, tree.module, tree.lessons)
+
+
+class ModuleServicer(modules_pb2_grpc.ModuleServiceServicer):
+    async def ListModules(self, request, context):
+        call = current_call()
+        trees = await service.list_modules(await call.session(), call, request.course_id)
+        return modules_pb2.ListModulesResponse(modules=[_tree_message(call, t) for t in trees])
+
+    async def CreateModule(self, request, context):
+        call = current_call()
+        tree = await service.create_module(await call.session(), call, request.course_id, present(request.module))
+        return _tree_message(call, tree)
+
+    async def GetModule(self, request, context):
+        call = current_call()
+        return _tree_message(call, await service.get_module(await call.session(), call, request.course_id,
+                                                            request.module_id))
+
+    async def ReplaceModule(self, request, context):
+        return await self._change(request, partial=False)
+
+    async def UpdateModule(self, request, context):
+        return await self._change(request, partial=True)
+
+    async def _change(self, request, *, partial: bool):
+        call = current_call()
+        tree = await service.change_module(await call.session(), call, request.course_id, request.module_id,
+                                           present(request.module), partial=partial)
+        return _tree_message(call, tree)
+
+    async def DeleteModule(self, request, context):
+        call = current_call()
+        await service.delete_module(await call.session(), call, request.course_id, request.module_id)
+        return empty_pb2.Empty()
+
+
+class LessonServicer(lessons_pb2_grpc.LessonServiceServicer):
+    async def ListLessons(self, request, context):
+        call = current_call()
+        lessons = await service.list_lessons(await call.session(), call, request.course_id, request.module_id)
+        return lessons_pb2.ListLessonsResponse(lessons=[lesson_message(call, lesson) for lesson in lessons])
+
+    async def CreateLesson(self, request, context):
+        call = current_call()
+        lesson = await service.create_lesson(await call.session(), call, request.course_id, request.module_id,
+                                             present(request.lesson))
+        return lesson_message(call, lesson)
+
+    async def GetLesson(self, request, context):
+        call = current_call()
+        lesson = await service.get_lesson(await call.session(), call, request.course_id, request.module_id,
+                                          request.lesson_id)
+        return lesson_message(call, lesson)
+
+    async def ReplaceLesson(self, request, context):
+        return await self._change(request, partial=False)
+
+    async def UpdateLesson(self, request, context):
+        return await self._change(request, partial=True)
+
+    async def _change(self, request, *, partial: bool):
+        call = current_call()
+        lesson = await service.change_lesson(await call.session(), call, request.course_id, request.module_id,
+                                             request.lesson_id, present(request.lesson), partial=partial)
+        return lesson_message(call, lesson)
+
+    async def DeleteLesson(self, request, context):
+        call = current_call()
+        await service.delete_lesson(await call.session(), call, request.course_id, request.module_id,
+                                    request.lesson_id)
+        return empty_pb2.Empty()
+
+
+class ResourceServicer(resources_pb2_grpc.ResourceServiceServicer):
+    async def ListResources(self, request, context):
+        call = current_call()
+        resources = await service.list_resources(await call.session(), call, request.course_id)
+        return resources_pb2.ListResourcesResponse(resources=[resource_message(call, r) for r in resources])
+
+    async def CreateResource(self, request, context):
+        call = current_call()
+        data = present(request)
+        data.pop("course_id", None)
+        resource = await service.create_resource(await call.session(), call, request.course_id, data)
+        return resource_message(call, resource)
+
+    async def ReorderResources(self, request, context):
+        call = current_call()
+        resources = await service.reorder(await call.session(), call, Resource, "resources", request.course_id,
+                                          [present(item) for item in request.resources])
+        return resources_pb2.ListResourcesResponse(resources=[resource_message(call, r) for r in resources])
+
+    async def GetResource(self, request, context):
+        call = current_call()
+        resource = await service.get_resource(await call.session(), call, request.course_id, request.resource_id)
+        return resource_message(call, resource)
+
+    async def ReplaceResource(self, request, context):
+        return await self._change(request, partial=False)
+
+    async def UpdateResource(self, request, context):
+        return await self._change(request, partial=True)
+
+    async def _change(self, request, *, partial: bool):
+        call = current_call()
+        resource = await service.change_resource(await call.session(), call, request.course_id,
+                                                 request.resource_id, present(request.resource), partial=partial)
+        return resource_message(call, resource)
+
+    async def DeleteResource(self, request, context):
+        call = current_call()
+        await service.delete_resource(await call.session(), call, request.course_id, request.resource_id)
+        return empty_pb2.Empty()
+
+
+class FaqServicer(faqs_pb2_grpc.FaqServiceServicer):
+    async def ListFaqs(self, request, context):
+        call = current_call()
+        faqs = await service.list_faqs(await call.session(), call, request.course_id)
+        return faqs_pb2.ListFaqsResponse(faqs=[faq_message(f) for f in faqs])
+
+    async def CreateFaq(self, request, context):
+        call = current_call()
+        faq = await service.create_faq(await call.session(), call, request.course_id, present(request.faq))
+        return faq_message(faq)
+
+    async def ReorderFaqs(self, request, context):
+        call = current_call()
+        faqs = await service.reorder(await call.session(), call, Faq, "faqs", request.course_id,
+                                     [present(item) for item in request.faqs])
+        return faqs_pb2.ListFaqsResponse(faqs=[faq_message(f) for f in faqs])
+
+    async def GetFaq(self, request, context):
+        call = current_call()
+        return faq_message(await service.get_faq(await call.session(), call, request.course_id, request.faq_id))
+
+    async def ReplaceFaq(self, request, context):
+        return await self._change(request, partial=False)
+
+    async def UpdateFaq(self, request, context):
+        return await self._change(request, partial=True)
+
+    async def _change(self, request, *, partial: bool):
+        call = current_call()
+        faq = await service.change_faq(await call.session(), call, request.course_id, request.faq_id,
+                                       present(request.faq), partial=partial)
+        return faq_message(faq)
+
+    async def DeleteFaq(self, request, context):
+        call = current_call()
+        await service.delete_faq(await call.session(), call, request.course_id, request.faq_id)
+        return empty_pb2.Empty()

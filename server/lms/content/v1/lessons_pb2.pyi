@@ -1,0 +1,99 @@
+from google.api import annotations_pb2 as _annotations_pb2
+from google.protobuf import empty_pb2 as _empty_pb2
+from lms.common.v1 import options_pb2 as _options_pb2
+from lms.content.v1 import content_pb2 as _content_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class LessonInput(_message.Message):
+    __slots__ = ("title", "description", "lesson_type", "duration", "content_url", "content_text", "order", "is_published")
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    LESSON_TYPE_FIELD_NUMBER: _ClassVar[int]
+    DURATION_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_URL_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TEXT_FIELD_NUMBER: _ClassVar[int]
+    ORDER_FIELD_NUMBER: _ClassVar[int]
+    IS_PUBLISHED_FIELD_NUMBER: _ClassVar[int]
+    title: str
+    description: str
+    lesson_type: str
+    duration: int
+    content_url: str
+    content_text: str
+    order: int
+    is_published: bool
+    def __init__(self, title: _Optional[str] = ..., description: _Optional[str] = ..., lesson_type: _Optional[str] = ..., duration: _Optional[int] = ..., content_url: _Optional[str] = ..., content_text: _Optional[str] = ..., order: _Optional[int] = ..., is_published: _Optional[bool] = ...) -> None: ...
+
+class ListLessonsRequest(_message.Message):
+    __slots__ = ("course_id", "module_id")
+    COURSE_ID_FIELD_NUMBER: _ClassVar[int]
+    MODULE_ID_FIELD_NUMBER: _ClassVar[int]
+    course_id: int
+    module_id: int
+    def __init__(self, course_id: _Optional[int] = ..., module_id: _Optional[int] = ...) -> None: ...
+
+class ListLessonsResponse(_message.Message):
+    __slots__ = ("lessons",)
+    LESSONS_FIELD_NUMBER: _ClassVar[int]
+    lessons: _containers.RepeatedCompositeFieldContainer[_content_pb2.Lesson]
+    def __init__(self, lessons: _Optional[_Iterable[_Union[_content_pb2.Lesson, _Mapping]]] = ...) -> None: ...
+
+class CreateLessonRequest(_message.Message):
+    __slots__ = ("course_id", "module_id", "lesson")
+    COURSE_ID_FIELD_NUMBER: _ClassVar[int]
+    MODULE_ID_FIELD_NUMBER: _ClassVar[int]
+    LESSON_FIELD_NUMBER: _ClassVar[int]
+    course_id: int
+    module_id: int
+    lesson: LessonInput
+    def __init__(self, course_id: _Optional[int] = ..., module_id: _Optional[int] = ..., lesson: _Optional[_Union[LessonInput, _Mapping]] = ...) -> None: ...
+
+class GetLessonRequest(_message.Message):
+    __slots__ = ("course_id", "module_id", "lesson_id")
+    COURSE_ID_FIELD_NUMBER: _ClassVar[int]
+    MODULE_ID_FIELD_NUMBER: _ClassVar[int]
+    LESSON_ID_FIELD_NUMBER: _ClassVar[int]
+    course_id: int
+    module_id: int
+    lesson_id: int
+    def __init__(self, course_id: _Optional[int] = ..., module_id: _Optional[int] = ..., lesson_id: _Optional[int] = ...) -> None: ...
+
+class ReplaceLessonRequest(_message.Message):
+    __slots__ = ("course_id", "module_id", "lesson_id", "lesson")
+    COURSE_ID_FIELD_NUMBER: _ClassVar[int]
+    MODULE_ID_FIELD_NUMBER: _ClassVar[int]
+    LESSON_ID_FIELD_NUMBER: _ClassVar[int]
+    LESSON_FIELD_NUMBER: _ClassVar[int]
+    course_id: int
+    module_id: int
+    lesson_id: int
+    lesson: LessonInput
+    def __init__(self, course_id: _Optional[int] = ..., module_id: _Optional[int] = ..., lesson_id: _Optional[int] = ..., lesson: _Optional[_Union[LessonInput, _Mapping]] = ...) -> None: ...
+
+class UpdateLessonRequest(_message.Message):
+    __slots__ = ("course_id", "module_id", "lesson_id", "lesson")
+    COURSE_ID_FIELD_NUMBER: _ClassVar[int]
+    MODULE_ID_FIELD_NUMBER: _ClassVar[int]
+    LESSON_ID_FIELD_NUMBER: _ClassVar[int]
+    LESSON_FIELD_NUMBER: _ClassVar[int]
+    course_id: int
+    module_id: int
+    lesson_id: int
+    lesson: LessonInput
+    def __init__(self, course_id: _Optional[int] = ..., module_id: _Optional[int] = ..., lesson_id: _Optional[int] = ..., lesson: _Optional[_Union[LessonInput, _Mapping]] = ...) -> None: ...
+
+class DeleteLessonRequest(_message.Message):
+    __slots__ = ("course_id", "module_id", "lesson_id")
+    COURSE_ID_FIELD_NUMBER: _ClassVar[int]
+    MODULE_ID_FIELD_NUMBER: _ClassVar[int]
+    LESSON_ID_FIELD_NUMBER: _ClassVar[int]
+    course_id: int
+    module_id: int
+    lesson_id: int
+    def __init__(self, course_id: _Optional[int] = ..., module_id: _Optional[int] = ..., lesson_id: _Optional[int] = ...) -> None: ...
