@@ -119,6 +119,8 @@ def test_deactivation_keeps_history_and_removes_access(tenant, stack):
     assert response.status_code == 204 and response.content == b""
     assert student.get("/api/lms/enrollments/my-courses/").json() == []
     assert student.get("/api/lms/enrollments/for/user/").json() == []
+    assert_error(student.get(f"/api/lms/courses/{course['id']}/modules/"), 403,
+                 {"detail": "You are not enrolled in this course."})
     assert admin.get(f"/api/lms/courses/{course['id']}/").json()["total_enrollments"] == 0
     assert stack.sql("SELECT is_active FROM enrollments WHERE id = :e", e=enrollment["id"]) in ([(False,)], [(0,)])
     assert_error(student.patch(f"/api/lms/enrollments/{enrollment['id']}/", {"is_active": True}), 403, FORBIDDEN)

@@ -1,4 +1,6 @@
 """Lesson completion and progress through the edge, and the caller's course lists with the content tree."""
+from concurrent.futures import ThreadPoolExecutor
+
 from tests.helpers import FORBIDDEN, NOT_FOUND, assert_error, enroll, make_course, make_lesson, make_module
 
 
@@ -47,8 +49,8 @@ def test_completion_is_idempotent_and_progress_follows(tenant, stack):
         "id": course["id"], "title": course["title"], "description": course["description"], "slug": course["slug"],
         "level": course["level"], "thumbnail_url": "", "progress": 100, "enrolled_at": enrollment["enrolled_at"],
         "completed_at": done["completed_at"]}]
-    assert stack.sql("SELECT count(*) FROM outbox_events WHERE type = 'course.completed' AND tenant_id = :t",
-                     t=tenant.id) == [(1,)]
+    assert stack.sql("SELECT room FROM outbox_events WHERE type = 'course.completed' AND tenant_id = :t "
+                     "ORDER BY room", t=tenant.id) == [(f"course_{course['id']}",), (f"user_{student.user_id}",)]
 
 
 def test_only_enrolled_users_complete_lessons(tenant, other_tenant):
@@ -98,3 +100,22 @@ def test_for_user_lists_the_enrolled_course_tree(tenant):
     assert (first["id"], first["type"], first["duration"], first["is_completed"]) == (lessons[0]["id"], "text", 30,
                                                                                       True)
     assert tree["instructors"] == [{"id": teacher.user_id, "name": "John Doe", "bio": ""}]
+
+
+def test_concurrent_completions_of_the_last_lessons_complete_the_course_once(tenant, stack):
+    admin = tenant.admin()
+    course, _, lessons = _course_with_lessons(admin, (4,))
+    student = tenant.student()
+    enroll(student, course["id"])
+
+    def complete(lesson):
+        client = student.stack.client(student.token)
+        return client.post("/api/lms/enrollments/lesson-completion/", json={"lesson": lesson["id"]}).status_code
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert sorted(pool.map(complete, lessons)) == [201] * 4
+    progress = student.get(f"/api/lms/enrollments/progress/?course={course['id']}").json()
+    assert progress["progress"] == 100 and progress["completed_at"] is not None
+    assert stack.sql("SELECT count(*) FROM outbox_events WHERE type = 'course.completed' AND room = :r",
+                     r=f"user_{student.user_id}") == [(1,)]
+    assert len(student.get("/api/lms/certificates/").json()) == 1

@@ -8,13 +8,14 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms.certificates.issuing import issue_if_earned
 from lms.content.models import Lesson, Module
 from lms.courses.models import PUBLISHED, Course
 from lms.courses.service import require_course_staff, visible_course
+from lms.enrollments.access import NOT_ENROLLED
 from lms.enrollments.models import Enrollment, LessonCompletion
 from lms.enrollments.progress import ProgressFigures, completed_lesson_ids, progress_of
 from lms.platform.context import Call
@@ -26,7 +27,6 @@ from lms.platform.pagination import PageRequest
 
 ALREADY_ENROLLED = "User is already enrolled in this course."
 MAX_BULK_USERS = 50_000
-BULK_BATCH = 5_000  # rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits
 USER_ID = re.compile(r"^[\w.@:+-]{1,128}$")
 
 
@@ -76,7 +76,7 @@ class BulkResult:
 
 
 async def bulk_enroll(session: AsyncSession, call: Call, course_id: int, user_ids: list[str]) -> BulkResult:
-    """One INSERT ... ON CONFLICT DO NOTHING per batch of users, one counter update, one event per user."""
+    """INSERT ... ON CONFLICT DO NOTHING in batches of 1,000 users, one counter update, one event per user."""
     caller = call.require_staff()
     course = await visible_course(session, call, course_id)
     await require_course_staff(session, caller, course.id)
@@ -87,20 +87,33 @@ async def bulk_enroll(session: AsyncSession, call: Call, course_id: int, user_id
         raise ValidationError({"user_ids": [f"Ensure this field has no more than {MAX_BULK_USERS} elements."]})
     for user_id in unique_ids:
         _check_user_id(user_id, "user_ids")
-    now = utcnow()
-    created: list[str] = []
-    for start in range(0, len(unique_ids), BULK_BATCH):
-        rows = [{"tenant_id": call.tenant_id, "course_id": course.id, "user_id": u, "enrolled_at": now,
-                 "is_active": True} for u in unique_ids[start:start + BULK_BATCH]]
-        insert = dialect_insert(session, Enrollment)
-        result = await session.execute(
-            insert.values(rows).on_conflict_do_nothing(index_elements=[Enrollment.course_id, Enrollment.user_id])
-            .returning(Enrollment.user_id))
-        created.extend(result.scalars())
+    created = await _insert_enrollments(session, call.tenant_id, course.id, unique_ids)
     await _adjust_counter(session, course.id, len(created))
     await emit_each(session, "enrollment.created",
                     [(f"user_{u}", {"course_id": course.id, "user_id": u}) for u in created])
     return BulkResult(created=len(created), already_enrolled=len(unique_ids) - len(created))
+
+
+async def _insert_enrollments(session: AsyncSession, tenant_id: str, course_id: int, user_ids: list[str]) -> list[str]:
+    """Inserts the missing enrollments; returns the users newly enrolled (duplicates are skipped)."""
+    now = utcnow()
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql":
+        # One statement for the whole list: the ids travel as one array parameter.
+        result = await connection.execute(text(
+            "INSERT INTO enrollments (tenant_id, course_id, user_id, enrolled_at, is_active) "
+            "SELECT :tenant, :course, u, :now, true FROM unnest(CAST(:users AS text[])) AS u "
+            "ON CONFLICT (course_id, user_id) DO NOTHING RETURNING user_id"),
+            {"tenant": tenant_id, "course": course_id, "now": now, "users": user_ids})
+        return list(result.scalars())
+    # SQLite: a Core executemany, sent as multi-row INSERTs of up to 1,000 rows ("insertmanyvalues")
+    # from one cached statement, an order of magnitude faster than compiling one huge VALUES list.
+    table = Enrollment.__table__
+    statement = dialect_insert(session, table).on_conflict_do_nothing(
+        index_elements=[table.c.course_id, table.c.user_id]).returning(table.c.user_id)
+    rows = [{"tenant_id": tenant_id, "course_id": course_id, "user_id": u, "enrolled_at": now, "is_active": True}
+            for u in user_ids]
+    return list((await connection.execute(statement, rows)).scalars())
 
 
 async def enrollment_for_staff_or_owner(session: AsyncSession, call: Call, enrollment_id: int) -> Enrollment:
@@ -155,7 +168,6 @@ async def course_enrollments(session: AsyncSession, call: Call, course_id: int, 
 
 # Progress and completion --------------------------------------------------------------------------
 
-NOT_ENROLLED = "You are not enrolled in this course."
 
 
 @dataclasses.dataclass
