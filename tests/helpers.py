@@ -59,3 +59,25 @@ NOT_FOUND = {"detail": "Not found."}
 FORBIDDEN = {"detail": "You do not have permission to perform this action."}
 UNAUTHENTICATED = {"detail": "Authentication credentials were not provided."}
 BAD_TOKEN = {"detail": "Given token not valid for any token type"}
+
+
+def make_module(actor, course_id: int, **fields) -> dict:
+    body = {"title": f"Module {next(_counter)}", "description": "", "is_published": True, **fields}
+    response = actor.post(f"/api/lms/courses/{course_id}/modules/", body)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def make_lesson(actor, course_id: int, module_id: int, **fields) -> dict:
+    body = {"title": f"Lesson {next(_counter)}", "lesson_type": "text", "content_text": "Read this.",
+            "duration": 30, "is_published": True, **fields}
+    response = actor.post(f"/api/lms/courses/{course_id}/modules/{module_id}/lessons/", body)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def enroll(actor, course_id: int, user_id: str | None = None) -> dict:
+    response = actor.post(f"/api/lms/enrollments/course/{course_id}/enroll/",
+                          {"user_id": user_id} if user_id else {})
+    assert response.status_code == 201, response.text
+    return response.json()

@@ -1,5 +1,5 @@
 """Lessons through the edge: documented shape, content rules per type, ordering, visibility, wrong parents."""
-from tests.helpers import FORBIDDEN, NOT_FOUND, assert_error, make_course, make_lesson, make_module
+from tests.helpers import FORBIDDEN, NOT_FOUND, assert_error, enroll, make_course, make_lesson, make_module
 
 
 def lessons_url(course_id: int, module_id: int) -> str:
@@ -150,6 +150,7 @@ def test_students_read_published_lessons_and_change_nothing(tenant):
     hidden = make_lesson(teacher, course["id"], module["id"], is_published=False)
     url = lessons_url(course["id"], module["id"])
     student = tenant.student()
+    enroll(student, course["id"])
     assert [lesson["id"] for lesson in student.get(url).json()] == [shown["id"]]
     assert student.get(f"{url}{shown['id']}/").json() == shown
     assert_error(student.get(f"{url}{hidden['id']}/"), 404, NOT_FOUND)

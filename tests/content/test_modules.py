@@ -2,7 +2,7 @@
 from concurrent.futures import ThreadPoolExecutor
 
 from tests.helpers import (
-    FORBIDDEN, NOT_FOUND, UNAUTHENTICATED, assert_error, make_course, make_lesson, make_module,
+    FORBIDDEN, NOT_FOUND, UNAUTHENTICATED, assert_error, enroll, make_course, make_lesson, make_module,
 )
 
 MODULE_KEYS = {"id", "title", "description", "order", "is_published", "lessons"}
@@ -147,6 +147,9 @@ def test_students_see_only_published_modules_and_lessons(tenant):
     draft_lesson = make_lesson(admin, course["id"], shown["id"], title="Draft", is_published=False)
     make_lesson(admin, course["id"], hidden["id"], title="Inside hidden")
     student = tenant.student()
+    # Lesson content is for enrolled learners; the catalogue detail shows the outline to everyone.
+    assert_error(student.get(modules_url(course["id"])), 403, {"detail": "You are not enrolled in this course."})
+    enroll(student, course["id"])
     listed = student.get(modules_url(course["id"])).json()
     assert [m["id"] for m in listed] == [shown["id"]]
     assert [lesson["id"] for lesson in listed[0]["lessons"]] == [visible_lesson["id"]]

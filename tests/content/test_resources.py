@@ -1,7 +1,7 @@
 """Course resources through the edge: link creation, the file rule, ordering and all-or-nothing reorder."""
 import pytest
 
-from tests.helpers import FORBIDDEN, NOT_FOUND, UNAUTHENTICATED, assert_error, make_course
+from tests.helpers import FORBIDDEN, NOT_FOUND, UNAUTHENTICATED, assert_error, enroll, make_course
 
 RESOURCE_KEYS = {"id", "title", "resource_type", "url", "file_url", "order"}
 
@@ -35,7 +35,10 @@ def test_create_link_list_get_and_shapes(tenant):
     listed = admin.get(resources_url(course["id"]))
     assert listed.status_code == 200 and listed.json() == [resource]
     assert admin.get(f"{resources_url(course['id'])}{resource['id']}/").json() == resource
-    assert tenant.student().get(resources_url(course["id"])).json() == [resource]
+    student = tenant.student()
+    assert_error(student.get(resources_url(course["id"])), 403, {"detail": "You are not enrolled in this course."})
+    enroll(student, course["id"])
+    assert student.get(resources_url(course["id"])).json() == [resource]
     assert admin.get(f"/api/lms/courses/{course['id']}/").json()["resources"] == [resource]
 
 

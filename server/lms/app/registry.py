@@ -16,9 +16,12 @@ class Binding:
 
 
 def servicer_classes() -> list[type]:
+    from lms.certificates.servicer import CertificateServicer
     from lms.content.servicer import FaqServicer, LessonServicer, ModuleServicer, ResourceServicer
     from lms.courses.servicer import CategoryServicer, CourseInstructorServicer, CourseServicer
+    from lms.enrollments.servicer import EnrollmentServicer
     from lms.files.servicer import FileServicer
+    from lms.learningpaths.servicer import LearningPathServicer
     from lms.system.servicer import SystemServicer
     from lms.users.servicer import UserDirectoryServicer
 
@@ -32,6 +35,9 @@ def servicer_classes() -> list[type]:
         LessonServicer,
         ResourceServicer,
         FaqServicer,
+        EnrollmentServicer,
+        CertificateServicer,
+        LearningPathServicer,
         FileServicer,
     ]
 

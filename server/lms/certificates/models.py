@@ -1,10 +1,12 @@
 """Tables of the certificates domain."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lms.platform.models import Base, TenantScoped
+from lms.platform.models import Base, TenantScoped, UtcDateTime, utcnow
 
 TEMPLATES = ("default", "classic", "modern")
 
@@ -24,3 +26,20 @@ class CertificateSettings(TenantScoped, Base):
     show_completion_hours: Mapped[bool] = mapped_column(Boolean, default=True)
     min_score: Mapped[int] = mapped_column(Integer, default=0)
     require_all_modules: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Certificate(TenantScoped, Base):
+    """A certificate issued for one enrollment (at most one), with what verification shows."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (Index("ix_certificates_tenant_user", "tenant_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id", ondelete="CASCADE"), unique=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[str] = mapped_column(String(128))
+    certificate_id: Mapped[str] = mapped_column(String(64), unique=True)  # unique across tenants: public lookups
+    learner_name: Mapped[str] = mapped_column(String(310))
+    course_title: Mapped[str] = mapped_column(String(200))
+    pdf_file: Mapped[str] = mapped_column(String(500), default="")  # storage key
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

@@ -19,6 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from lms.content.models import LESSON_TYPES, RESOURCE_TYPES, Faq, Lesson, Module, Resource
 from lms.courses.models import Course
 from lms.courses.service import course_for_change, visible_course
+from lms.enrollments.access import learning_course
 from lms.platform.context import Call
 from lms.platform.errors import MSG_REQUIRED, NotFound, ValidationError
 from lms.platform.ordering import OrderedSiblings, requested_sequence
@@ -75,7 +76,7 @@ async def _module_in(session: AsyncSession, call: Call, course_id: int, module_i
 async def _module_for(session: AsyncSession, call: Call, course_id: int, module_id: int, *, change: bool) -> Module:
     """The module under its course; for a change the course's modules are locked before it is read."""
     if not change:
-        return await _module_in(session, call, (await visible_course(session, call, course_id)).id, module_id)
+        return await _module_in(session, call, (await learning_course(session, call, course_id)).id, module_id)
     course = await course_for_change(session, call, course_id)
     await _module_siblings(course.id).lock(session)
     return await _module_in(session, call, course.id, module_id)
@@ -86,6 +87,8 @@ async def _child_of_course(session: AsyncSession, call: Call, model, course_id: 
     if change:
         course = await course_for_change(session, call, course_id)
         await _course_siblings(model, course.id).lock(session)
+    elif model is Resource:
+        course = await learning_course(session, call, course_id)
     else:
         course = await visible_course(session, call, course_id)
     item = await session.scalar(select(model).where(model.id == item_id, model.course_id == course.id))
@@ -129,7 +132,7 @@ async def _move(session: AsyncSession, siblings: OrderedSiblings, item, requeste
 
 async def list_modules(session: AsyncSession, call: Call, course_id: int) -> list[ModuleTree]:
     """The course's modules with their lessons: three queries whatever their number."""
-    course = await visible_course(session, call, course_id)
+    course = await learning_course(session, call, course_id)
     query = select(Module).where(Module.course_id == course.id).order_by(Module.order)
     if _students_see_published(call):
         query = query.where(Module.is_published.is_(True))
@@ -258,7 +261,7 @@ async def _list_of_course(session: AsyncSession, model, course_id: int) -> list:
 
 
 async def list_resources(session: AsyncSession, call: Call, course_id: int) -> list[Resource]:
-    course = await visible_course(session, call, course_id)
+    course = await learning_course(session, call, course_id)
     return await _list_of_course(session, Resource, course.id)
 
 

@@ -26,3 +26,15 @@ class Enrollment(TenantScoped, Base):
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, default=None)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, default=None)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class LessonCompletion(TenantScoped, Base):
+    """A lesson completed within an enrollment; at most one per lesson and enrollment."""
+
+    __tablename__ = "lesson_completions"
+    __table_args__ = (UniqueConstraint("enrollment_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id", ondelete="CASCADE"))
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
+    completed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

@@ -6,7 +6,8 @@ access does not depend on the slug (a renamed course keeps its old keys).
 
 - Another tenant's file, an unknown key, a draft course for a student: 404.
 - Thumbnails: whoever may see the course (published courses are public, anonymous callers too).
-- Private kinds (assignment submissions): the tenant's staff and the uploader; others 404.
+- Private kinds (assignment submissions; certificate PDFs, owned by their learner): the tenant's
+  staff and the uploader/owner; others 404.
 - Everything else (resources, lesson content, assignment instructions, SCORM): the tenant's staff,
   or a user with an active enrollment in the published course (others 403); anonymous 401.
 """
@@ -27,7 +28,7 @@ from lms.platform.files import ACTIVE, StoredFile
 
 MEDIA_KIND = "media"  # the course media library (lms.files.v1.FileService.UploadCourseFile)
 PUBLIC_KINDS = frozenset({"thumbnails"})
-PRIVATE_KINDS = frozenset({"submissions", "assignments/submissions"})
+PRIVATE_KINDS = frozenset({"submissions", "assignments/submissions", "certificates"})
 INLINE_TYPES = ("image/", "video/", "application/pdf")
 
 
@@ -40,7 +41,11 @@ class KeyParts:
 
 def parse_key(key: str) -> KeyParts:
     parts = key.split("/")
-    if len(parts) < 5 or parts[0] != "courses" or any(p in ("", ".", "..") for p in parts):
+    if any(p in ("", ".", "..") for p in parts):
+        raise NotFound()
+    if len(parts) == 3 and parts[0] == "certificates":  # certificates/<tenant>/<certificate id>.pdf
+        return KeyParts(tenant_id=parts[1], course_slug="", kind="certificates")
+    if len(parts) < 5 or parts[0] != "courses":
         raise NotFound()
     return KeyParts(tenant_id=parts[1], course_slug=parts[2], kind="/".join(parts[3:-1]))
 
@@ -67,15 +72,17 @@ async def downloadable(session: AsyncSession, call: Call, key: str, parts: KeyPa
         raise NotFound()
     if call.is_staff:
         return row
+    if parts.kind in PRIVATE_KINDS:
+        # Owners keep their own files (a certificate) even when the course is no longer published.
+        user = call.require_user()
+        if row.uploaded_by != user.user_id:
+            raise NotFound()
+        return row
     if course.status != PUBLISHED:
         raise NotFound()
     if parts.kind in PUBLIC_KINDS:
         return row
     user = call.require_user()
-    if parts.kind in PRIVATE_KINDS:
-        if row.uploaded_by != user.user_id:
-            raise NotFound()
-        return row
     enrolled = await session.scalar(select(exists().where(
         Enrollment.course_id == course.id, Enrollment.user_id == user.user_id, Enrollment.is_active.is_(True))))
     if not enrolled:

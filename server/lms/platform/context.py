@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from lms.platform.auth import Principal, TokenVerifier
 from lms.platform.config import Settings
+from lms.platform.db import ALL_TENANTS
 from lms.platform.errors import NotAuthenticated, PermissionDenied
 from lms.platform.ratelimit import RateLimits
 
@@ -91,11 +92,17 @@ class Call:
 
     # Unit of work ------------------------------------------------------------------------------
 
-    async def session(self) -> AsyncSession:
-        """The request's session, in a transaction scoped to the caller's tenant."""
+    async def session(self, *, all_tenants: bool = False) -> AsyncSession:
+        """The request's session, in a transaction scoped to the caller's tenant.
+
+        `all_tenants=True` is for public lookups by globally unique ids (certificate verification)
+        and must be asked for before any other use of the session.
+        """
+        if all_tenants and self._session is not None and self._session.info.get("tenant_id") != ALL_TENANTS:
+            raise RuntimeError("all_tenants must be requested before the session is first used")
         if self._session is None:
             session = self.runtime.sessions()
-            session.info["tenant_id"] = self.tenant_id
+            session.info["tenant_id"] = ALL_TENANTS if all_tenants else self.tenant_id
             await session.begin()
             self._session = session
             principal = self.principal

@@ -9,10 +9,11 @@ WebSocket room names the event belongs to (`course_<id>`, `user_<id>`, `forum_<i
 """
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Iterable
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, insert, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -42,3 +43,25 @@ def emit(session: AsyncSession, event_type: str, rooms: str | Iterable[str], dat
     events = [OutboxEvent(type=event_type, room=room, data=data) for room in dict.fromkeys(rooms)]
     session.add_all(events)
     return events
+
+
+async def emit_each(session: AsyncSession, event_type: str, items: list[tuple[str, dict]]) -> None:
+    """Records one `event_type` event per (room, data) with bulk INSERTs (for bulk operations)."""
+    if not items:
+        return
+    tenant = session.info.get("tenant_id")
+    now = utcnow()
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql":
+        # One statement whatever the number of events: rooms and payloads travel as two arrays.
+        await connection.execute(text(
+            "INSERT INTO outbox_events (tenant_id, type, room, data, created_at) "
+            "SELECT :tenant, :type, r, CAST(d AS jsonb), :now "
+            "FROM unnest(CAST(:rooms AS text[]), CAST(:data AS text[])) AS e(r, d)"),
+            {"tenant": tenant, "type": event_type, "now": now, "rooms": [room for room, _ in items],
+             "data": [json.dumps(data) for _, data in items]})
+        return
+    # SQLite: a Core executemany, sent as batched multi-row INSERTs.
+    await connection.execute(insert(OutboxEvent.__table__), [
+        {"tenant_id": tenant, "type": event_type, "room": room, "data": data, "created_at": now}
+        for room, data in items])

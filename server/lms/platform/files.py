@@ -75,6 +75,22 @@ async def activate(session: AsyncSession, key: str, size: int) -> bool:
     return result.rowcount == 1
 
 
+async def store_generated(session: AsyncSession, call: Call, *, key: str, data: bytes, content_type: str,
+                          course_id: int | None, kind: str, filename: str, owner: str) -> None:
+    """Stores a file the service made itself (a certificate PDF) as an `active` object of the call's
+    transaction: its row commits with the rows that refer to it, and a rollback deletes the object."""
+    session.add(StoredFile(key=key, course_id=course_id, kind=kind, filename=filename, content_type=content_type,
+                           size=len(data), uploaded_by=owner, state=ACTIVE))
+    await session.flush()
+    runtime, tenant = call.runtime, call.tenant_id
+
+    async def delete_after_rollback() -> None:
+        await runtime.storage.delete([key])
+
+    call.after_rollback(delete_after_rollback)
+    await runtime.storage.put_bytes(key, data, content_type)
+
+
 async def discard(session: AsyncSession, call: Call, keys: Iterable[str]) -> None:
     """The objects `keys` are no longer referred to: they are deleted once the call's transaction commits.
 

@@ -1,0 +1,106 @@
+"""Issuing certificates: exactly once per enrollment, when the course's settings are met.
+
+Checked whenever something that can earn a certificate happens (a completed course, a grade).
+The rules, from the course's settings:
+- `is_active` must be on;
+- `require_all_modules`: the enrollment is complete (every published lesson of every published
+  module); without it, a `min_score` alone can earn the certificate, and with neither the
+  completed course does;
+- `min_score` > 0: the learner's average over their graded work in the course is at least that
+  (no graded work yet means not yet earned).
+"""
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import logging
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lms.certificates.models import Certificate, CertificateSettings
+from lms.certificates.pdf import CertificateContent, render_certificate
+from lms.content.models import Lesson, Module
+from lms.courses.models import Course
+from lms.enrollments.models import Enrollment
+from lms.platform import files
+from lms.platform.context import Call
+from lms.platform.events import emit
+from lms.platform.models import utcnow
+from lms.users.directory import display_names
+
+log = logging.getLogger("lms.certificates")
+CERTIFICATE_KIND = "certificates"  # stored-file kind: private to the learner and the tenant's staff
+
+
+async def scores_of(session: AsyncSession, course_id: int, user_id: str) -> list[float]:
+    """The learner's graded scores in the course, as percentages (graded assignments)."""
+    from lms.assignments.scores import graded_percentages
+
+    return await graded_percentages(session, course_id, user_id)
+
+
+def tenant_tag(tenant_id: str) -> str:
+    """Five letters derived from the tenant, so certificate ids never collide across tenants."""
+    digest = hashlib.sha256(tenant_id.encode()).digest()
+    return base64.b32encode(digest).decode()[:5]
+
+
+async def _next_certificate_id(session: AsyncSession, course: Course, tenant_id: str) -> str:
+    issued = await session.scalar(select(func.count(Certificate.id)).where(Certificate.course_id == course.id))
+    return f"CERT-{course.code}-{issued + 1:03d}-{tenant_tag(tenant_id)}"
+
+
+async def _course_hours(session: AsyncSession, course_id: int) -> float:
+    minutes = await session.scalar(
+        select(func.coalesce(func.sum(Lesson.duration), 0)).join(Module, Module.id == Lesson.module_id)
+        .where(Module.course_id == course_id, Module.is_published.is_(True), Lesson.is_published.is_(True)))
+    return round(minutes / 60, 1)
+
+
+async def issue_if_earned(session: AsyncSession, call: Call, enrollment: Enrollment) -> Certificate | None:
+    """Issues the enrollment's certificate if the course's settings are met and none exists yet."""
+    # Locking the settings row serialises issuing within a course, so numbers are never reused.
+    settings = await session.scalar(select(CertificateSettings).where(
+        CertificateSettings.course_id == enrollment.course_id).with_for_update())
+    if settings is None or not settings.is_active or not enrollment.is_active:
+        return None
+    if await session.scalar(select(Certificate.id).where(Certificate.enrollment_id == enrollment.id)):
+        return None
+    completed = enrollment.completed_at is not None
+    if settings.require_all_modules and not completed:
+        return None
+    if settings.min_score > 0:
+        scores = await scores_of(session, enrollment.course_id, enrollment.user_id)
+        if not scores or sum(scores) / len(scores) < settings.min_score:
+            return None
+    elif not completed:
+        return None
+
+    course = await session.get(Course, enrollment.course_id)
+    tenant_id = enrollment.tenant_id
+    learner = (await display_names(session, [enrollment.user_id]))[enrollment.user_id]
+    certificate_id = await _next_certificate_id(session, course, tenant_id)
+    issued_at = utcnow()
+    hours = await _course_hours(session, course.id) if settings.show_completion_hours else None
+    content = CertificateContent(
+        certificate_id=certificate_id, learner_name=learner, course_title=course.title, issued_at=issued_at,
+        template=settings.template, custom_text=settings.custom_text, show_date=settings.show_date,
+        show_course_name=settings.show_course_name, hours=hours,
+        verify_url=call.absolute_url(f"/api/lms/certificates/verify/{certificate_id}/"))
+    pdf = await asyncio.to_thread(render_certificate, content)
+    key = f"certificates/{tenant_id}/{certificate_id}.pdf"
+    await files.store_generated(session, call, key=key, data=pdf, content_type="application/pdf",
+                                course_id=course.id, kind=CERTIFICATE_KIND, filename=f"{certificate_id}.pdf",
+                                owner=enrollment.user_id)
+    certificate = Certificate(
+        enrollment_id=enrollment.id, course_id=course.id, user_id=enrollment.user_id,
+        certificate_id=certificate_id, learner_name=learner, course_title=course.title, pdf_file=key,
+        issued_at=issued_at)
+    session.add(certificate)
+    await session.flush()
+    emit(session, "certificate.issued", [f"user_{enrollment.user_id}"],
+         {"course_id": course.id, "certificate_id": certificate_id, "enrollment_id": enrollment.id})
+    log.info("issued", extra={"fields": {"certificate_id": certificate_id, "course_id": course.id}})
+    return certificate

@@ -1,0 +1,156 @@
+"""gRPC servicer of enrollments and progress."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from google.protobuf import empty_pb2
+from sqlalchemy import select
+
+from lms.content.models import Lesson, Module, Resource
+from lms.courses.models import Course, CourseInstructor
+from lms.enrollments import service
+from lms.enrollments.models import Enrollment, LessonCompletion
+from lms.enrollments.v1 import enrollments_pb2, enrollments_pb2_grpc
+from lms.platform.context import Call, current_call
+from lms.platform.pagination import PageRequest, page_envelope
+from lms.platform.protos import nullable_timestamp, timestamp
+from lms.platform.storage import file_url
+from lms.users.directory import display_names
+
+
+def enrollment_message(call: Call, enrollment: Enrollment, course: Course, user_name: str,
+                       progress: int) -> enrollments_pb2.Enrollment:
+    return enrollments_pb2.Enrollment(
+        id=enrollment.id, user_id=enrollment.user_id, user_name=user_name,
+        course=enrollments_pb2.EnrolledCourseSummary(id=course.id, title=course.title, description=course.description),
+        course_id=course.id, enrolled_at=timestamp(enrollment.enrolled_at),
+        started_at=nullable_timestamp(enrollment.started_at), completed_at=nullable_timestamp(enrollment.completed_at),
+        is_active=enrollment.is_active, progress=progress)
+
+
+async def enrollment_messages(call: Call, session, course: Course, enrollments: list[Enrollment]):
+    names = await display_names(session, [e.user_id for e in enrollments])
+    figures = await service.progress_of(session, enrollments)
+    return [enrollment_message(call, e, course, names[e.user_id], figures[e.id].percent) for e in enrollments]
+
+
+async def course_trees(call: Call, session, courses: list[Course], enrollment_ids: list[int]):
+    """course id -> EnrolledCourse, in five queries for any number of courses."""
+    course_ids = [c.id for c in courses]
+    modules = list(await session.scalars(select(Module).where(
+        Module.course_id.in_(course_ids), Module.is_published.is_(True)).order_by(Module.course_id, Module.order)))
+    lessons = list(await session.scalars(select(Lesson).where(
+        Lesson.module_id.in_([m.id for m in modules]), Lesson.is_published.is_(True))
+        .order_by(Lesson.module_id, Lesson.order))) if modules else []
+    resources = list(await session.scalars(select(Resource).where(Resource.course_id.in_(course_ids))
+                                           .order_by(Resource.course_id, Resource.order)))
+    instructor_rows = (await session.execute(select(CourseInstructor.course_id, CourseInstructor.user_id).where(
+        CourseInstructor.course_id.in_(course_ids)).order_by(CourseInstructor.id))).all()
+    names = await display_names(session, [user_id for _, user_id in instructor_rows])
+    done = set(await session.scalars(select(LessonCompletion.lesson_id).where(
+        LessonCompletion.enrollment_id.in_(enrollment_ids)))) if enrollment_ids else set()
+
+    lessons_by_module = defaultdict(list)
+    for lesson in lessons:
+        lessons_by_module[lesson.module_id].append(enrollments_pb2.TreeLesson(
+            id=lesson.id, title=lesson.title, type=lesson.lesson_type, duration=lesson.duration, order=lesson.order,
+            is_published=lesson.is_published, content_url=lesson.content_url,
+            content_file=lesson.content_file.rsplit("/", 1)[-1],
+            content_file_url=file_url(call, lesson.content_file), is_completed=lesson.id in done))
+    trees = {c.id: enrollments_pb2.EnrolledCourse(
+        id=c.id, title=c.title, description=c.description, thumbnail=c.thumbnail.rsplit("/", 1)[-1],
+        thumbnail_url=file_url(call, c.thumbnail)) for c in courses}
+    for module in modules:
+        trees[module.course_id].modules.append(enrollments_pb2.TreeModule(
+            id=module.id, title=module.title, order=module.order, lessons=lessons_by_module[module.id]))
+    for resource in resources:
+        trees[resource.course_id].resources.append(enrollments_pb2.TreeResource(
+            id=resource.id, title=resource.title, type=resource.resource_type, url=resource.url,
+            file=resource.file.rsplit("/", 1)[-1], file_url=file_url(call, resource.file), order=resource.order))
+    for course_id, user_id in instructor_rows:
+        trees[course_id].instructors.append(enrollments_pb2.TreeInstructor(id=user_id, name=names[user_id]))
+    return trees
+
+
+class EnrollmentServicer(enrollments_pb2_grpc.EnrollmentServiceServicer):
+    async def ListMyEnrollments(self, request, context):
+        call = current_call()
+        session = await call.session()
+        rows, figures = await service.my_enrollments(session, call)
+        trees = await course_trees(call, session, [c for _, c in rows], [e.id for e, _ in rows])
+        return enrollments_pb2.ListMyEnrollmentsResponse(enrollments=[enrollments_pb2.UserEnrollment(
+            id=e.id, course=trees[c.id], enrolled_at=timestamp(e.enrolled_at),
+            completed_at=nullable_timestamp(e.completed_at), progress=figures[e.id].percent) for e, c in rows])
+
+    async def Enroll(self, request, context):
+        call = current_call()
+        session = await call.session()
+        enrollment = await service.enroll(session, call, request.course_id, request.user_id)
+        course = await session.get(Course, enrollment.course_id)
+        return (await enrollment_messages(call, session, course, [enrollment]))[0]
+
+    async def BulkEnroll(self, request, context):
+        call = current_call()
+        result = await service.bulk_enroll(await call.session(), call, request.course_id, list(request.user_ids))
+        return enrollments_pb2.BulkEnrollResponse(detail=f"Enrolled {result.created} users", created=result.created,
+                                                  already_enrolled=result.already_enrolled)
+
+    async def ListCourseEnrollments(self, request, context):
+        call = current_call()
+        session = await call.session()
+        page = PageRequest.from_request(request)
+        course, rows, total = await service.course_enrollments(
+            session, call, request.course_id, page,
+            request.is_active if request.HasField("is_active") else None,
+            request.completed if request.HasField("completed") else None)
+        return enrollments_pb2.ListCourseEnrollmentsResponse(
+            **page_envelope(call, request, page, total), results=await enrollment_messages(call, session, course, rows))
+
+    async def ListMyCourses(self, request, context):
+        call = current_call()
+        rows, figures = await service.my_enrollments(await call.session(), call)
+        return enrollments_pb2.ListMyCoursesResponse(courses=[enrollments_pb2.MyCourse(
+            id=c.id, title=c.title, description=c.description, slug=c.slug, level=c.level,
+            thumbnail_url=file_url(call, c.thumbnail), progress=figures[e.id].percent,
+            enrolled_at=timestamp(e.enrolled_at), completed_at=nullable_timestamp(e.completed_at)) for e, c in rows])
+
+    async def CompleteLesson(self, request, context):
+        call = current_call()
+        result = await service.complete_lesson(await call.session(), call,
+                                               request.lesson if request.HasField("lesson") else None)
+        if result.created:
+            call.response_headers.append(("x-lms-http-status", "201"))
+        return enrollments_pb2.CompleteLessonResponse(detail="Lesson marked as completed",
+                                                      progress=result.figures.percent,
+                                                      course_completed=result.course_completed)
+
+    async def GetProgress(self, request, context):
+        call = current_call()
+        enrollment, figures, lesson_ids = await service.progress_report(
+            await call.session(), call, request.course if request.HasField("course") else None, request.user)
+        return enrollments_pb2.Progress(
+            course=enrollment.course_id, user=enrollment.user_id, progress=figures.percent,
+            completed_lessons=figures.completed, total_lessons=figures.total, completed_lesson_ids=lesson_ids,
+            started_at=nullable_timestamp(enrollment.started_at),
+            completed_at=nullable_timestamp(enrollment.completed_at), is_active=enrollment.is_active)
+
+    async def GetEnrollment(self, request, context):
+        call = current_call()
+        session = await call.session()
+        enrollment = await service.enrollment_for_staff_or_owner(session, call, request.enrollment_id)
+        course = await session.get(Course, enrollment.course_id)
+        return (await enrollment_messages(call, session, course, [enrollment]))[0]
+
+    async def UpdateEnrollment(self, request, context):
+        call = current_call()
+        session = await call.session()
+        enrollment = await service.enrollment_for_staff_or_owner(session, call, request.enrollment_id)
+        if request.HasField("is_active"):
+            enrollment = await service.set_active(session, call, enrollment.id, request.is_active)
+        course = await session.get(Course, enrollment.course_id)
+        return (await enrollment_messages(call, session, course, [enrollment]))[0]
+
+    async def DeleteEnrollment(self, request, context):
+        call = current_call()
+        await service.set_active(await call.session(), call, request.enrollment_id, False)
+        return empty_pb2.Empty()
