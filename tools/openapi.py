@@ -62,6 +62,7 @@ class OpenApiBuilder:
         self.ext_response = self.pool.FindExtensionByName("lms.common.v1.http_response")
         self.ext_access = self.pool.FindExtensionByName("lms.common.v1.access")
         self.ext_nullable = self.pool.FindExtensionByName("lms.common.v1.nullable_type")
+        self.ext_upload_form = self.pool.FindExtensionByName("lms.common.v1.upload_form")
         self.messages = {}  # full name -> (file name, path, DescriptorProto)
         for f in self.fds.file:
             self._index_messages(f.name, f.package, f.message_type, (4,))
@@ -191,13 +192,7 @@ class OpenApiBuilder:
                     param["description"] = description
                 operation["parameters"].append(param)
         if streaming_upload:
-            operation["requestBody"] = {
-                "required": True,
-                "content": {
-                    "multipart/form-data": {"schema": {"type": "object", "additionalProperties": True}},
-                    "application/json": {"schema": {"type": "object", "additionalProperties": True}},
-                },
-            }
+            operation["requestBody"] = self._upload_body(options.Extensions[self.ext_upload_form])
         elif body_field == "*":
             props = {n: self._field_schema(f) for n, f in fields.items() if n not in path_params}
             operation["requestBody"] = {"required": True, "content": {
@@ -229,6 +224,30 @@ class OpenApiBuilder:
         if not operation["parameters"]:
             del operation["parameters"]
         return operation
+
+    def _upload_body(self, form) -> dict:
+        """The body of a streamed upload: multipart/form-data with the form's text fields and file parts,
+        and (when it names a fields message) the same fields as a JSON object."""
+        if not form.fields and not form.files:
+            schema = {"type": "object", "additionalProperties": True}
+            return {"required": True, "content": {"multipart/form-data": {"schema": schema},
+                                                  "application/json": {"schema": schema}}}
+        properties = {}
+        content = {}
+        if form.fields:
+            file_name, path, message = self.messages[form.fields]
+            for i, field in enumerate(message.field):
+                schema = self._field_schema(field)
+                description = self.comments.get(file_name, path + (2, i))
+                properties[field.name] = {**schema, "description": description} if description else schema
+            content["application/json"] = {"schema": self._ref(form.fields)}
+        for name in form.files:
+            properties[name] = {"type": "string", "format": "binary", "contentMediaType": "application/octet-stream",
+                                "description": "The file (its type is decided from its bytes)."}
+        multipart = {"type": "object", "properties": properties}
+        if not form.fields:
+            multipart["required"] = list(form.files)
+        return {"required": True, "content": {"multipart/form-data": {"schema": multipart}, **content}}
 
     def build(self) -> dict:
         paths: dict[str, dict] = {}

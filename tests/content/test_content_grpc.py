@@ -1,6 +1,9 @@
 """Course content over a real gRPC channel: same rules as the edge, canonical codes and rich details."""
+import json
+
 import grpc
 import pytest
+from google.api import httpbody_pb2
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
@@ -9,6 +12,8 @@ from lms.content.v1 import (
     resources_pb2, resources_pb2_grpc,
 )
 from lms.courses.v1 import courses_pb2, courses_pb2_grpc, instructors_pb2, instructors_pb2_grpc
+from tests.files import samples
+from tests.files.test_parser import BOUNDARY, form
 from tests.helpers import make_course
 
 
@@ -26,6 +31,12 @@ class Stubs:
 def stubs(stack):
     with stack.channel() as channel:
         yield Stubs(channel)
+
+
+def body(request_class, content: dict | bytes, content_type: str = "application/json", **ids):
+    """The request stream of a create or change: the ids and the body (here in one message)."""
+    data = json.dumps(content).encode() if isinstance(content, dict) else content
+    return iter([request_class(body=httpbody_pb2.HttpBody(content_type=content_type, data=data), **ids)])
 
 
 def violations(error: grpc.RpcError) -> set[tuple[str, str]]:
@@ -46,24 +57,25 @@ def test_content_crud_and_the_course_outline_over_grpc(tenant, stubs):
     module = stubs.modules.CreateModule(modules_pb2.CreateModuleRequest(
         course_id=course["id"], module=modules_pb2.ModuleInput(title="Getting Started")), metadata=md)
     assert (module.order, module.is_published, list(module.lessons)) == (1, True, [])
-    lesson = stubs.lessons.CreateLesson(lessons_pb2.CreateLessonRequest(
-        course_id=course["id"], module_id=module.id, lesson=lessons_pb2.LessonInput(
-            title="Installing Python", lesson_type="video", content_url="https://example.com/v.mp4", duration=15)),
-        metadata=md)
+    lesson = stubs.lessons.CreateLesson(body(
+        lessons_pb2.CreateLessonRequest, {"title": "Installing Python", "lesson_type": "video",
+                                          "content_url": "https://example.com/v.mp4", "duration": 15},
+        course_id=course["id"], module_id=module.id), metadata=md)
     assert (lesson.lesson_type, lesson.duration, lesson.order) == ("video", 15, 1)
     second = stubs.modules.CreateModule(modules_pb2.CreateModuleRequest(
         course_id=course["id"], module=modules_pb2.ModuleInput(title="First now", order=1)), metadata=md)
     listed = stubs.modules.ListModules(modules_pb2.ListModulesRequest(course_id=course["id"]), metadata=md)
     assert [(m.id, m.order) for m in listed.modules] == [(second.id, 1), (module.id, 2)]
     assert [lesson.id for lesson in listed.modules[1].lessons] == [lesson.id]
-    patched = stubs.lessons.UpdateLesson(lessons_pb2.UpdateLessonRequest(
-        course_id=course["id"], module_id=module.id, lesson_id=lesson.id,
-        lesson=lessons_pb2.LessonInput(duration=0)), metadata=md)
+    patched = stubs.lessons.UpdateLesson(body(lessons_pb2.UpdateLessonRequest, {"duration": 0},
+                                              course_id=course["id"], module_id=module.id, lesson_id=lesson.id),
+                                         metadata=md)
     assert (patched.duration, patched.content_url) == (0, "https://example.com/v.mp4")
 
-    links = [stubs.resources.CreateResource(resources_pb2.CreateResourceRequest(
-        course_id=course["id"], title=f"R{n}", resource_type="link", url=f"https://example.com/{n}"), metadata=md)
-        for n in range(3)]
+    links = [stubs.resources.CreateResource(body(
+        resources_pb2.CreateResourceRequest, {"title": f"R{n}", "resource_type": "link",
+                                              "url": f"https://example.com/{n}"}, course_id=course["id"]),
+        metadata=md) for n in range(3)]
     reordered = stubs.resources.ReorderResources(resources_pb2.ReorderResourcesRequest(
         course_id=course["id"], resources=[content_pb2.OrderItem(id=links[2].id, order=1)]), metadata=md)
     assert [(r.title, r.order) for r in reordered.resources] == [("R2", 1), ("R0", 2), ("R1", 3)]
@@ -92,9 +104,9 @@ def test_grpc_errors_use_canonical_codes(tenant, other_tenant, stubs):
         course_id=course["id"], module=modules_pb2.ModuleInput(title="M")), metadata=admin.metadata)
 
     with pytest.raises(grpc.RpcError) as invalid:
-        stubs.lessons.CreateLesson(lessons_pb2.CreateLessonRequest(
-            course_id=course["id"], module_id=module.id,
-            lesson=lessons_pb2.LessonInput(title="L", lesson_type="podcast", duration=-1)), metadata=admin.metadata)
+        stubs.lessons.CreateLesson(body(lessons_pb2.CreateLessonRequest,
+                                        {"title": "L", "lesson_type": "podcast", "duration": -1},
+                                        course_id=course["id"], module_id=module.id), metadata=admin.metadata)
     assert invalid.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert violations(invalid.value) == {("lesson_type", '"podcast" is not a valid choice.'),
                                          ("duration", "Ensure this value is greater than or equal to 0.")}
@@ -124,3 +136,38 @@ def test_grpc_errors_use_canonical_codes(tenant, other_tenant, stubs):
     with pytest.raises(grpc.RpcError) as anonymous:
         stubs.modules.ListModules(modules_pb2.ListModulesRequest(course_id=course["id"]))
     assert anonymous.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_file_resources_stream_over_grpc_and_are_deleted_with_their_row(tenant, stubs):
+    admin = tenant.admin()
+    course = make_course(admin)
+    data = samples.pdf(2_500_000)
+    payload = form([("title", None, b"Course Manual"), ("resource_type", None, b"file"),
+                    ("file", "manual.pdf", data)])
+
+    def pieces():  # the way the edge sends it: the ids and content type first, then the body in pieces
+        for index, start in enumerate(range(0, len(payload), 300_000)):
+            request = resources_pb2.CreateResourceRequest(body=httpbody_pb2.HttpBody(
+                data=payload[start:start + 300_000]))
+            if index == 0:
+                request.course_id = course["id"]
+                request.body.content_type = f"multipart/form-data; boundary={BOUNDARY}"
+            yield request
+
+    resource = stubs.resources.CreateResource(pieces(), metadata=admin.metadata)
+    assert (resource.title, resource.resource_type, resource.order) == ("Course Manual", "file", 1)
+    key = resource.file_url.split("/api/lms/files/", 1)[1]
+    assert admin.get(f"/api/lms/files/{key}").content == data
+    with pytest.raises(grpc.RpcError) as link_with_file:
+        stubs.resources.CreateResource(body(
+            resources_pb2.CreateResourceRequest,
+            form([("title", None, b"L"), ("resource_type", None, b"link"), ("url", None, b"https://x.example.com"),
+                  ("file", "a.png", samples.png())]),
+            f"multipart/form-data; boundary={BOUNDARY}", course_id=course["id"]), metadata=admin.metadata)
+    assert violations(link_with_file.value) == {
+        ("file", "A link resource cannot have an uploaded file; only file resources can.")}
+    stubs.resources.DeleteResource(resources_pb2.DeleteResourceRequest(course_id=course["id"],
+                                                                       resource_id=resource.id),
+                                   metadata=admin.metadata)
+    assert tenant.stack.sql("SELECT key FROM stored_files WHERE tenant_id = :t", t=tenant.id) == []
+    assert admin.get(f"/api/lms/files/{key}").status_code == 404

@@ -60,7 +60,7 @@ def test_every_lesson_type_and_its_content_rules(tenant):
     rejected({"lesson_type": "video"},
              {"content_url": ["This field is required for video lessons without an uploaded file."]})
     rejected({"lesson_type": "link", "content_url": ""},
-             {"content_url": ["This field is required for link lessons without an uploaded file."]})
+             {"content_url": ["This field is required for link lessons."]})
     rejected({"lesson_type": "file"}, {"content_file": ["This field is required."]})
     rejected({"lesson_type": "video", "content_url": "not a url"}, {"content_url": ["Enter a valid URL."]})
     rejected({"lesson_type": "link", "content_url": "ftp://example.com/x"}, {"content_url": ["Enter a valid URL."]})

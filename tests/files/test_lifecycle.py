@@ -18,7 +18,7 @@ from lms.platform.db import unit_of_work
 from lms.platform.errors import NotFound, PayloadTooLarge, ValidationError
 from lms.platform.files import StoredFile
 from lms.platform.models import utcnow
-from lms.platform.uploads import DOCUMENTS, IMAGES, FileField, Upload
+from lms.platform.uploads import DOCUMENTS, IMAGES, PDF, VIDEOS, FileField, Upload
 from tests.files import samples
 from tests.files.test_parser import BOUNDARY, form
 
@@ -99,6 +99,29 @@ async def test_rejected_and_cancelled_uploads_leave_nothing(runtime):
         await read(runtime, form([("file", "cut.pdf", samples.pdf(3_000_000))]), fail_after=20)
     assert objects(runtime) == []
     assert await rows(runtime) == []
+
+
+async def test_accept_narrows_the_types_from_the_fields_sent_before_the_file(runtime):
+    def accept(fields):
+        if fields.get("kind") == "none":
+            raise ValidationError({"file": ["This kind takes no file."]})
+        return VIDEOS if fields.get("kind") == "video" else None
+
+    rules = {"file": FileField("lessons", DOCUMENTS + VIDEOS, required=False, accept=accept)}
+    # Refused as soon as the file starts: the stream fails later, so it was never read that far.
+    with pytest.raises(ValidationError) as refused:
+        await read(runtime, form([("kind", None, b"video"), ("file", "talk.pdf", samples.pdf(3_000_000))]), rules,
+                   fail_after=10)
+    assert refused.value.errors == {"file": ["Unsupported file type. Allowed types: MP4, WebM (max 100 MB)."]}
+    with pytest.raises(ValidationError) as none:
+        await read(runtime, form([("kind", None, b"none"), ("file", "a.pdf", samples.pdf(3_000_000))]), rules,
+                   fail_after=10)
+    assert none.value.errors == {"file": ["This kind takes no file."]}
+    # A kind sent after the file cannot narrow it: every type of the field is accepted (the domain decides).
+    call, parsed = await read(runtime, form([("file", "a.pdf", samples.pdf()), ("kind", None, b"video")]), rules)
+    assert parsed.files["file"].file_type is PDF and parsed.fields == {"kind": "video"}
+    await call.finish(commit=False)
+    assert objects(runtime) == [] and await rows(runtime) == []
 
 
 async def test_a_course_deleted_during_the_upload_takes_the_upload_with_it(runtime, monkeypatch):

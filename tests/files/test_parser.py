@@ -5,9 +5,10 @@ import pytest
 
 from lms.files.service import byte_range
 from lms.platform.errors import ParseError, RangeNotSatisfiable
+from lms.platform.storage import object_key, stored_filename
 from lms.platform.uploads import (
-    ALL_TYPES, BODY_END, DOC, DOCUMENTS, DOCX, IMAGES, MP4, PART_END, PNG, WEBM, ZIP, MultipartParser, PartData,
-    PartStart, detect, stored_name,
+    ALL_TYPES, BODY_END, DOC, DOCUMENTS, DOCX, IMAGES, JPG, MP4, PART_END, PDF, PNG, WEBM, ZIP, MultipartParser,
+    PartData, PartStart, detect, stored_name, type_of_name,
 )
 from tests.files import samples
 
@@ -141,6 +142,14 @@ def test_detection_rejects_lookalikes():
 ])
 def test_stored_names_are_safe_and_follow_the_type(filename, file_type, expected):
     assert stored_name(filename, file_type) == expected
+
+
+def test_stored_names_and_types_come_back_from_keys():
+    key = object_key("t1", "introduction-to-python", "lessons", "Chapter 1.PDF")
+    assert stored_filename(key) == "Chapter_1.pdf" and type_of_name(stored_filename(key)) is PDF
+    assert stored_filename("") == "" and stored_filename("courses/t/c/media/plain.png") == "plain.png"
+    assert [type_of_name(n) for n in ("a.jpeg", "a.JPG", "a.webm", "a.docx", "a.zip", "a.txt", "noext")] == [
+        JPG, JPG, WEBM, DOCX, ZIP, None, None]
 
 
 @pytest.mark.parametrize("header,expected", [

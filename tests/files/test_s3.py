@@ -98,3 +98,43 @@ def test_deleting_a_course_deletes_its_objects(s3_tenant, s3_server):
     assert admin.delete(f"/api/lms/courses/{course['id']}/").status_code == 204
     assert_nothing_left(stack, s3_server, s3_tenant.id)
     assert_error(admin.get(path_of(f"{stack.edge_url}/api/lms/files/{stored['key']}")), 404, NOT_FOUND)
+
+
+def test_resource_and_lesson_files_live_in_the_bucket_until_replaced_or_deleted(s3_tenant, s3_server):
+    stack = s3_tenant.stack
+    admin = s3_tenant.admin()
+    course = make_course(admin, title="Introduction to Python Programming")
+    manual = samples.pdf()
+    response = admin.post(f"/api/lms/courses/{course['id']}/resources/",
+                          data={"title": "Course Manual", "resource_type": "file"},
+                          files={"file": ("manual.pdf", manual)})
+    assert response.status_code == 201, response.text
+    resource = response.json()
+    assert urlsplit(resource["file_url"]).path.startswith(
+        f"/{stack.bucket}/courses/{s3_tenant.id}/introduction-to-python-programming/resources/")
+    assert httpx.get(resource["file_url"], timeout=30).content == manual
+
+    module = admin.post(f"/api/lms/courses/{course['id']}/modules/", {"title": "Getting Started"}).json()
+    lessons = f"/api/lms/courses/{course['id']}/modules/{module['id']}/lessons/"
+    video = samples.webm()
+    lesson = admin.post(lessons, data={"title": "Lecture", "lesson_type": "video"},
+                        files={"content_file": ("lecture.webm", video)}).json()
+    assert lesson["content_file"] == "lecture.webm"
+    assert httpx.get(lesson["content_file_url"], timeout=30).content == video
+    assert len(objects(stack, s3_server, s3_tenant.id)) == 2
+
+    replacement = samples.mp4()
+    replaced = admin.patch(f"{lessons}{lesson['id']}/", files={"content_file": ("lecture.mp4", replacement)}).json()
+    keys = objects(stack, s3_server, s3_tenant.id)
+    assert len(keys) == 2 and any(k.endswith("_lecture.mp4") for k in keys)
+    assert not any(k.endswith("_lecture.webm") for k in keys)
+    assert httpx.get(replaced["content_file_url"], timeout=30).content == replacement
+
+    assert admin.delete(f"/api/lms/courses/{course['id']}/resources/{resource['id']}/").status_code == 204
+    assert admin.delete(f"{lessons}{lesson['id']}/").status_code == 204
+    assert_nothing_left(stack, s3_server, s3_tenant.id)
+    # Refused uploads leave nothing in the bucket either.
+    assert_error(admin.post(lessons, data={"title": "L", "lesson_type": "video"},
+                            files={"content_file": ("talk.pdf", samples.pdf())}), 400,
+                 {"content_file": ["Unsupported file type. Allowed types: MP4, WebM (max 100 MB)."]})
+    assert_nothing_left(stack, s3_server, s3_tenant.id)

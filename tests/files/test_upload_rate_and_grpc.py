@@ -44,6 +44,29 @@ def test_uploads_are_limited_per_user_with_retry_after(limited_stack):
     assert upload_media(other, course["id"], samples.pdf(), "d.pdf").status_code == 201
 
 
+def test_mixed_routes_charge_the_upload_budget_only_for_bodies_with_a_file(limited_stack):
+    """Resources take links as JSON or form fields and files as multipart: only files are uploads."""
+    stack = limited_stack
+    tenant = f"t-{uuid.uuid4().hex[:8]}"
+    admin = stack.client(stack.token("mixed", tenant, ["admin"]))
+    course = make_course(admin)
+    url = f"/api/lms/courses/{course['id']}/resources/"
+    link = {"title": "Docs", "resource_type": "link", "url": "https://docs.python.org/3/"}
+    empty_file_input = form([(name, None, value.encode()) for name, value in link.items()] + [("file", "", b"")])
+    for _ in range(3):  # more than the budget of 2, none of them an upload
+        assert admin.post(url, link).status_code == 201
+        assert admin.post(url, data=link).status_code == 201
+        assert admin.post(url, content=empty_file_input,
+                          headers={"content-type": f"multipart/form-data; boundary={BOUNDARY}"}).status_code == 201
+    file_resource = {"title": "Manual", "resource_type": "file"}
+    assert admin.post(url, data=file_resource, files={"file": ("a.pdf", samples.pdf())}).status_code == 201
+    # A refused file was still sent: it counts.
+    assert_error(admin.post(url, data=file_resource, files={"file": ("a.exe", b"MZ" + bytes(100))}), 400)
+    assert_error(admin.post(url, data=file_resource, files={"file": ("b.pdf", samples.pdf())}), 429)
+    assert admin.post(url, link).status_code == 201
+    assert stack.sql("SELECT count(*) FROM stored_files WHERE tenant_id = :t", t=tenant) == [(1,)]
+
+
 def _requests(course_id: int, body: bytes, chunk: int = 100_000):
     for index, start in enumerate(range(0, len(body), chunk)):
         request = files_pb2.UploadCourseFileRequest(body=httpbody_pb2.HttpBody(data=body[start:start + chunk]))

@@ -4,13 +4,14 @@ from __future__ import annotations
 from lms.content.models import Faq, Lesson, Module, Resource
 from lms.content.v1 import content_pb2
 from lms.platform.context import Call
-from lms.platform.storage import file_url
+from lms.platform.storage import file_url, stored_filename
 
 
 def lesson_message(call: Call, lesson: Lesson) -> content_pb2.Lesson:
     return content_pb2.Lesson(
         id=lesson.id, title=lesson.title, description=lesson.description, lesson_type=lesson.lesson_type,
-        duration=lesson.duration, content_url=lesson.content_url, content_file=lesson.content_file,
+        duration=lesson.duration, content_url=lesson.content_url,
+        content_file=stored_filename(lesson.content_file),
         content_file_url=file_url(call, lesson.content_file), content_text=lesson.content_text,
         order=lesson.order, is_published=lesson.is_published)
 

@@ -6,6 +6,12 @@ else is 404 to them, exactly like a missing id. Changing needs `course_for_chang
 instructors teaching the course). A child is always looked up under its parent (a lesson under
 its module under its course), so an id under the wrong parent or in another tenant is 404.
 Positions are kept dense by `lms.platform.ordering`; each listing is a fixed number of queries.
+
+Files: file resources and file/video lessons hold the key of an object uploaded with the create or
+change (`lms.platform.uploads`, passed in as a `StoredUpload`). A file must fit its row's kind (file
+resources and file lessons: documents, images, videos; video lessons: videos; nothing else takes
+one). A replaced file, a file its row's new kind does not take, and the files of deleted rows are
+discarded (`lms.platform.files.discard`) in the same transaction and deleted once it commits.
 """
 from __future__ import annotations
 
@@ -20,9 +26,13 @@ from lms.content.models import LESSON_TYPES, RESOURCE_TYPES, Faq, Lesson, Module
 from lms.courses.models import Course
 from lms.courses.service import course_for_change, visible_course
 from lms.enrollments.access import learning_course
+from lms.platform import files
 from lms.platform.context import Call
 from lms.platform.errors import MSG_REQUIRED, NotFound, ValidationError
 from lms.platform.ordering import OrderedSiblings, requested_sequence
+from lms.platform.uploads import (
+    DOCUMENTS, IMAGES, VIDEOS, FileField, FileType, StoredUpload, type_error, type_of_name,
+)
 from lms.platform.validation import Bool, Choice, Fields, Int, Str, Url
 
 MODULE_FIELDS = Fields(
@@ -47,6 +57,48 @@ RESOURCE_FIELDS = Fields(
     url=Url(allow_blank=True),
     order=Int(min_value=1),
 )
+CONTENT_FILE_TYPES = DOCUMENTS + IMAGES + VIDEOS
+# Which kinds of lesson and resource take an uploaded file, and of which types; other kinds take none.
+LESSON_FILE_TYPES: dict[str, tuple[FileType, ...]] = {"file": CONTENT_FILE_TYPES, "video": VIDEOS}
+RESOURCE_FILE_TYPES: dict[str, tuple[FileType, ...]] = {"file": CONTENT_FILE_TYPES}
+
+
+def _file_types(field: str, allowed: dict, kind: str, noun: str) -> tuple[FileType, ...]:
+    """The types a `kind` row takes in `field`; a ValidationError if it takes no file."""
+    types = allowed.get(kind)
+    if types is None:
+        takers = " and ".join(sorted(allowed))
+        raise ValidationError({field: [f"A {kind} {noun} cannot have an uploaded file; only {takers} {noun}s can."]})
+    return types
+
+
+def _accept(field: str, kind_field: str, allowed: dict, kinds: tuple[str, ...], noun: str):
+    """Narrows an upload by the kind sent before the file (unsent or unknown: decided after the form)."""
+    def accept(fields: dict[str, str]) -> tuple[FileType, ...] | None:
+        kind = fields.get(kind_field)
+        return _file_types(field, allowed, kind, noun) if kind in kinds else None
+    return accept
+
+
+def _check_upload(field: str, allowed: dict, kind: str, noun: str, upload: StoredUpload) -> str:
+    """The upload's key if a `kind` row takes a file of its type, else a ValidationError on `field`."""
+    types = _file_types(field, allowed, kind, noun)
+    if upload.file_type not in types:
+        raise ValidationError({field: [type_error(types)]})
+    return upload.key
+
+
+def _fits(allowed: dict, kind: str, key: str) -> bool:
+    """Whether a `kind` row can keep the stored file `key` (stored names end in their type's extension)."""
+    return kind in allowed and type_of_name(key) in allowed[kind]
+
+
+# The file parts of the upload routes (lms.platform.uploads).
+RESOURCE_FILE = FileField("resources", CONTENT_FILE_TYPES, required=False,
+                          accept=_accept("file", "resource_type", RESOURCE_FILE_TYPES, RESOURCE_TYPES, "resource"))
+LESSON_FILE = FileField("lessons", CONTENT_FILE_TYPES, required=False,
+                        accept=_accept("content_file", "lesson_type", LESSON_FILE_TYPES, LESSON_TYPES, "lesson"))
+
 FAQ_FIELDS = Fields(
     question=Str(max_length=500, required=True),
     answer=Str(required=True),
@@ -169,8 +221,13 @@ async def change_module(session: AsyncSession, call: Call, course_id: int, modul
 
 
 async def delete_module(session: AsyncSession, call: Call, course_id: int, module_id: int) -> None:
-    """Deletes the module; the database cascades to its lessons and everything referencing them."""
+    """Deletes the module; the database cascades to its lessons and everything referencing them, and
+    the lessons' content files go once the deletion commits."""
     module = await _module_for(session, call, course_id, module_id, change=True)
+    await _lesson_siblings(module.id).lock(session)  # no lesson gets a new file meanwhile
+    keys = await session.scalars(select(Lesson.content_file).where(Lesson.module_id == module.id,
+                                                                   Lesson.content_file != ""))
+    await files.discard(session, call, list(keys))
     await session.execute(delete(Module).where(Module.id == module.id))
     await _module_siblings(module.course_id).close_gap(session, module.order)
 
@@ -183,8 +240,10 @@ def _check_lesson_content(state: dict) -> None:
     errors = {}
     if kind == "text" and not state["content_text"]:
         errors["content_text"] = ["This field is required for text lessons."]
-    elif kind in ("video", "link") and not (state["content_url"] or state["content_file"]):
-        errors["content_url"] = [f"This field is required for {kind} lessons without an uploaded file."]
+    elif kind == "video" and not (state["content_url"] or state["content_file"]):
+        errors["content_url"] = ["This field is required for video lessons without an uploaded file."]
+    elif kind == "link" and not state["content_url"]:
+        errors["content_url"] = ["This field is required for link lessons."]
     elif kind == "file" and not state["content_file"]:
         errors["content_file"] = [MSG_REQUIRED]
     if errors:
@@ -217,39 +276,62 @@ async def get_lesson(session: AsyncSession, call: Call, course_id: int, module_i
     return await _lesson_in(session, call, module, lesson_id)
 
 
+async def course_for_lesson_upload(session: AsyncSession, call: Call, course_id: int, module_id: int,
+                                   lesson_id: int | None = None) -> Course:
+    """The course a lesson create or change stores its file under, checked before the body is read, so
+    a caller without rights or a wrong id gets 403/404 before sending the file."""
+    course = await course_for_change(session, call, course_id)
+    module = await _module_in(session, call, course.id, module_id)
+    if lesson_id is not None:
+        await _lesson_in(session, call, module, lesson_id)
+    return course
+
+
 async def create_lesson(session: AsyncSession, call: Call, course_id: int, module_id: int, data: dict, *,
-                        content_file: str = "") -> Lesson:
-    """A new lesson; `content_file` is the storage key of a file uploaded with it, if any."""
+                        content_file: StoredUpload | None = None) -> Lesson:
+    """A new lesson; `content_file` is the file uploaded with it, if any (file and video lessons)."""
     module = await _module_for(session, call, course_id, module_id, change=True)
     values = LESSON_FIELDS.validate(data)
-    _check_lesson_content({**values, "content_file": content_file})
+    key = ""
+    if content_file is not None:
+        key = _check_upload("content_file", LESSON_FILE_TYPES, values["lesson_type"], "lesson", content_file)
+    _check_lesson_content({**values, "content_file": key})
     position = await _lesson_siblings(module.id).insert_position(session, values.pop("order", None))
-    lesson = Lesson(module_id=module.id, order=position, content_file=content_file, **values)
+    lesson = Lesson(module_id=module.id, order=position, content_file=key, **values)
     session.add(lesson)
     await session.flush()
     return lesson
 
 
 async def change_lesson(session: AsyncSession, call: Call, course_id: int, module_id: int, lesson_id: int,
-                        data: dict, *, partial: bool, content_file: str | None = None) -> Lesson:
-    """PUT or PATCH of a lesson; `content_file` replaces the stored file key when a file was uploaded."""
+                        data: dict, *, partial: bool, content_file: StoredUpload | None = None) -> Lesson:
+    """PUT or PATCH of a lesson. An uploaded `content_file` replaces the stored one; a stored file the
+    lesson's (new) type does not take is dropped. The old file goes once the change commits."""
     module, lesson = await _lesson_for_change(session, call, course_id, module_id, lesson_id)
     values = LESSON_FIELDS.validate(data, partial=partial)
+    kind = values.get("lesson_type", lesson.lesson_type)
+    old = lesson.content_file
     if content_file is not None:
-        values["content_file"] = content_file
+        values["content_file"] = _check_upload("content_file", LESSON_FILE_TYPES, kind, "lesson", content_file)
+    elif old and not _fits(LESSON_FILE_TYPES, kind, old):
+        values["content_file"] = ""
     state = {name: getattr(lesson, name) for name in ("lesson_type", "content_url", "content_text", "content_file")}
     _check_lesson_content({**state, **values})
     await _move(session, _lesson_siblings(module.id), lesson, values.pop("order", None))
     for name, value in values.items():
         setattr(lesson, name, value)
     await session.flush()
+    if old and lesson.content_file != old:
+        await files.discard(session, call, [old])
     return lesson
 
 
 async def delete_lesson(session: AsyncSession, call: Call, course_id: int, module_id: int, lesson_id: int) -> None:
+    """Deletes the lesson (the database cascades to its completions); its file goes once that commits."""
     module, lesson = await _lesson_for_change(session, call, course_id, module_id, lesson_id)
     await session.execute(delete(Lesson).where(Lesson.id == lesson.id))
     await _lesson_siblings(module.id).close_gap(session, lesson.order)
+    await files.discard(session, call, [lesson.content_file])
 
 
 # Resources and FAQs -----------------------------------------------------------------------------
@@ -277,39 +359,58 @@ def _check_resource(state: dict) -> None:
         raise ValidationError({"file": [MSG_REQUIRED]})
 
 
+async def course_for_resource_upload(session: AsyncSession, call: Call, course_id: int,
+                                     resource_id: int | None = None) -> Course:
+    """The course a resource create or change stores its file under, checked before the body is read."""
+    course = await course_for_change(session, call, course_id)
+    if resource_id is not None and await session.scalar(
+            select(Resource.id).where(Resource.id == resource_id, Resource.course_id == course.id)) is None:
+        raise NotFound()
+    return course
+
+
 async def create_resource(session: AsyncSession, call: Call, course_id: int, data: dict, *,
-                          file: str = "") -> Resource:
-    """A new resource; `file` is the storage key of the file uploaded with it (file resources)."""
+                          file: StoredUpload | None = None) -> Resource:
+    """A new resource; `file` is the file uploaded with it (file resources need one, links take none)."""
     course = await course_for_change(session, call, course_id)
     values = RESOURCE_FIELDS.validate(data)
-    _check_resource({**values, "file": file})
+    key = _check_upload("file", RESOURCE_FILE_TYPES, values["resource_type"], "resource", file) if file else ""
+    _check_resource({**values, "file": key})
     position = await _course_siblings(Resource, course.id).insert_position(session, values.pop("order", None))
-    resource = Resource(course_id=course.id, order=position, file=file, **values)
+    resource = Resource(course_id=course.id, order=position, file=key, **values)
     session.add(resource)
     await session.flush()
     return resource
 
 
 async def change_resource(session: AsyncSession, call: Call, course_id: int, resource_id: int, data: dict, *,
-                          partial: bool, file: str | None = None) -> Resource:
+                          partial: bool, file: StoredUpload | None = None) -> Resource:
+    """PUT or PATCH of a resource. An uploaded `file` replaces the stored one; a resource turned into a
+    link loses its file. The old file goes once the change commits."""
     resource = await _child_of_course(session, call, Resource, course_id, resource_id, change=True)
     values = RESOURCE_FIELDS.validate(data, partial=partial)
+    kind = values.get("resource_type", resource.resource_type)
+    old = resource.file
     if file is not None:
-        values["file"] = file
+        values["file"] = _check_upload("file", RESOURCE_FILE_TYPES, kind, "resource", file)
+    elif old and not _fits(RESOURCE_FILE_TYPES, kind, old):
+        values["file"] = ""
     _check_resource({"resource_type": resource.resource_type, "url": resource.url, "file": resource.file, **values})
     await _move(session, _course_siblings(Resource, resource.course_id), resource, values.pop("order", None))
     for name, value in values.items():
         setattr(resource, name, value)
     await session.flush()
+    if old and resource.file != old:
+        await files.discard(session, call, [old])
     return resource
 
 
-async def delete_resource(session: AsyncSession, call: Call, course_id: int, resource_id: int) -> Resource:
-    """Deletes the resource row and returns it (its stored file, if any, is the caller's to remove)."""
+async def delete_resource(session: AsyncSession, call: Call, course_id: int, resource_id: int) -> None:
+    """Deletes the resource; its stored file, if any, goes once the deletion commits."""
     resource = await _child_of_course(session, call, Resource, course_id, resource_id, change=True)
     await session.execute(delete(Resource).where(Resource.id == resource.id))
     await _course_siblings(Resource, resource.course_id).close_gap(session, resource.order)
-    return resource
+    await files.discard(session, call, [resource.file])
 
 
 async def list_faqs(session: AsyncSession, call: Call, course_id: int) -> list[Faq]:

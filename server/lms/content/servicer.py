@@ -1,4 +1,10 @@
-"""gRPC servicers of course content: parse the request, call the service, convert the result."""
+"""gRPC servicers of course content: parse the request, call the service, convert the result.
+
+Creating and changing lessons and resources are streamed uploads (`lms.platform.uploads`): the body
+is JSON or multipart/form-data with the file. Rights and ids are checked before the body is read;
+`read` stores the file (and releases the session while it streams), then the service writes the row
+in a fresh transaction.
+"""
 from __future__ import annotations
 
 from google.protobuf import empty_pb2
@@ -11,6 +17,7 @@ from lms.content.v1 import (
     resources_pb2_grpc,
 )
 from lms.platform.context import current_call
+from lms.platform.uploads import Upload
 from lms.platform.validation import present
 
 
@@ -58,10 +65,15 @@ class LessonServicer(lessons_pb2_grpc.LessonServiceServicer):
         lessons = await service.list_lessons(await call.session(), call, request.course_id, request.module_id)
         return lessons_pb2.ListLessonsResponse(lessons=[lesson_message(call, lesson) for lesson in lessons])
 
-    async def CreateLesson(self, request, context):
+    async def CreateLesson(self, request_iterator, context):
         call = current_call()
-        lesson = await service.create_lesson(await call.session(), call, request.course_id, request.module_id,
-                                             present(request.lesson))
+        upload = await Upload.open(request_iterator)
+        ids = upload.request
+        course = await service.course_for_lesson_upload(await call.session(), call, ids.course_id, ids.module_id)
+        form = await upload.read(call, files={"content_file": service.LESSON_FILE}, course_id=course.id,
+                                 course_slug=course.slug)
+        lesson = await service.create_lesson(await call.session(), call, course.id, ids.module_id, form.present(),
+                                             content_file=form.files.get("content_file"))
         return lesson_message(call, lesson)
 
     async def GetLesson(self, request, context):
@@ -70,16 +82,23 @@ class LessonServicer(lessons_pb2_grpc.LessonServiceServicer):
                                           request.lesson_id)
         return lesson_message(call, lesson)
 
-    async def ReplaceLesson(self, request, context):
-        return await self._change(request, partial=False)
+    async def ReplaceLesson(self, request_iterator, context):
+        return await self._change(request_iterator, partial=False)
 
-    async def UpdateLesson(self, request, context):
-        return await self._change(request, partial=True)
+    async def UpdateLesson(self, request_iterator, context):
+        return await self._change(request_iterator, partial=True)
 
-    async def _change(self, request, *, partial: bool):
+    async def _change(self, request_iterator, *, partial: bool):
         call = current_call()
-        lesson = await service.change_lesson(await call.session(), call, request.course_id, request.module_id,
-                                             request.lesson_id, present(request.lesson), partial=partial)
+        upload = await Upload.open(request_iterator)
+        ids = upload.request
+        course = await service.course_for_lesson_upload(await call.session(), call, ids.course_id, ids.module_id,
+                                                        ids.lesson_id)
+        form = await upload.read(call, files={"content_file": service.LESSON_FILE}, course_id=course.id,
+                                 course_slug=course.slug)
+        lesson = await service.change_lesson(await call.session(), call, course.id, ids.module_id, ids.lesson_id,
+                                             form.present(), partial=partial,
+                                             content_file=form.files.get("content_file"))
         return lesson_message(call, lesson)
 
     async def DeleteLesson(self, request, context):
@@ -95,11 +114,14 @@ class ResourceServicer(resources_pb2_grpc.ResourceServiceServicer):
         resources = await service.list_resources(await call.session(), call, request.course_id)
         return resources_pb2.ListResourcesResponse(resources=[resource_message(call, r) for r in resources])
 
-    async def CreateResource(self, request, context):
+    async def CreateResource(self, request_iterator, context):
         call = current_call()
-        data = present(request)
-        data.pop("course_id", None)
-        resource = await service.create_resource(await call.session(), call, request.course_id, data)
+        upload = await Upload.open(request_iterator)
+        course = await service.course_for_resource_upload(await call.session(), call, upload.request.course_id)
+        form = await upload.read(call, files={"file": service.RESOURCE_FILE}, course_id=course.id,
+                                 course_slug=course.slug)
+        resource = await service.create_resource(await call.session(), call, course.id, form.present(),
+                                                 file=form.files.get("file"))
         return resource_message(call, resource)
 
     async def ReorderResources(self, request, context):
@@ -113,16 +135,22 @@ class ResourceServicer(resources_pb2_grpc.ResourceServiceServicer):
         resource = await service.get_resource(await call.session(), call, request.course_id, request.resource_id)
         return resource_message(call, resource)
 
-    async def ReplaceResource(self, request, context):
-        return await self._change(request, partial=False)
+    async def ReplaceResource(self, request_iterator, context):
+        return await self._change(request_iterator, partial=False)
 
-    async def UpdateResource(self, request, context):
-        return await self._change(request, partial=True)
+    async def UpdateResource(self, request_iterator, context):
+        return await self._change(request_iterator, partial=True)
 
-    async def _change(self, request, *, partial: bool):
+    async def _change(self, request_iterator, *, partial: bool):
         call = current_call()
-        resource = await service.change_resource(await call.session(), call, request.course_id,
-                                                 request.resource_id, present(request.resource), partial=partial)
+        upload = await Upload.open(request_iterator)
+        ids = upload.request
+        course = await service.course_for_resource_upload(await call.session(), call, ids.course_id,
+                                                          ids.resource_id)
+        form = await upload.read(call, files={"file": service.RESOURCE_FILE}, course_id=course.id,
+                                 course_slug=course.slug)
+        resource = await service.change_resource(await call.session(), call, course.id, ids.resource_id,
+                                                 form.present(), partial=partial, file=form.files.get("file"))
         return resource_message(call, resource)
 
     async def DeleteResource(self, request, context):

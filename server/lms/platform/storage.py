@@ -45,6 +45,18 @@ def object_key(tenant_id: str, course_slug: str, kind: str, filename: str) -> st
     return f"courses/{tenant_id}/{course_slug}/{kind}/{secrets.token_hex(8)}_{safe_filename(filename)}"
 
 
+_KEY_NAME = re.compile(r"^[0-9a-f]{16}_(?P<name>.+)$")
+
+
+def stored_filename(key: str) -> str:
+    """The stored file name of `key` (its last segment without the random prefix), or "" for no key."""
+    if not key:
+        return ""
+    last = key.rsplit("/", 1)[-1]
+    match = _KEY_NAME.match(last)
+    return match["name"] if match else last
+
+
 class Storage(abc.ABC):
     @abc.abstractmethod
     async def write(self, key: str, chunks: AsyncIterable[bytes], content_type: str) -> int:

@@ -15,7 +15,7 @@ writes each file to storage while it arrives, so memory does not grow with the f
 `read` checks each file's type from its first bytes (magic numbers; the name only supplies the
 stored file name, whose extension is made to match the detected type), stops with 413 as soon as
 a file passes its type's limit, and charges the caller's "upload" rate limit when the body carries
-files. It releases the request's database session while the body streams (so a slow upload holds
+a file (a multipart body of text fields only is not an upload). It releases the request's database session while the body streams (so a slow upload holds
 no connection) and opens a fresh one afterwards, in which the stored objects become `active`
 (lms.platform.files): the domain's row and the objects commit together. If anything fails --
 a rejected file, a parse error, a disconnect, a later validation error, a failed commit -- the
@@ -114,24 +114,48 @@ def stored_name(filename: str, file_type: FileType) -> str:
 
 @dataclasses.dataclass(frozen=True)
 class FileField:
-    """A form field that takes one file of the given types, stored under `<course>/<kind>/`."""
+    """A form field that takes one file of the given types, stored under `<course>/<kind>/`.
+
+    `accept`, if given, narrows the types from the text fields sent before the file (e.g. a video
+    lesson takes only videos): it returns a subset of `types`, or None for all of them, or raises
+    ValidationError when the form takes no file at all. It sees only the fields that came first, so
+    the domain checks the stored file's type again once the whole form (and the row) is known.
+    """
 
     kind: str  # storage kind: "thumbnails", "resources", "lessons", "assignments", "submissions", "scorm"
     types: tuple[FileType, ...]
     required: bool = True
+    accept: Callable[[dict[str, str]], tuple[FileType, ...] | None] | None = dataclasses.field(
+        default=None, compare=False)
 
     def type_error(self) -> str:
-        if all(t.family == "image" for t in self.types):
-            return "Upload a valid image. The file you uploaded was either not an image or a corrupted image."
-        groups: dict[str, list[FileType]] = collections.defaultdict(list)
-        for file_type in self.types:
-            groups[file_type.max_label].append(file_type)
-        allowed = "; ".join(f"{', '.join(t.name for t in types)} (max {label})" for label, types in groups.items())
-        return f"Unsupported file type. Allowed types: {allowed}."
+        return type_error(self.types)
+
+    def types_for(self, fields: dict[str, str]) -> tuple[FileType, ...]:
+        """The types the file may have, given the text fields read before it."""
+        narrowed = self.accept(fields) if self.accept is not None else None
+        return self.types if narrowed is None else tuple(t for t in self.types if t in narrowed)
 
     @property
     def max_bytes(self) -> int:
         return max(t.max_bytes for t in self.types)
+
+
+def type_error(types: tuple[FileType, ...]) -> str:
+    """DRF-like message for a file whose bytes are none of `types`."""
+    if all(t.family == "image" for t in types):
+        return "Upload a valid image. The file you uploaded was either not an image or a corrupted image."
+    groups: dict[str, list[FileType]] = collections.defaultdict(list)
+    for file_type in types:
+        groups[file_type.max_label].append(file_type)
+    allowed = "; ".join(f"{', '.join(t.name for t in group)} (max {label})" for label, group in groups.items())
+    return f"Unsupported file type. Allowed types: {allowed}."
+
+
+def type_of_name(filename: str) -> FileType | None:
+    """The type of a stored file from its name: stored names end in their detected type's extension."""
+    extension = filename.rpartition(".")[2].lower()
+    return next((t for t in ALL_TYPES if extension in t.extensions), None)
 
 
 MSG_NO_FILE = "No file was submitted."
@@ -162,6 +186,11 @@ class Form:
     fields: dict[str, Any]
     files: dict[str, StoredUpload]
     lists: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # every value of repeated form fields
+
+    def present(self) -> dict[str, Any]:
+        """The fields sent, as routes bound to a message see them (`lms.platform.validation.present`):
+        a JSON `null` means "not sent", as the edge's transcoder treats it."""
+        return {name: value for name, value in self.fields.items() if value is not None}
 
 
 # Incremental multipart/form-data parser ------------------------------------------------------------
@@ -381,9 +410,6 @@ class Upload:
     async def _read_multipart(self, call: Call, boundary: str, rules: dict[str, FileField], course_id: int | None,
                               course_slug: str) -> Form:
         tenant_id = call.require_tenant()
-        if "upload" not in call.charged_buckets and call.rate_key:
-            await call.runtime.rate_limits.charge_bucket(call.rate_key, "upload")
-            call.charged_buckets.add("upload")
         await call.release_session()
         max_total = sum(rule.max_bytes for rule in rules.values()) + 2 * MAX_TEXT_BYTES
         events = _Events(self._chunks(), MultipartParser(boundary), max_total)
@@ -404,7 +430,7 @@ class Upload:
                     if name in stored:
                         raise ValidationError({name: ["Only one file may be uploaded."]})
                     upload = await self._store_part(call, events, name, event.filename, rules[name], tenant_id,
-                                                    course_id, course_slug, reserved)
+                                                    course_id, course_slug, reserved, dict(pairs))
                     if upload is not None:
                         stored[name] = upload
                     continue
@@ -452,7 +478,7 @@ class Upload:
 
     async def _store_part(self, call: Call, events: _Events, name: str, filename: str, rule: FileField,
                           tenant_id: str, course_id: int | None, course_slug: str,
-                          reserved: list[str]) -> StoredUpload | None:
+                          reserved: list[str], fields_before: dict[str, str]) -> StoredUpload | None:
         head = bytearray()
         ended = False
         while len(head) < SNIFF_BYTES:
@@ -465,9 +491,15 @@ class Upload:
             if not filename:
                 return None  # an empty file input: browsers send a part with filename=""
             raise ValidationError({name: [MSG_EMPTY_FILE]})
-        file_type = detect(bytes(head[:SNIFF_BYTES]), rule.types)
+        # A file is being sent: this is an upload, charged to the upload budget (once per request)
+        # whatever becomes of it. Bodies without a file (links as form fields) are not charged.
+        if "upload" not in call.charged_buckets and call.rate_key:
+            await call.runtime.rate_limits.charge_bucket(call.rate_key, "upload")
+            call.charged_buckets.add("upload")
+        types = rule.types_for(fields_before)
+        file_type = detect(bytes(head[:SNIFF_BYTES]), types)
         if file_type is None:
-            raise ValidationError({name: [rule.type_error()]})
+            raise ValidationError({name: [type_error(types)]})
         too_large = PayloadTooLarge(
             f"The file is too large: {file_type.name} files may be at most {file_type.max_label}.")
         if len(head) > file_type.max_bytes:

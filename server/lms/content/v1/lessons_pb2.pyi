@@ -1,4 +1,5 @@
 from google.api import annotations_pb2 as _annotations_pb2
+from google.api import httpbody_pb2 as _httpbody_pb2
 from google.protobuf import empty_pb2 as _empty_pb2
 from lms.common.v1 import options_pb2 as _options_pb2
 from lms.content.v1 import content_pb2 as _content_pb2
@@ -45,14 +46,14 @@ class ListLessonsResponse(_message.Message):
     def __init__(self, lessons: _Optional[_Iterable[_Union[_content_pb2.Lesson, _Mapping]]] = ...) -> None: ...
 
 class CreateLessonRequest(_message.Message):
-    __slots__ = ("course_id", "module_id", "lesson")
+    __slots__ = ("course_id", "module_id", "body")
     COURSE_ID_FIELD_NUMBER: _ClassVar[int]
     MODULE_ID_FIELD_NUMBER: _ClassVar[int]
-    LESSON_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
     course_id: int
     module_id: int
-    lesson: LessonInput
-    def __init__(self, course_id: _Optional[int] = ..., module_id: _Optional[int] = ..., lesson: _Optional[_Union[LessonInput, _Mapping]] = ...) -> None: ...
+    body: _httpbody_pb2.HttpBody
+    def __init__(self, course_id: _Optional[int] = ..., module_id: _Optional[int] = ..., body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
 
 class GetLessonRequest(_message.Message):
     __slots__ = ("course_id", "module_id", "lesson_id")
@@ -65,28 +66,28 @@ class GetLessonRequest(_message.Message):
     def __init__(self, course_id: _Optional[int] = ..., module_id: _Optional[int] = ..., lesson_id: _Optional[int] = ...) -> None: ...
 
 class ReplaceLessonRequest(_message.Message):
-    __slots__ = ("course_id", "module_id", "lesson_id", "lesson")
+    __slots__ = ("course_id", "module_id", "lesson_id", "body")
     COURSE_ID_FIELD_NUMBER: _ClassVar[int]
     MODULE_ID_FIELD_NUMBER: _ClassVar[int]
     LESSON_ID_FIELD_NUMBER: _ClassVar[int]
-    LESSON_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
     course_id: int
     module_id: int
     lesson_id: int
-    lesson: LessonInput
-    def __init__(self, course_id: _Optional[int] = ..., module_id: _Optional[int] = ..., lesson_id: _Optional[int] = ..., lesson: _Optional[_Union[LessonInput, _Mapping]] = ...) -> None: ...
+    body: _httpbody_pb2.HttpBody
+    def __init__(self, course_id: _Optional[int] = ..., module_id: _Optional[int] = ..., lesson_id: _Optional[int] = ..., body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
 
 class UpdateLessonRequest(_message.Message):
-    __slots__ = ("course_id", "module_id", "lesson_id", "lesson")
+    __slots__ = ("course_id", "module_id", "lesson_id", "body")
     COURSE_ID_FIELD_NUMBER: _ClassVar[int]
     MODULE_ID_FIELD_NUMBER: _ClassVar[int]
     LESSON_ID_FIELD_NUMBER: _ClassVar[int]
-    LESSON_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
     course_id: int
     module_id: int
     lesson_id: int
-    lesson: LessonInput
-    def __init__(self, course_id: _Optional[int] = ..., module_id: _Optional[int] = ..., lesson_id: _Optional[int] = ..., lesson: _Optional[_Union[LessonInput, _Mapping]] = ...) -> None: ...
+    body: _httpbody_pb2.HttpBody
+    def __init__(self, course_id: _Optional[int] = ..., module_id: _Optional[int] = ..., lesson_id: _Optional[int] = ..., body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
 
 class DeleteLessonRequest(_message.Message):
     __slots__ = ("course_id", "module_id", "lesson_id")

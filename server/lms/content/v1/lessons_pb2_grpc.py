@@ -42,7 +42,7 @@ class LessonServiceStub:
                 request_serializer=lms_dot_content_dot_v1_dot_lessons__pb2.ListLessonsRequest.SerializeToString,
                 response_deserializer=lms_dot_content_dot_v1_dot_lessons__pb2.ListLessonsResponse.FromString,
                 _registered_method=True)
-        self.CreateLesson = channel.unary_unary(
+        self.CreateLesson = channel.stream_unary(
                 '/lms.content.v1.LessonService/CreateLesson',
                 request_serializer=lms_dot_content_dot_v1_dot_lessons__pb2.CreateLessonRequest.SerializeToString,
                 response_deserializer=lms_dot_content_dot_v1_dot_content__pb2.Lesson.FromString,
@@ -52,12 +52,12 @@ class LessonServiceStub:
                 request_serializer=lms_dot_content_dot_v1_dot_lessons__pb2.GetLessonRequest.SerializeToString,
                 response_deserializer=lms_dot_content_dot_v1_dot_content__pb2.Lesson.FromString,
                 _registered_method=True)
-        self.ReplaceLesson = channel.unary_unary(
+        self.ReplaceLesson = channel.stream_unary(
                 '/lms.content.v1.LessonService/ReplaceLesson',
                 request_serializer=lms_dot_content_dot_v1_dot_lessons__pb2.ReplaceLessonRequest.SerializeToString,
                 response_deserializer=lms_dot_content_dot_v1_dot_content__pb2.Lesson.FromString,
                 _registered_method=True)
-        self.UpdateLesson = channel.unary_unary(
+        self.UpdateLesson = channel.stream_unary(
                 '/lms.content.v1.LessonService/UpdateLesson',
                 request_serializer=lms_dot_content_dot_v1_dot_lessons__pb2.UpdateLessonRequest.SerializeToString,
                 response_deserializer=lms_dot_content_dot_v1_dot_content__pb2.Lesson.FromString,
@@ -80,8 +80,12 @@ class LessonServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def CreateLesson(self, request, context):
+    def CreateLesson(self, request_iterator, context):
         """Creates a lesson (admins and the course's instructors); an existing position moves the others down.
+        The body is JSON, or multipart/form-data with the content file in part `content_file`: file lessons
+        need one (PDF, DOC, DOCX up to 10 MB; JPG, PNG, GIF up to 5 MB; MP4, WebM up to 100 MB), video
+        lessons take an MP4 or WebM file instead of a URL, other kinds take none. A body carrying a file is
+        charged to the upload rate limit.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -94,22 +98,26 @@ class LessonServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def ReplaceLesson(self, request, context):
-        """Replaces every writable field of a lesson; the title must be sent.
+    def ReplaceLesson(self, request_iterator, context):
+        """Replaces every writable field of a lesson; the title must be sent. JSON or multipart/form-data: a
+        file in part `content_file` replaces the stored one (deleted once the change commits); a file that
+        does not fit the lesson's new type is dropped.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def UpdateLesson(self, request, context):
-        """Changes only the fields sent; a new `order` moves the lesson and closes up the others.
+    def UpdateLesson(self, request_iterator, context):
+        """Changes only the fields sent (JSON or multipart/form-data, a file in part `content_file` replacing
+        the stored one); a new `order` moves the lesson and closes up the others.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def DeleteLesson(self, request, context):
-        """Deletes a lesson and its completions; the lessons after it move up.
+        """Deletes a lesson and its completions (and, once that commits, its content file); the lessons after
+        it move up.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -123,7 +131,7 @@ def add_LessonServiceServicer_to_server(servicer, server):
                     request_deserializer=lms_dot_content_dot_v1_dot_lessons__pb2.ListLessonsRequest.FromString,
                     response_serializer=lms_dot_content_dot_v1_dot_lessons__pb2.ListLessonsResponse.SerializeToString,
             ),
-            'CreateLesson': grpc.unary_unary_rpc_method_handler(
+            'CreateLesson': grpc.stream_unary_rpc_method_handler(
                     servicer.CreateLesson,
                     request_deserializer=lms_dot_content_dot_v1_dot_lessons__pb2.CreateLessonRequest.FromString,
                     response_serializer=lms_dot_content_dot_v1_dot_content__pb2.Lesson.SerializeToString,
@@ -133,12 +141,12 @@ def add_LessonServiceServicer_to_server(servicer, server):
                     request_deserializer=lms_dot_content_dot_v1_dot_lessons__pb2.GetLessonRequest.FromString,
                     response_serializer=lms_dot_content_dot_v1_dot_content__pb2.Lesson.SerializeToString,
             ),
-            'ReplaceLesson': grpc.unary_unary_rpc_method_handler(
+            'ReplaceLesson': grpc.stream_unary_rpc_method_handler(
                     servicer.ReplaceLesson,
                     request_deserializer=lms_dot_content_dot_v1_dot_lessons__pb2.ReplaceLessonRequest.FromString,
                     response_serializer=lms_dot_content_dot_v1_dot_content__pb2.Lesson.SerializeToString,
             ),
-            'UpdateLesson': grpc.unary_unary_rpc_method_handler(
+            'UpdateLesson': grpc.stream_unary_rpc_method_handler(
                     servicer.UpdateLesson,
                     request_deserializer=lms_dot_content_dot_v1_dot_lessons__pb2.UpdateLessonRequest.FromString,
                     response_serializer=lms_dot_content_dot_v1_dot_content__pb2.Lesson.SerializeToString,
@@ -188,7 +196,7 @@ class LessonService:
             _registered_method=True)
 
     @staticmethod
-    def CreateLesson(request,
+    def CreateLesson(request_iterator,
             target,
             options=(),
             channel_credentials=None,
@@ -198,8 +206,8 @@ class LessonService:
             wait_for_ready=None,
             timeout=None,
             metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
+        return grpc.experimental.stream_unary(
+            request_iterator,
             target,
             '/lms.content.v1.LessonService/CreateLesson',
             lms_dot_content_dot_v1_dot_lessons__pb2.CreateLessonRequest.SerializeToString,
@@ -242,7 +250,7 @@ class LessonService:
             _registered_method=True)
 
     @staticmethod
-    def ReplaceLesson(request,
+    def ReplaceLesson(request_iterator,
             target,
             options=(),
             channel_credentials=None,
@@ -252,8 +260,8 @@ class LessonService:
             wait_for_ready=None,
             timeout=None,
             metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
+        return grpc.experimental.stream_unary(
+            request_iterator,
             target,
             '/lms.content.v1.LessonService/ReplaceLesson',
             lms_dot_content_dot_v1_dot_lessons__pb2.ReplaceLessonRequest.SerializeToString,
@@ -269,7 +277,7 @@ class LessonService:
             _registered_method=True)
 
     @staticmethod
-    def UpdateLesson(request,
+    def UpdateLesson(request_iterator,
             target,
             options=(),
             channel_credentials=None,
@@ -279,8 +287,8 @@ class LessonService:
             wait_for_ready=None,
             timeout=None,
             metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
+        return grpc.experimental.stream_unary(
+            request_iterator,
             target,
             '/lms.content.v1.LessonService/UpdateLesson',
             lms_dot_content_dot_v1_dot_lessons__pb2.UpdateLessonRequest.SerializeToString,

@@ -1,4 +1,5 @@
 from google.api import annotations_pb2 as _annotations_pb2
+from google.api import httpbody_pb2 as _httpbody_pb2
 from google.protobuf import empty_pb2 as _empty_pb2
 from lms.common.v1 import options_pb2 as _options_pb2
 from lms.content.v1 import content_pb2 as _content_pb2
@@ -35,18 +36,12 @@ class ListResourcesResponse(_message.Message):
     def __init__(self, resources: _Optional[_Iterable[_Union[_content_pb2.Resource, _Mapping]]] = ...) -> None: ...
 
 class CreateResourceRequest(_message.Message):
-    __slots__ = ("course_id", "title", "resource_type", "url", "order")
+    __slots__ = ("course_id", "body")
     COURSE_ID_FIELD_NUMBER: _ClassVar[int]
-    TITLE_FIELD_NUMBER: _ClassVar[int]
-    RESOURCE_TYPE_FIELD_NUMBER: _ClassVar[int]
-    URL_FIELD_NUMBER: _ClassVar[int]
-    ORDER_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
     course_id: int
-    title: str
-    resource_type: str
-    url: str
-    order: int
-    def __init__(self, course_id: _Optional[int] = ..., title: _Optional[str] = ..., resource_type: _Optional[str] = ..., url: _Optional[str] = ..., order: _Optional[int] = ...) -> None: ...
+    body: _httpbody_pb2.HttpBody
+    def __init__(self, course_id: _Optional[int] = ..., body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
 
 class ReorderResourcesRequest(_message.Message):
     __slots__ = ("course_id", "resources")
@@ -65,24 +60,24 @@ class GetResourceRequest(_message.Message):
     def __init__(self, course_id: _Optional[int] = ..., resource_id: _Optional[int] = ...) -> None: ...
 
 class ReplaceResourceRequest(_message.Message):
-    __slots__ = ("course_id", "resource_id", "resource")
+    __slots__ = ("course_id", "resource_id", "body")
     COURSE_ID_FIELD_NUMBER: _ClassVar[int]
     RESOURCE_ID_FIELD_NUMBER: _ClassVar[int]
-    RESOURCE_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
     course_id: int
     resource_id: int
-    resource: ResourceInput
-    def __init__(self, course_id: _Optional[int] = ..., resource_id: _Optional[int] = ..., resource: _Optional[_Union[ResourceInput, _Mapping]] = ...) -> None: ...
+    body: _httpbody_pb2.HttpBody
+    def __init__(self, course_id: _Optional[int] = ..., resource_id: _Optional[int] = ..., body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
 
 class UpdateResourceRequest(_message.Message):
-    __slots__ = ("course_id", "resource_id", "resource")
+    __slots__ = ("course_id", "resource_id", "body")
     COURSE_ID_FIELD_NUMBER: _ClassVar[int]
     RESOURCE_ID_FIELD_NUMBER: _ClassVar[int]
-    RESOURCE_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
     course_id: int
     resource_id: int
-    resource: ResourceInput
-    def __init__(self, course_id: _Optional[int] = ..., resource_id: _Optional[int] = ..., resource: _Optional[_Union[ResourceInput, _Mapping]] = ...) -> None: ...
+    body: _httpbody_pb2.HttpBody
+    def __init__(self, course_id: _Optional[int] = ..., resource_id: _Optional[int] = ..., body: _Optional[_Union[_httpbody_pb2.HttpBody, _Mapping]] = ...) -> None: ...
 
 class DeleteResourceRequest(_message.Message):
     __slots__ = ("course_id", "resource_id")

@@ -42,7 +42,7 @@ class ResourceServiceStub:
                 request_serializer=lms_dot_content_dot_v1_dot_resources__pb2.ListResourcesRequest.SerializeToString,
                 response_deserializer=lms_dot_content_dot_v1_dot_resources__pb2.ListResourcesResponse.FromString,
                 _registered_method=True)
-        self.CreateResource = channel.unary_unary(
+        self.CreateResource = channel.stream_unary(
                 '/lms.content.v1.ResourceService/CreateResource',
                 request_serializer=lms_dot_content_dot_v1_dot_resources__pb2.CreateResourceRequest.SerializeToString,
                 response_deserializer=lms_dot_content_dot_v1_dot_content__pb2.Resource.FromString,
@@ -57,12 +57,12 @@ class ResourceServiceStub:
                 request_serializer=lms_dot_content_dot_v1_dot_resources__pb2.GetResourceRequest.SerializeToString,
                 response_deserializer=lms_dot_content_dot_v1_dot_content__pb2.Resource.FromString,
                 _registered_method=True)
-        self.ReplaceResource = channel.unary_unary(
+        self.ReplaceResource = channel.stream_unary(
                 '/lms.content.v1.ResourceService/ReplaceResource',
                 request_serializer=lms_dot_content_dot_v1_dot_resources__pb2.ReplaceResourceRequest.SerializeToString,
                 response_deserializer=lms_dot_content_dot_v1_dot_content__pb2.Resource.FromString,
                 _registered_method=True)
-        self.UpdateResource = channel.unary_unary(
+        self.UpdateResource = channel.stream_unary(
                 '/lms.content.v1.ResourceService/UpdateResource',
                 request_serializer=lms_dot_content_dot_v1_dot_resources__pb2.UpdateResourceRequest.SerializeToString,
                 response_deserializer=lms_dot_content_dot_v1_dot_content__pb2.Resource.FromString,
@@ -85,8 +85,11 @@ class ResourceServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def CreateResource(self, request, context):
-        """Creates a link resource from JSON (admins and the course's instructors); file resources are uploaded.
+    def CreateResource(self, request_iterator, context):
+        """Creates a resource (admins and the course's instructors): a link as JSON or form fields, or a file
+        resource as multipart/form-data with the file in part `file` (PDF, DOC, DOCX up to 10 MB; JPG, PNG,
+        GIF up to 5 MB; MP4, WebM up to 100 MB; the type checked by its bytes). The body streams in pieces;
+        a body carrying a file is charged to the upload rate limit.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -106,22 +109,25 @@ class ResourceServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def ReplaceResource(self, request, context):
-        """Replaces every writable field of a resource; title and resource_type must be sent.
+    def ReplaceResource(self, request_iterator, context):
+        """Replaces every writable field of a resource; title and resource_type must be sent. Like create, it
+        takes JSON or multipart/form-data: a file in part `file` replaces the stored file (the old one is
+        deleted once the change commits); a resource turned into a link loses its file.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def UpdateResource(self, request, context):
-        """Changes only the fields sent; a new `order` moves the resource and closes up the others.
+    def UpdateResource(self, request_iterator, context):
+        """Changes only the fields sent (JSON or multipart/form-data); a file in part `file` replaces the
+        stored file, and a new `order` moves the resource and closes up the others.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def DeleteResource(self, request, context):
-        """Deletes a resource; the resources after it move up.
+        """Deletes a resource and, once that commits, its stored file; the resources after it move up.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -135,7 +141,7 @@ def add_ResourceServiceServicer_to_server(servicer, server):
                     request_deserializer=lms_dot_content_dot_v1_dot_resources__pb2.ListResourcesRequest.FromString,
                     response_serializer=lms_dot_content_dot_v1_dot_resources__pb2.ListResourcesResponse.SerializeToString,
             ),
-            'CreateResource': grpc.unary_unary_rpc_method_handler(
+            'CreateResource': grpc.stream_unary_rpc_method_handler(
                     servicer.CreateResource,
                     request_deserializer=lms_dot_content_dot_v1_dot_resources__pb2.CreateResourceRequest.FromString,
                     response_serializer=lms_dot_content_dot_v1_dot_content__pb2.Resource.SerializeToString,
@@ -150,12 +156,12 @@ def add_ResourceServiceServicer_to_server(servicer, server):
                     request_deserializer=lms_dot_content_dot_v1_dot_resources__pb2.GetResourceRequest.FromString,
                     response_serializer=lms_dot_content_dot_v1_dot_content__pb2.Resource.SerializeToString,
             ),
-            'ReplaceResource': grpc.unary_unary_rpc_method_handler(
+            'ReplaceResource': grpc.stream_unary_rpc_method_handler(
                     servicer.ReplaceResource,
                     request_deserializer=lms_dot_content_dot_v1_dot_resources__pb2.ReplaceResourceRequest.FromString,
                     response_serializer=lms_dot_content_dot_v1_dot_content__pb2.Resource.SerializeToString,
             ),
-            'UpdateResource': grpc.unary_unary_rpc_method_handler(
+            'UpdateResource': grpc.stream_unary_rpc_method_handler(
                     servicer.UpdateResource,
                     request_deserializer=lms_dot_content_dot_v1_dot_resources__pb2.UpdateResourceRequest.FromString,
                     response_serializer=lms_dot_content_dot_v1_dot_content__pb2.Resource.SerializeToString,
@@ -205,7 +211,7 @@ class ResourceService:
             _registered_method=True)
 
     @staticmethod
-    def CreateResource(request,
+    def CreateResource(request_iterator,
             target,
             options=(),
             channel_credentials=None,
@@ -215,8 +221,8 @@ class ResourceService:
             wait_for_ready=None,
             timeout=None,
             metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
+        return grpc.experimental.stream_unary(
+            request_iterator,
             target,
             '/lms.content.v1.ResourceService/CreateResource',
             lms_dot_content_dot_v1_dot_resources__pb2.CreateResourceRequest.SerializeToString,
@@ -286,7 +292,7 @@ class ResourceService:
             _registered_method=True)
 
     @staticmethod
-    def ReplaceResource(request,
+    def ReplaceResource(request_iterator,
             target,
             options=(),
             channel_credentials=None,
@@ -296,8 +302,8 @@ class ResourceService:
             wait_for_ready=None,
             timeout=None,
             metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
+        return grpc.experimental.stream_unary(
+            request_iterator,
             target,
             '/lms.content.v1.ResourceService/ReplaceResource',
             lms_dot_content_dot_v1_dot_resources__pb2.ReplaceResourceRequest.SerializeToString,
@@ -313,7 +319,7 @@ class ResourceService:
             _registered_method=True)
 
     @staticmethod
-    def UpdateResource(request,
+    def UpdateResource(request_iterator,
             target,
             options=(),
             channel_credentials=None,
@@ -323,8 +329,8 @@ class ResourceService:
             wait_for_ready=None,
             timeout=None,
             metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
+        return grpc.experimental.stream_unary(
+            request_iterator,
             target,
             '/lms.content.v1.ResourceService/UpdateResource',
             lms_dot_content_dot_v1_dot_resources__pb2.UpdateResourceRequest.SerializeToString,

@@ -28,7 +28,7 @@ from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
 from lms.common.v1 import options_pb2 as lms_dot_common_dot_v1_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18lms/files/v1/files.proto\x12\x0clms.files.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1blms/common/v1/options.proto\"\x1d\n\x0eGetFileRequest\x12\x0b\n\x03key\x18\x01 \x01(\t\"P\n\x17UploadCourseFileRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\"\\\n\nCourseFile\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\x12\x10\n\x08\x66ilename\x18\x03 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x04 \x01(\t\x12\x0c\n\x04size\x18\x05 \x01(\x05\"&\n\x17\x44\x65leteCourseFileRequest\x12\x0b\n\x03key\x18\x01 \x01(\t2\x81\x03\n\x0b\x46ileService\x12\x66\n\x07GetFile\x12\x1c.lms.files.v1.GetFileRequest\x1a\x14.google.api.HttpBody\"%\xd2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x19\x12\x17/api/lms/files/{key=**}0\x01\x12\x8e\x01\n\x10UploadCourseFile\x12%.lms.files.v1.UploadCourseFileRequest\x1a\x18.lms.files.v1.CourseFile\"7\xca\xf3\x18\x03\x08\xc9\x01\x82\xd3\xe4\x93\x02*\"\"/api/lms/courses/{course_id}/files:\x04\x62ody(\x01\x12y\n\x10\x44\x65leteCourseFile\x12%.lms.files.v1.DeleteCourseFileRequest\x1a\x16.google.protobuf.Empty\"&\xca\xf3\x18\x03\x08\xcc\x01\x82\xd3\xe4\x93\x02\x19*\x17/api/lms/files/{key=**}b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18lms/files/v1/files.proto\x12\x0clms.files.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1blms/common/v1/options.proto\"\x1d\n\x0eGetFileRequest\x12\x0b\n\x03key\x18\x01 \x01(\t\"P\n\x17UploadCourseFileRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\"\\\n\nCourseFile\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\x12\x10\n\x08\x66ilename\x18\x03 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x04 \x01(\t\x12\x0c\n\x04size\x18\x05 \x01(\x05\"&\n\x17\x44\x65leteCourseFileRequest\x12\x0b\n\x03key\x18\x01 \x01(\t2\x8b\x03\n\x0b\x46ileService\x12\x66\n\x07GetFile\x12\x1c.lms.files.v1.GetFileRequest\x1a\x14.google.api.HttpBody\"%\xd2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x19\x12\x17/api/lms/files/{key=**}0\x01\x12\x98\x01\n\x10UploadCourseFile\x12%.lms.files.v1.UploadCourseFileRequest\x1a\x18.lms.files.v1.CourseFile\"A\xca\xf3\x18\x03\x08\xc9\x01\xe2\xf3\x18\x06\x12\x04\x66ile\x82\xd3\xe4\x93\x02*\"\"/api/lms/courses/{course_id}/files:\x04\x62ody(\x01\x12y\n\x10\x44\x65leteCourseFile\x12%.lms.files.v1.DeleteCourseFileRequest\x1a\x16.google.protobuf.Empty\"&\xca\xf3\x18\x03\x08\xcc\x01\x82\xd3\xe4\x93\x02\x19*\x17/api/lms/files/{key=**}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -38,7 +38,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_FILESERVICE'].methods_by_name['GetFile']._loaded_options = None
   _globals['_FILESERVICE'].methods_by_name['GetFile']._serialized_options = b'\322\363\030\002\010\001\202\323\344\223\002\031\022\027/api/lms/files/{key=**}'
   _globals['_FILESERVICE'].methods_by_name['UploadCourseFile']._loaded_options = None
-  _globals['_FILESERVICE'].methods_by_name['UploadCourseFile']._serialized_options = b'\312\363\030\003\010\311\001\202\323\344\223\002*\"\"/api/lms/courses/{course_id}/files:\004body'
+  _globals['_FILESERVICE'].methods_by_name['UploadCourseFile']._serialized_options = b'\312\363\030\003\010\311\001\342\363\030\006\022\004file\202\323\344\223\002*\"\"/api/lms/courses/{course_id}/files:\004body'
   _globals['_FILESERVICE'].methods_by_name['DeleteCourseFile']._loaded_options = None
   _globals['_FILESERVICE'].methods_by_name['DeleteCourseFile']._serialized_options = b'\312\363\030\003\010\314\001\202\323\344\223\002\031*\027/api/lms/files/{key=**}'
   _globals['_GETFILEREQUEST']._serialized_start=157
@@ -50,5 +50,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_DELETECOURSEFILEREQUEST']._serialized_start=364
   _globals['_DELETECOURSEFILEREQUEST']._serialized_end=402
   _globals['_FILESERVICE']._serialized_start=405
-  _globals['_FILESERVICE']._serialized_end=790
+  _globals['_FILESERVICE']._serialized_end=800
 # @@protoc_insertion_point(module_scope)
