@@ -57,6 +57,7 @@ def assert_error(response, status: int, body: dict | None = None, fields: list[s
 
 NOT_FOUND = {"detail": "Not found."}
 FORBIDDEN = {"detail": "You do not have permission to perform this action."}
+FORBIDDEN_NOT_ENROLLED = {"detail": "You are not enrolled in this course."}
 UNAUTHENTICATED = {"detail": "Authentication credentials were not provided."}
 BAD_TOKEN = {"detail": "Given token not valid for any token type"}
 

@@ -7,7 +7,9 @@ import pytest
 from tests.content.test_resource_files import send_parts
 from tests.files import samples
 from tests.files.helpers import enroll, local_objects, path_of, register_rows
-from tests.helpers import FORBIDDEN, NOT_FOUND, UNAUTHENTICATED, assert_error, make_course, make_lesson, make_module
+from tests.helpers import (
+    FORBIDDEN, FORBIDDEN_NOT_ENROLLED, NOT_FOUND, UNAUTHENTICATED, assert_error, make_course, make_lesson, make_module,
+)
 
 MiB = 1024 * 1024
 VIDEO_MESSAGE = "Unsupported file type. Allowed types: MP4, WebM (max 100 MB)."
@@ -60,12 +62,13 @@ def test_a_file_lesson_is_created_with_its_file_and_downloads(tenant, module):
     assert admin.get(f"{url}{lesson['id']}/").json() == lesson
     assert admin.get(url).json() == [lesson]
     assert admin.get(f"/api/lms/courses/{course['id']}/modules/").json()[0]["lessons"] == [lesson]
-    # Enrolled students of the published course download it; others may not.
+    # Enrolled students of the published course read the lesson and download its file; others may not.
     student = tenant.student()
-    assert student.get(f"{url}{lesson['id']}/").json() == lesson
+    assert_error(student.get(f"{url}{lesson['id']}/"), 403, FORBIDDEN_NOT_ENROLLED)
     assert_error(student.get(path), 403, FORBIDDEN)
     assert_error(tenant.anonymous().get(path), 401, UNAUTHENTICATED)
     enroll(tenant.stack, tenant.id, course["id"], student.user_id)
+    assert student.get(f"{url}{lesson['id']}/").json() == lesson
     assert student.get(path).content == data
     assert register_rows(tenant.stack, tenant.id) == [(key_of(lesson["content_file_url"]), "active")]
 

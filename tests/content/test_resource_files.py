@@ -9,7 +9,7 @@ import pytest
 from tests.files import samples
 from tests.files.helpers import enroll, local_objects, path_of, register_rows
 from tests.files.test_parser import BOUNDARY, form
-from tests.helpers import FORBIDDEN, NOT_FOUND, UNAUTHENTICATED, assert_error, make_course
+from tests.helpers import FORBIDDEN, FORBIDDEN_NOT_ENROLLED, NOT_FOUND, UNAUTHENTICATED, assert_error, make_course
 
 MiB = 1024 * 1024
 CONTENT_TYPES_MESSAGE = ("Unsupported file type. Allowed types: PDF, DOCX, DOC (max 10 MB); JPG, PNG, GIF (max 5 MB); "
@@ -97,10 +97,11 @@ def test_enrolled_students_download_resources_others_do_not(tenant):
     resource = create_file_resource(admin, course["id"], data).json()
     path = path_of(resource["file_url"])
     student = tenant.student()
-    assert student.get(resources_url(course["id"])).json() == [resource]
+    assert_error(student.get(resources_url(course["id"])), 403, FORBIDDEN_NOT_ENROLLED)
     assert_error(student.get(path), 403, FORBIDDEN)
     assert_error(tenant.anonymous().get(path), 401, UNAUTHENTICATED)
     enroll(tenant.stack, tenant.id, course["id"], student.user_id)
+    assert student.get(resources_url(course["id"])).json() == [resource]
     assert student.get(path).content == data
 
 
