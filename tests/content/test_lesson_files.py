@@ -71,6 +71,10 @@ def test_a_file_lesson_is_created_with_its_file_and_downloads(tenant, module):
     assert student.get(f"{url}{lesson['id']}/").json() == lesson
     assert student.get(path).content == data
     assert register_rows(tenant.stack, tenant.id) == [(key_of(lesson["content_file_url"]), "active")]
+    # Unpublishing the lesson hides its file from students too (staff keep access).
+    assert admin.patch(f"{url}{lesson['id']}/", json={"is_published": False}).status_code == 200
+    assert_error(student.get(path), 404, NOT_FOUND)
+    assert admin.get(path).content == data
 
 
 def test_video_lessons_take_a_video_file_or_a_url(tenant, module):

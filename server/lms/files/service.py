@@ -20,12 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms.courses.models import PUBLISHED, Course
 from lms.courses.service import course_for_change
-from lms.enrollments.models import Enrollment
+from lms.content.models import Lesson, Module
+from lms.enrollments.access import is_enrolled
 from lms.platform import files
 from lms.platform.context import Call
 from lms.platform.errors import NotAuthenticated, NotFound, PermissionDenied, RangeNotSatisfiable
 from lms.platform.files import ACTIVE, StoredFile
 
+LESSON_KIND = "lessons"  # lms.content.service.LESSON_FILE
 MEDIA_KIND = "media"  # the course media library (lms.files.v1.FileService.UploadCourseFile)
 PUBLIC_KINDS = frozenset({"thumbnails"})
 PRIVATE_KINDS = frozenset({"submissions", "assignments/submissions", "certificates"})
@@ -83,11 +85,17 @@ async def downloadable(session: AsyncSession, call: Call, key: str, parts: KeyPa
     if parts.kind in PUBLIC_KINDS:
         return row
     user = call.require_user()
-    enrolled = await session.scalar(select(exists().where(
-        Enrollment.course_id == course.id, Enrollment.user_id == user.user_id, Enrollment.is_active.is_(True))))
-    if not enrolled:
+    if not await is_enrolled(session, course.id, user.user_id):
         raise PermissionDenied()
+    if parts.kind == LESSON_KIND and not await _lesson_file_published(session, course.id, key):
+        raise NotFound()  # the file of an unpublished lesson is as invisible as the lesson
     return row
+
+
+async def _lesson_file_published(session: AsyncSession, course_id: int, key: str) -> bool:
+    return bool(await session.scalar(select(exists().where(
+        Lesson.content_file == key, Lesson.is_published.is_(True), Module.id == Lesson.module_id,
+        Module.course_id == course_id, Module.is_published.is_(True)))))
 
 
 async def delete_media(session: AsyncSession, call: Call, key: str) -> None:
