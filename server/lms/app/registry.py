@@ -16,6 +16,7 @@ class Binding:
 
 
 def servicer_classes() -> list[type]:
+    from lms.chat.servicer import ChatServicer
     from lms.courses.servicer import CategoryServicer, CourseServicer
     from lms.system.servicer import SystemServicer
     from lms.users.servicer import UserDirectoryServicer
@@ -25,6 +26,7 @@ def servicer_classes() -> list[type]:
         UserDirectoryServicer,
         CategoryServicer,
         CourseServicer,
+        ChatServicer,
     ]
 
 
