@@ -41,6 +41,7 @@ log = logging.getLogger("lms.realtime")
 PATHS = ("/ws/lms", "/ws/lms/")
 MAX_FRAME_BYTES = 64 * 1024
 GRPC_TIMEOUT_SECONDS = 10
+SLOW_CLOSE_TIMEOUT_SECONDS = 30
 BUCKET_CAPACITY = 60  # messages a client may send in a burst
 BUCKET_RATE = 20.0  # ... and per second after that
 
@@ -92,6 +93,8 @@ class Connection:
         self._close_task = asyncio.get_running_loop().create_task(self.ws.close(code, reason))
 
     def kick_slow(self) -> None:
+        # No more events are written; give the client time to read what is buffered and the reason.
+        self.ws.close_timeout = SLOW_CLOSE_TIMEOUT_SECONDS
         self.kick(protocol.CLOSE_SLOW_CONSUMER, protocol.REASON_SLOW)
 
     def schedule_expiry(self) -> None:
