@@ -87,6 +87,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--backend", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument("--procs", type=int, default=2, help="client processes")
     parser.add_argument("--ws-workers", type=int, default=1, help="WebSocket server processes")
+    parser.add_argument("--direct", action="store_true",
+                        help="clients connect to the (first) WebSocket server itself instead of through Envoy")
     args = parser.parse_args(argv)
 
     from sqlalchemy import create_engine, text
@@ -106,9 +108,9 @@ def main(argv: list[str] | None = None) -> None:
         course = make_course(admin)
         room = f"course_{course['id']}"
         students = [f"bench-{n}" for n in range(args.clients)]
-        url = stack.database_url if args.backend == "sqlite" else \
+        db_url = stack.database_url if args.backend == "sqlite" else \
             PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{stack.pg_database}"
-        engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+        engine = create_engine(db_url.replace("postgresql://", "postgresql+psycopg://", 1))
         with engine.begin() as connection:
             connection.execute(text("INSERT INTO enrollments (tenant_id, course_id, user_id, enrolled_at, is_active) "
                                     "VALUES (:t, :c, :u, CURRENT_TIMESTAMP, :a)"),
@@ -123,7 +125,8 @@ def main(argv: list[str] | None = None) -> None:
         for part in share:
             stop = context.Queue()
             stops.append(stop)
-            process = context.Process(target=_client_process, args=(stack.ws_url, part, room, args.rounds, to_main, stop))
+            url = stack.ws_direct_url(0) if args.direct else stack.ws_url
+            process = context.Process(target=_client_process, args=(url, part, room, args.rounds, to_main, stop))
             process.start()
             processes.append(process)
         for _ in processes:
@@ -134,7 +137,8 @@ def main(argv: list[str] | None = None) -> None:
         first, last = min(r[1] for r in readies), max(r[2] for r in readies)
         connected = sum(r[3] for r in readies)
         print(f"connected {connected} clients in {last - first:.2f} s: {connected / (last - first):.0f} connections/s "
-              f"(through Envoy, with subscribe via ?rooms=, {CONNECT_CONCURRENCY} in flight per process)", flush=True)
+              f"({'directly' if args.direct else 'through Envoy'}, subscribed with ?rooms=, "
+              f"{CONNECT_CONCURRENCY} in flight per client process)", flush=True)
 
         latencies: list[float] = []
         per_round_max: list[float] = []

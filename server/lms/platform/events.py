@@ -147,6 +147,13 @@ def _drop_rolled_back_events(session: Session, previous_transaction: SessionTran
     session.info[_PENDING] = [(t, e) for t, e in pending if not _within(t, previous_transaction)]
 
 
+@event.listens_for(Session, "after_transaction_end")
+def _forget_events_of_ended_transaction(session: Session, transaction: SessionTransaction) -> None:
+    # Whatever ends the outermost transaction (commit, rollback, close), nothing stays pending for the next.
+    if transaction.parent is None and not transaction.nested:
+        session.info.pop(_PENDING, None)
+
+
 def _within(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
     while transaction is not None:
         if transaction is ancestor:

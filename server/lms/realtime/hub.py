@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import timedelta
 from typing import Iterable, Protocol
 
@@ -232,6 +233,7 @@ class Hub:
 
     def deliver(self, rows) -> None:
         """Fans committed outbox rows (in id order) out to the live members of their rooms."""
+        started = time.perf_counter()
         if rows[0].id != self.position + 1:
             log.warning("outbox ids skip", extra={"fields": {"after": self.position, "next": rows[0].id}})
         slow = []
@@ -256,6 +258,9 @@ class Hub:
                 self.delivered += 1
         for member in slow:
             member.kick_slow()
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("fan-out", extra={"fields": {"events": len(rows), "after": self.position,
+                                                   "ms": round((time.perf_counter() - started) * 1000, 2)}})
         self.position = rows[-1].id
         advanced, self._advanced = self._advanced, asyncio.Event()
         advanced.set()

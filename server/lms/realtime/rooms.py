@@ -119,15 +119,13 @@ async def _user(session: AsyncSession, principal: Principal, room: Room) -> Acce
 
 @room_check("course")
 async def _course(session: AsyncSession, principal: Principal, room: Room) -> Access:
-    course_tenant = await session.scalar(select(Course.tenant_id).where(Course.id == room.number))
-    if course_tenant != principal.tenant_id:
+    enrolled = exists().where(
+        Enrollment.course_id == Course.id, Enrollment.user_id == principal.user_id,
+        Enrollment.is_active.is_(True), Enrollment.tenant_id == principal.tenant_id)
+    row = (await session.execute(select(Course.tenant_id, enrolled).where(Course.id == room.number))).first()
+    if row is None or row[0] != principal.tenant_id:
         return Access.NOT_FOUND
-    if principal.is_staff:
-        return Access.ALLOWED
-    enrolled = await session.scalar(select(exists().where(
-        Enrollment.course_id == room.number, Enrollment.user_id == principal.user_id,
-        Enrollment.is_active.is_(True), Enrollment.tenant_id == principal.tenant_id)))
-    return Access.ALLOWED if enrolled else Access.FORBIDDEN
+    return Access.ALLOWED if principal.is_staff or row[1] else Access.FORBIDDEN
 
 
 @room_check("forum")
