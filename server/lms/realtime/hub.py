@@ -223,7 +223,10 @@ class Hub:
                 await asyncio.sleep(1)
                 continue
             if rows:
-                self.deliver(rows)
+                try:
+                    self.deliver(rows)
+                except Exception:  # noqa: BLE001 - keep delivering later events
+                    log.exception("fan-out failed")
                 if len(rows) == BATCH:
                     continue
             try:
@@ -237,33 +240,42 @@ class Hub:
         if rows[0].id != self.position + 1:
             log.warning("outbox ids skip", extra={"fields": {"after": self.position, "next": rows[0].id}})
         slow = []
-        for row in rows:
-            members = self._members.get((row.tenant_id, row.room))
-            if not members:
-                continue
-            wire = None
-            for member in members:
-                if member.paused or member.closing:
-                    continue
-                ws = member.ws
-                transport = ws.transport
-                if ws.protocol.state is not State.OPEN or transport is None or transport.is_closing():
-                    continue
-                if transport.get_write_buffer_size() > self.max_buffer:
-                    slow.append(member)
-                    continue
-                if wire is None:
-                    wire = wire_frame(event_frame(row.id, row.type, row.room, row.data, row.created_at))
-                transport.write(wire)
-                self.delivered += 1
-        for member in slow:
-            member.kick_slow()
+        try:
+            for row in rows:
+                members = self._members.get((row.tenant_id, row.room))
+                if members:
+                    self._deliver_one(row, members, slow)
+        finally:
+            # Even if something failed half-way, never go back: a retry would send duplicates.
+            self.position = rows[-1].id
+            advanced, self._advanced = self._advanced, asyncio.Event()
+            advanced.set()
+            for member in slow:
+                member.kick_slow()
         if log.isEnabledFor(logging.DEBUG):
-            log.debug("fan-out", extra={"fields": {"events": len(rows), "after": self.position,
+            log.debug("fan-out", extra={"fields": {"events": len(rows), "position": self.position,
                                                    "ms": round((time.perf_counter() - started) * 1000, 2)}})
-        self.position = rows[-1].id
-        advanced, self._advanced = self._advanced, asyncio.Event()
-        advanced.set()
+
+    def _deliver_one(self, row, members: set[Member], slow: list[Member]) -> None:
+        wire = None
+        for member in members:
+            if member.paused or member.closing:
+                continue
+            ws = member.ws
+            transport = ws.transport
+            if ws.protocol.state is not State.OPEN or transport is None or transport.is_closing():
+                continue
+            if transport.get_write_buffer_size() > self.max_buffer:
+                slow.append(member)
+                continue
+            if wire is None:
+                wire = wire_frame(event_frame(row.id, row.type, row.room, row.data, row.created_at))
+            try:
+                transport.write(wire)
+            except Exception:  # noqa: BLE001 - a connection going away; the others must still get it
+                log.warning("write failed", exc_info=True)
+                continue
+            self.delivered += 1
 
     async def _listen(self) -> None:
         """PostgreSQL: wakes the tail whenever a producing transaction commits."""

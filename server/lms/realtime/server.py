@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import logging
 import signal
 import time
@@ -122,11 +121,11 @@ class Connection:
         self.server.hub.leave_all(self)
 
 
-@dataclasses.dataclass
 class RealtimeServer:
-    settings: Settings
+    """One WebSocket server process: its connections, its hub and its channel to the gRPC services."""
 
-    def __post_init__(self):
+    def __init__(self, settings: Settings):
+        self.settings = settings
         self.engine = create_engine(self.settings)
         self.sessions = create_sessionmaker(self.engine)
         self.verifier = TokenVerifier(self.settings)
