@@ -37,6 +37,9 @@ async def test_bad_messages_are_answered_with_errors_not_dropped_connections(sta
             assert frame["reason"].startswith("Invalid message: "), frame
         await client.send_raw(b"\x00binary")
         assert await client.recv() == {"type": "error", "code": "invalid_message", "reason": "Send JSON text frames."}
+        await client.send(type="chat_message", room="forum_1", message="x" * 70_000)
+        assert await client.recv() == {"type": "error", "code": "invalid_message",
+                                       "reason": "Messages are limited to 65536 bytes."}
         # Unknown keys are ignored, as the JSON API ignores them.
         assert await client.request(type="ping", extra=1) == {"type": "pong"}
 

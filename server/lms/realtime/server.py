@@ -38,7 +38,8 @@ from lms.realtime.protocol import BadMessage
 
 log = logging.getLogger("lms.realtime")
 PATHS = ("/ws/lms", "/ws/lms/")
-MAX_FRAME_BYTES = 64 * 1024
+MAX_MESSAGE_BYTES = 64 * 1024  # larger messages get an error frame ...
+MAX_FRAME_BYTES = 1024 * 1024  # ... and beyond this the connection is closed with 1009 (the library's limit)
 GRPC_TIMEOUT_SECONDS = 10
 SLOW_CLOSE_TIMEOUT_SECONDS = 30
 BUCKET_CAPACITY = 60  # messages a client may send in a burst
@@ -292,6 +293,9 @@ class RealtimeServer:
         if not conn.admit_message():
             if not conn.closing:
                 conn.push(protocol.error("throttled", "Too many messages; slow down."))
+            return
+        if len(raw) > MAX_MESSAGE_BYTES:
+            conn.push(protocol.error("invalid_message", f"Messages are limited to {MAX_MESSAGE_BYTES} bytes."))
             return
         try:
             message, ref, keys = protocol.parse(raw)
