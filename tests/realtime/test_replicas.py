@@ -165,7 +165,8 @@ async def test_heartbeats_close_dead_connections(replicas, school):
     student = school["students"][0]
     alive = await open_client(ws_url(replicas.ws_url, student.token))
     reader, writer = await _raw_websocket("127.0.0.1", replicas.edge_port, f"/ws/lms/?token={student.token}")
-    frames = await _frames_until_eof(reader, timeout=15)  # returns when the server drops the connection
+    # Returns when the server drops the connection (pings keep coming until then: bound the wait).
+    frames = await asyncio.wait_for(_frames_until_eof(reader, timeout=15), 20)
     writer.close()
     opcodes = [opcode for opcode, _ in frames]
     assert opcodes[0] == 0x1 and b'"connected"' in frames[0][1]
