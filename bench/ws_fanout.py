@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import json
 import multiprocessing
+import shutil
 import statistics
 import sys
 import tempfile
@@ -219,6 +220,11 @@ def main(argv: list[str] | None = None) -> None:
               f"median {statistics.median(acks) * 1000:.1f} ms", flush=True)
         print(f"CPU used by the benchmark's own receivers: {client_cpu / args.rounds * 1000:.0f} ms per round "
               f"({len(processes)} processes; the machine has {multiprocessing.cpu_count()} cores)", flush=True)
+    except BaseException:
+        print(f"failed; the service's log is {data_dir / 'serve.log'}", file=sys.stderr)
+        raise
+    else:
+        shutil.rmtree(data_dir, ignore_errors=True)
     finally:
         for process in processes:
             process.join(timeout=30)
