@@ -30,6 +30,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def free_port_block(count: int) -> int:
+    """The first of `count` consecutive free ports (workers listen on port, port+1, ...)."""
+    for _ in range(200):
+        first = free_port()
+        try:
+            for port in range(first + 1, first + count):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return first
+    raise RuntimeError(f"no {count} consecutive free ports")
+
+
 def create_pg_database() -> tuple[str, str]:
     """Creates a database owned by a non-superuser role; returns (app URL, database name)."""
     import psycopg
@@ -76,8 +90,13 @@ class Stack:
     def client(self, token: str | None = None, tenant: str | None = None) -> "Api":
         return Api(self, token, tenant)
 
-    def channel(self) -> grpc.Channel:
-        return grpc.insecure_channel(f"127.0.0.1:{self.grpc_port}")
+    def channel(self, worker: int = 0) -> grpc.Channel:
+        """A channel to gRPC worker `worker` (0 for the first)."""
+        return grpc.insecure_channel(f"127.0.0.1:{self.grpc_port + worker}")
+
+    def ws_direct_url(self, replica: int = 0) -> str:
+        """URL of WebSocket server `replica` itself, bypassing the edge."""
+        return f"ws://127.0.0.1:{self.ws_port + replica}/ws/lms/"
 
     def sql(self, statement: str, **params) -> list:
         """Runs SQL as the database owner/superuser, outside the service (to set up or inspect state)."""
@@ -138,7 +157,9 @@ def make_stack(backend: str, data_dir: Path, **extra_env: str) -> Stack:
         database_url, pg_database = create_pg_database()
     else:
         database_url = f"sqlite:///{data_dir / 'lms.sqlite3'}"
-    edge_port, grpc_port, ws_port, admin_port = free_port(), free_port(), free_port(), free_port()
+    edge_port, admin_port = free_port(), free_port()
+    grpc_port = free_port_block(int(extra_env.get("LMS_WORKERS", "1")))
+    ws_port = free_port_block(int(extra_env.get("LMS_WS_WORKERS", "1")))
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("LMS_")},
         "LMS_DATA_DIR": str(data_dir),

@@ -1,4 +1,4 @@
-"""The `lms` command: serve, migrate, token, worker."""
+"""The `lms` command: serve, migrate, token, worker, ws."""
 from __future__ import annotations
 
 import argparse
@@ -7,7 +7,7 @@ import sys
 from lms.platform import logs
 from lms.platform.config import get_settings
 
-WS_MODULE = None  # the WebSocket server module, once it exists
+WS_MODULE = "lms.realtime.server"  # the WebSocket server module
 
 
 def cmd_serve(args) -> int:
@@ -22,7 +22,7 @@ def cmd_serve(args) -> int:
         migrations.upgrade(settings)
     supervisor = Supervisor(settings, workers=args.workers or settings.workers,
                             ws_module=None if args.no_ws else WS_MODULE, envoy_concurrency=args.edge_concurrency,
-                            access_log=not args.no_access_log)
+                            access_log=not args.no_access_log, ws_workers=args.ws_workers or settings.ws_workers)
     install_signal_handlers(supervisor)
     supervisor.start()
     if not supervisor.wait_ready():
@@ -78,12 +78,21 @@ def cmd_worker(args) -> int:
     return 0
 
 
+def cmd_ws(args) -> int:
+    from lms.realtime import server
+
+    server.main(["--port", str(args.port)] if args.port else [])
+    return 0
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="lms", description="LMS service")
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="migrate, then run gRPC workers, the WebSocket server and Envoy")
     serve.add_argument("--workers", type=int, default=0, help="gRPC worker processes (default LMS_WORKERS or 1)")
+    serve.add_argument("--ws-workers", type=int, default=0,
+                       help="WebSocket server processes (default LMS_WS_WORKERS or 1)")
     serve.add_argument("--edge-concurrency", type=int, default=2, help="Envoy worker threads")
     serve.add_argument("--no-migrate", action="store_true", help="do not apply migrations first")
     serve.add_argument("--no-ws", action="store_true", help="do not start the WebSocket server")
@@ -107,6 +116,10 @@ def main(argv: list[str] | None = None) -> None:
     worker = sub.add_parser("worker", help="run one gRPC server process")
     worker.add_argument("--port", type=int, default=0)
     worker.set_defaults(func=cmd_worker)
+
+    ws = sub.add_parser("ws", help="run one WebSocket server process")
+    ws.add_argument("--port", type=int, default=0)
+    ws.set_defaults(func=cmd_ws)
 
     args = parser.parse_args(argv)
     logs.configure(get_settings().log_level)

@@ -55,7 +55,7 @@ ACCESS_LOG = """          access_log:
                   component: edge
                   request_id: "%REQ(X-REQUEST-ID)%"
                   method: "%REQ(X-ENVOY-ORIGINAL-METHOD?:METHOD)%"
-                  path: "%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%"
+                  path: "%PATH(WQ:ORIG)%"  # no query string: WebSocket URLs carry ?token=
                   status: "%RESPONSE_CODE%"
                   bytes_in: "%BYTES_RECEIVED%"
                   bytes_out: "%BYTES_SENT%"

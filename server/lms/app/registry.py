@@ -17,6 +17,7 @@ class Binding:
 
 def servicer_classes() -> list[type]:
     from lms.certificates.servicer import CertificateServicer
+    from lms.chat.servicer import ChatServicer
     from lms.content.servicer import FaqServicer, LessonServicer, ModuleServicer, ResourceServicer
     from lms.courses.servicer import CategoryServicer, CourseInstructorServicer, CourseServicer
     from lms.enrollments.servicer import EnrollmentServicer
@@ -39,6 +40,7 @@ def servicer_classes() -> list[type]:
         CertificateServicer,
         LearningPathServicer,
         FileServicer,
+        ChatServicer,
     ]
 
 

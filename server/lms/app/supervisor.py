@@ -1,7 +1,8 @@
 """`lms serve`: runs the whole service as child processes and keeps it running.
 
-Children: N gRPC server workers (ports grpc_port, grpc_port+1, ...), the WebSocket server and
-Envoy in front of them. A child that dies is restarted with back-off; Ctrl-C or SIGTERM stops
+Children: N gRPC server workers (ports grpc_port, grpc_port+1, ...), M WebSocket servers (ports
+ws_port, ws_port+1, ...; they call the gRPC workers directly, round robin) and Envoy in front of
+them. A child that dies is restarted with back-off; Ctrl-C or SIGTERM stops
 them all (SIGTERM, then SIGKILL after a grace period).
 """
 from __future__ import annotations
@@ -39,7 +40,7 @@ class Child:
 
 class Supervisor:
     def __init__(self, settings: Settings, *, workers: int, ws_module: str | None, envoy_concurrency: int = 2,
-                 access_log: bool = True):
+                 access_log: bool = True, ws_workers: int = 1):
         self.settings = settings
         self.children: list[Child] = []
         self.stopping = False
@@ -53,9 +54,12 @@ class Supervisor:
             self.children.append(Child(f"grpc:{port}", [python, "-m", "lms.app.server", "--port", str(port)]))
         ws_ports = []
         if ws_module:
-            ws_ports.append(settings.ws_port)
-            self.children.append(Child(f"ws:{settings.ws_port}", [python, "-m", ws_module,
-                                                                    "--port", str(settings.ws_port)]))
+            ws_ports = [settings.ws_port + i for i in range(max(1, ws_workers))]
+            if not settings.ws_grpc_target:
+                self.env["LMS_WS_GRPC_TARGET"] = "ipv4:" + ",".join(f"127.0.0.1:{p}" for p in grpc_ports)
+            for port in ws_ports:
+                self.children.append(Child(f"ws:{port}", [python, "-m", ws_module, "--port", str(port)]))
+        self.ws_ports = ws_ports
         config_path = settings.data_dir / "envoy.yaml"
         layout = edge.EdgeLayout(
             listen_address="0.0.0.0", listen_port=settings.edge_port, admin_port=settings.edge_admin_port,
@@ -77,17 +81,16 @@ class Supervisor:
             self._spawn(child)
 
     def wait_ready(self, timeout: float = 60) -> bool:
-        url = f"http://127.0.0.1:{self.settings.edge_port}/api/health/"
+        urls = [f"http://127.0.0.1:{self.settings.edge_port}/api/health/",
+                *(f"http://127.0.0.1:{port}/healthz" for port in self.ws_ports)]
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if any(c.process and c.process.poll() is not None for c in self.children):
                 return False
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        return True
-            except OSError:
-                pass
+            while urls and _healthy(urls[0]):
+                urls.pop(0)
+            if not urls:
+                return True
             time.sleep(0.2)
         return False
 
@@ -131,6 +134,14 @@ class Supervisor:
                     pass
                 child.process.wait()
         log.info("stopped all children")
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
 
 
 def install_signal_handlers(supervisor: Supervisor) -> None:

@@ -26,7 +26,7 @@ from lms.courses.models import Course
 from lms.enrollments.models import Enrollment
 from lms.platform import files
 from lms.platform.context import Call
-from lms.platform.events import emit
+from lms.platform.events import CERTIFICATE_ISSUED, emit
 from lms.platform.models import utcnow
 from lms.users.directory import display_names
 
@@ -100,7 +100,7 @@ async def issue_if_earned(session: AsyncSession, call: Call, enrollment: Enrollm
         issued_at=issued_at)
     session.add(certificate)
     await session.flush()
-    emit(session, "certificate.issued", [f"user_{enrollment.user_id}"],
+    emit(session, CERTIFICATE_ISSUED, [f"user_{enrollment.user_id}"],
          {"course_id": course.id, "certificate_id": certificate_id, "enrollment_id": enrollment.id})
     log.info("issued", extra={"fields": {"certificate_id": certificate_id, "course_id": course.id}})
     return certificate

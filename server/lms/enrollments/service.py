@@ -21,7 +21,10 @@ from lms.enrollments.progress import ProgressFigures, completed_lesson_ids, prog
 from lms.platform.context import Call
 from lms.platform.db import dialect_insert
 from lms.platform.errors import AlreadyExists, NotFound, PermissionDenied, ValidationError
-from lms.platform.events import emit, emit_each
+from lms.platform.events import (
+    COURSE_COMPLETED, ENROLLMENT_ACTIVATED, ENROLLMENT_CREATED, ENROLLMENT_DEACTIVATED, LESSON_COMPLETED,
+    PROGRESS_UPDATED, emit, emit_each,
+)
 from lms.platform.models import utcnow
 from lms.platform.pagination import PageRequest
 
@@ -64,7 +67,7 @@ async def enroll(session: AsyncSession, call: Call, course_id: int, user_id: str
     if enrollment_id is None:
         raise AlreadyExists(ALREADY_ENROLLED)
     await _adjust_counter(session, course.id, 1)
-    emit(session, "enrollment.created", [f"user_{target}", f"course_{course.id}"],
+    emit(session, ENROLLMENT_CREATED, [f"user_{target}", f"course_{course.id}"],
          {"course_id": course.id, "user_id": target, "enrollment_id": enrollment_id})
     return await session.get(Enrollment, enrollment_id)
 
@@ -89,7 +92,7 @@ async def bulk_enroll(session: AsyncSession, call: Call, course_id: int, user_id
         _check_user_id(user_id, "user_ids")
     created = await _insert_enrollments(session, call.tenant_id, course.id, unique_ids)
     await _adjust_counter(session, course.id, len(created))
-    await emit_each(session, "enrollment.created",
+    emit_each(session, ENROLLMENT_CREATED,
                     [(f"user_{u}", {"course_id": course.id, "user_id": u}) for u in created])
     return BulkResult(created=len(created), already_enrolled=len(unique_ids) - len(created))
 
@@ -138,7 +141,7 @@ async def set_active(session: AsyncSession, call: Call, enrollment_id: int, acti
     if enrollment.is_active != active:
         enrollment.is_active = active
         await _adjust_counter(session, enrollment.course_id, 1 if active else -1)
-        emit(session, "enrollment.activated" if active else "enrollment.deactivated",
+        emit(session, ENROLLMENT_ACTIVATED if active else ENROLLMENT_DEACTIVATED,
              [f"user_{enrollment.user_id}", f"course_{enrollment.course_id}"],
              {"course_id": enrollment.course_id, "user_id": enrollment.user_id, "enrollment_id": enrollment.id})
         await session.flush()
@@ -208,15 +211,15 @@ async def complete_lesson(session: AsyncSession, call: Call, lesson_id: int | No
     if enrollment.started_at is None:
         enrollment.started_at = now
     rooms = [f"user_{caller.user_id}", f"course_{course.id}"]
-    emit(session, "lesson.completed", rooms, {"course_id": course.id, "lesson_id": lesson.id,
+    emit(session, LESSON_COMPLETED, rooms, {"course_id": course.id, "lesson_id": lesson.id,
                                               "user_id": caller.user_id})
-    emit(session, "progress.changed", rooms, {"course_id": course.id, "user_id": caller.user_id,
+    emit(session, PROGRESS_UPDATED, rooms, {"course_id": course.id, "user_id": caller.user_id,
                                               "progress": figures.percent, "completed_lessons": figures.completed,
                                               "total_lessons": figures.total})
     course_completed = figures.total > 0 and figures.completed >= figures.total and enrollment.completed_at is None
     if course_completed:
         enrollment.completed_at = now
-        emit(session, "course.completed", rooms, {"course_id": course.id, "user_id": caller.user_id,
+        emit(session, COURSE_COMPLETED, rooms, {"course_id": course.id, "user_id": caller.user_id,
                                                   "enrollment_id": enrollment.id})
     await session.flush()
     if enrollment.completed_at is not None:

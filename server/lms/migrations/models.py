@@ -6,6 +6,7 @@ from sqlalchemy import MetaData
 
 def all_metadata() -> MetaData:
     import lms.certificates.models  # noqa: F401
+    import lms.chat.models  # noqa: F401
     import lms.content.models  # noqa: F401
     import lms.courses.models  # noqa: F401
     import lms.enrollments.models  # noqa: F401

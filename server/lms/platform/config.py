@@ -24,6 +24,11 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def _float(name: str, default: float) -> float:
+    raw = _env(name)
+    return float(raw) if raw else default
+
+
 def _rate(name: str, default: str) -> tuple[int, int]:
     """Parses "1000/h", "100/m", "5/s" or "1000/3600" into (requests, seconds)."""
     raw = _env(name, default)
@@ -61,6 +66,16 @@ class Settings:
     log_level: str
     db_pool_size: int
     debug_query_count: bool = False  # LMS_DEBUG_QUERY_COUNT=1: report SQL statements per call (tests, benchmarks)
+    # Live updates (lms.realtime); see the README's "Live updates" section.
+    ws_workers: int = 1
+    ws_grpc_target: str = ""
+    ws_poll_interval: float = 0.0
+    ws_ping_interval: float = 20.0
+    ws_ping_timeout: float = 20.0
+    ws_max_buffer_bytes: int = 1 << 20
+    ws_max_rooms: int = 100
+    ws_reauth_seconds: float = 300.0
+    outbox_retention_days: int = 7
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -93,6 +108,15 @@ class Settings:
             log_level=_env("LMS_LOG_LEVEL", "INFO").upper(),
             db_pool_size=_int("LMS_DB_POOL_SIZE", 10),
             debug_query_count=_env("LMS_DEBUG_QUERY_COUNT") in ("1", "true", "yes", "on"),
+            ws_workers=_int("LMS_WS_WORKERS", 1),
+            ws_grpc_target=_env("LMS_WS_GRPC_TARGET"),
+            ws_poll_interval=_float("LMS_WS_POLL_INTERVAL", 0.0),
+            ws_ping_interval=_float("LMS_WS_PING_INTERVAL", 20.0),
+            ws_ping_timeout=_float("LMS_WS_PING_TIMEOUT", 20.0),
+            ws_max_buffer_bytes=_int("LMS_WS_MAX_BUFFER_BYTES", 1 << 20),
+            ws_max_rooms=_int("LMS_WS_MAX_ROOMS", 100),
+            ws_reauth_seconds=_float("LMS_WS_REAUTH_SECONDS", 300.0),
+            outbox_retention_days=_int("LMS_OUTBOX_RETENTION_DAYS", 7),
         )
 
     @property
@@ -114,6 +138,19 @@ class Settings:
         """The URL with a blocking driver, for migrations and scripts."""
         scheme, _, rest = self.async_database_url.partition("://")
         return f"sqlite://{rest}" if scheme.startswith("sqlite") else f"postgresql+psycopg://{rest}"
+
+    @property
+    def outbox_poll_interval(self) -> float:
+        """Seconds between outbox reads of a WebSocket server: short on SQLite (its only wake-up),
+        a safety net on PostgreSQL (where NOTIFY wakes every replica at commit)."""
+        if self.ws_poll_interval > 0:
+            return self.ws_poll_interval
+        return 0.05 if self.is_sqlite else 2.0
+
+    @property
+    def grpc_target(self) -> str:
+        """Where the WebSocket server calls the gRPC services (the supervisor passes every worker)."""
+        return self.ws_grpc_target or f"127.0.0.1:{self.grpc_port}"
 
     def effective_jwt_secret(self) -> str:
         """The HS256 secret: configured, or the development secret stored in the data dir (if any)."""

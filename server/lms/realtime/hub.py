@@ -1,0 +1,328 @@
+"""Delivery inside one WebSocket server process: tail the outbox in commit order, fan events out.
+
+Every replica reads the same outbox (the only source of truth) from the newest event at start-up
+onwards, so an event reaches every subscribed client whichever gRPC worker committed it and
+whichever replica holds the connection. Event ids are gapless and in commit order
+(lms.platform.events), so "everything after the last id read" never skips a late commit.
+
+Wake-ups: on PostgreSQL the committing transaction's `NOTIFY lms_outbox` wakes every replica at
+once (a slow poll is only a safety net); on SQLite, where producers are other processes too, the
+hub polls the table every `LMS_WS_POLL_INTERVAL` (default 50 ms: one indexed range read that
+finds nothing most of the time).
+
+Fan-out encodes each event once, as the bytes of a WebSocket frame, and writes them straight
+into each subscriber's transport, without a task switch or a re-encoding per client. The transport's write buffer is the client's queue and is bounded: a client
+whose buffer holds more than `LMS_WS_MAX_BUFFER_BYTES` is disconnected (close code 4408) instead
+of slowing the others, and can resume where it stopped.
+
+Resume: a paused connection receives no live events; `resume()` sends the stored events it asked
+for, then everything it missed while paused, then makes it live again at the exact position the
+fan-out has reached (no await between the last check and going live), so nothing is lost or sent
+twice.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import timedelta
+from typing import Iterable, Protocol
+
+from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from websockets.frames import Frame, Opcode
+from websockets.protocol import State
+
+from lms.platform.config import Settings
+from lms.platform.db import ALL_TENANTS, unit_of_work
+from lms.platform.events import NOTIFY_CHANNEL, OutboxEvent, OutboxSequence
+from lms.platform.models import utcnow
+from lms.realtime.protocol import event_frame
+
+log = logging.getLogger("lms.realtime.hub")
+BATCH = 500
+COLUMNS = (OutboxEvent.id, OutboxEvent.tenant_id, OutboxEvent.type, OutboxEvent.room, OutboxEvent.data,
+           OutboxEvent.created_at)
+PRUNE_EVERY_SECONDS = 3600
+
+
+class Member(Protocol):
+    """What the hub needs of a connection (lms.realtime.server.Connection)."""
+
+    tenant_id: str
+    rooms: dict[str, int]  # room -> events of the room up to this id were not delivered live
+    paused: bool
+    pause_position: int
+    closing: bool
+    ws: object
+
+    def kick_slow(self) -> None: ...
+
+    async def send_event(self, frame: bytes) -> None: ...
+
+
+def wire_frame(payload: bytes) -> bytes:
+    """The bytes of one unmasked text frame. Server frames are never masked and the server
+    negotiates no extension (compression is off), so the same bytes are valid on every connection
+    and are written straight to each transport, whole, between the library's own frames."""
+    return Frame(Opcode.TEXT, payload).serialize(mask=False)
+
+
+class ResumeError(Exception):
+    def __init__(self, code: str, reason: str):
+        super().__init__(reason)
+        self.code, self.reason = code, reason
+
+
+class Hub:
+    def __init__(self, settings: Settings, sessions: async_sessionmaker[AsyncSession]):
+        self.settings = settings
+        self.sessions = sessions
+        self.position = 0  # every event up to this id has been fanned out
+        self.max_buffer = settings.ws_max_buffer_bytes
+        self.delivered = 0
+        self._members: dict[tuple[str, str], set[Member]] = {}
+        self._wake = asyncio.Event()
+        self._advanced = asyncio.Event()
+        self._tasks: list[asyncio.Task] = []
+
+    # Life cycle --------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        async with unit_of_work(self.sessions, ALL_TENANTS) as session:
+            self.position = int(await session.scalar(select(OutboxSequence.last_id)) or 0)
+        self._tasks.append(asyncio.create_task(self._tail(), name="outbox-tail"))
+        if not self.settings.is_sqlite:
+            self._tasks.append(asyncio.create_task(self._listen(), name="outbox-listen"))
+        if self.settings.outbox_retention_days > 0:
+            self._tasks.append(asyncio.create_task(self._prune_periodically(), name="outbox-prune"))
+        log.info("hub started", extra={"fields": {"position": self.position}})
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+
+    # Membership --------------------------------------------------------------------------------
+
+    def pause(self, member: Member) -> None:
+        """Stops live delivery to `member` until `resume()`."""
+        if not member.paused:
+            member.paused = True
+            member.pause_position = self.position
+
+    def join(self, member: Member, room: str) -> int:
+        """Adds `member` to `room`; returns the id after which the room's events reach it."""
+        if room not in member.rooms:
+            member.rooms[room] = member.pause_position if member.paused else self.position
+            self._members.setdefault((member.tenant_id, room), set()).add(member)
+        return member.rooms[room]
+
+    def leave(self, member: Member, room: str) -> None:
+        member.rooms.pop(room, None)
+        key = (member.tenant_id, room)
+        members = self._members.get(key)
+        if members is not None:
+            members.discard(member)
+            if not members:
+                del self._members[key]
+
+    def leave_all(self, member: Member) -> None:
+        for room in list(member.rooms):
+            self.leave(member, room)
+
+    # Resume ------------------------------------------------------------------------------------
+
+    async def check_resume(self, after: int) -> tuple[int, int]:
+        """Raises ResumeError if `after` is ahead of the newest event. Returns (the id from which the
+        history is complete: `after`, or the retention horizon if events after it were deleted;
+        the newest committed event id, which the resume must reach)."""
+        async with unit_of_work(self.sessions, ALL_TENANTS) as session:
+            last, pruned = (await session.execute(select(OutboxSequence.last_id, OutboxSequence.pruned_id))).one()
+        if after > last:
+            raise ResumeError("invalid_resume", f"last_event_id {after} is ahead of the newest event ({last}).")
+        return max(after, int(pruned)), int(last)
+
+    async def resume(self, member: Member, after: int | None, rooms: Iterable[str] = (),
+                     upto: int = 0) -> tuple[int, int]:
+        """Sends the stored events of `rooms` after `after` that `member` has not had, then the events of
+        all its rooms it missed while paused, up to at least `upto`, then makes it live.
+        Returns (events sent, position)."""
+        if not member.paused:
+            self.pause(member)
+        sent = 0
+        if after is not None:
+            wanted = {r: member.rooms[r] for r in rooms if r in member.rooms and after < member.rooms[r]}
+            cursor = after
+            while wanted:
+                rows = await self._read(member.tenant_id, or_(*(
+                    and_(OutboxEvent.room == room, OutboxEvent.id <= until) for room, until in wanted.items())),
+                    cursor)
+                for row in rows:
+                    await member.send_event(event_frame(row.id, row.type, row.room, row.data, row.created_at))
+                sent += len(rows)
+                if len(rows) < BATCH:
+                    break
+                cursor = rows[-1].id
+            for room in wanted:
+                if room in member.rooms:
+                    member.rooms[room] = min(member.rooms[room], after)
+        low = max(member.pause_position, after or 0)
+        target = max(upto, after or 0)
+        while True:
+            high = self.position
+            if low < high and member.rooms:
+                rows = await self._read(member.tenant_id, and_(OutboxEvent.room.in_(list(member.rooms)),
+                                                               OutboxEvent.id <= high), low)
+                for row in rows:
+                    await member.send_event(event_frame(row.id, row.type, row.room, row.data, row.created_at))
+                sent += len(rows)
+                low = rows[-1].id if len(rows) == BATCH else high
+                continue
+            if self.position < target:
+                # Committed events this replica has not read yet (the client may even have seen them
+                # on another replica): wait for the tail rather than deliver them twice.
+                self._wake.set()
+                await self._wait_advanced(5.0)
+                continue
+            break
+        # No await since `high` was read: every later event will be delivered live.
+        member.paused = False
+        return sent, self.position
+
+    async def _read(self, tenant_id: str, condition, after: int) -> list:
+        async with unit_of_work(self.sessions, tenant_id) as session:
+            result = await session.execute(select(*COLUMNS).where(OutboxEvent.id > after, condition)
+                                           .order_by(OutboxEvent.id).limit(BATCH))
+            return list(result)
+
+    async def _wait_advanced(self, timeout: float) -> None:
+        try:
+            await asyncio.wait_for(self._advanced.wait(), timeout)
+        except TimeoutError:
+            pass
+
+    # Tail and fan-out --------------------------------------------------------------------------
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def _tail(self) -> None:
+        interval = self.settings.outbox_poll_interval
+        while True:
+            self._wake.clear()
+            try:
+                async with unit_of_work(self.sessions, ALL_TENANTS) as session:
+                    rows = list(await session.execute(select(*COLUMNS).where(OutboxEvent.id > self.position)
+                                                      .order_by(OutboxEvent.id).limit(BATCH)))
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - keep tailing through database hiccups
+                log.exception("reading the outbox failed")
+                await asyncio.sleep(1)
+                continue
+            if rows:
+                try:
+                    self.deliver(rows)
+                except Exception:  # noqa: BLE001 - keep delivering later events
+                    log.exception("fan-out failed")
+                if len(rows) == BATCH:
+                    continue
+            try:
+                await asyncio.wait_for(self._wake.wait(), interval)
+            except TimeoutError:
+                pass
+
+    def deliver(self, rows) -> None:
+        """Fans committed outbox rows (in id order) out to the live members of their rooms."""
+        started = time.perf_counter()
+        if rows[0].id != self.position + 1:
+            log.warning("outbox ids skip", extra={"fields": {"after": self.position, "next": rows[0].id}})
+        slow = []
+        try:
+            for row in rows:
+                members = self._members.get((row.tenant_id, row.room))
+                if members:
+                    self._deliver_one(row, members, slow)
+        finally:
+            # Even if something failed half-way, never go back: a retry would send duplicates.
+            self.position = rows[-1].id
+            advanced, self._advanced = self._advanced, asyncio.Event()
+            advanced.set()
+            for member in slow:
+                member.kick_slow()
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("fan-out", extra={"fields": {"events": len(rows), "position": self.position,
+                                                   "ms": round((time.perf_counter() - started) * 1000, 2)}})
+
+    def _deliver_one(self, row, members: set[Member], slow: list[Member]) -> None:
+        wire = None
+        for member in members:
+            if member.paused or member.closing:
+                continue
+            ws = member.ws
+            transport = ws.transport
+            if ws.protocol.state is not State.OPEN or transport is None or transport.is_closing():
+                continue
+            if transport.get_write_buffer_size() > self.max_buffer:
+                slow.append(member)
+                continue
+            if wire is None:
+                wire = wire_frame(event_frame(row.id, row.type, row.room, row.data, row.created_at))
+            try:
+                transport.write(wire)
+            except Exception:  # noqa: BLE001 - a connection going away; the others must still get it
+                log.warning("write failed", exc_info=True)
+                continue
+            self.delivered += 1
+
+    async def _listen(self) -> None:
+        """PostgreSQL: wakes the tail whenever a producing transaction commits."""
+        import psycopg
+
+        url = self.settings.sync_database_url.replace("postgresql+psycopg://", "postgresql://", 1)
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(url, autocommit=True) as connection:
+                    await connection.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                    self._wake.set()  # whatever committed while nobody listened
+                    async for _ in connection.notifies():
+                        self._wake.set()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - the poll keeps delivering meanwhile
+                log.exception("listening for outbox notifications failed; retrying")
+                await asyncio.sleep(1)
+
+    # Retention ---------------------------------------------------------------------------------
+
+    async def _prune_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(60)
+            try:
+                await self.prune()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001
+                log.exception("pruning the outbox failed")
+            await asyncio.sleep(PRUNE_EVERY_SECONDS - 60)
+
+    async def prune(self) -> int:
+        """Deletes events older than the retention period; returns how many."""
+        cutoff = utcnow() - timedelta(days=self.settings.outbox_retention_days)
+        total = 0
+        while True:
+            async with unit_of_work(self.sessions, ALL_TENANTS) as session:
+                upto = await session.scalar(select(OutboxEvent.id).where(OutboxEvent.created_at < cutoff)
+                                            .order_by(OutboxEvent.id.desc()).limit(1))
+                if upto is None:
+                    return total
+                first = await session.scalar(select(OutboxEvent.id).order_by(OutboxEvent.id).limit(1))
+                upto = min(upto, first + 5000)
+                result = await session.execute(delete(OutboxEvent).where(OutboxEvent.id <= upto)
+                                               .execution_options(synchronize_session=False))
+                total += result.rowcount
+                # Last, so producers wait on the sequence row only for the commit.
+                await session.execute(update(OutboxSequence).where(OutboxSequence.pruned_id < upto)
+                                      .values(pruned_id=upto))

@@ -1,0 +1,461 @@
+"""The WebSocket server process: live events for web clients at ws://<edge>/ws/lms/?token=<JWT>.
+
+    python -m lms.realtime.server --port 50081      (or `lms ws --port 50081`)
+
+Each connection authenticates with the same JWT verification as the gRPC server, joins its
+user's private room, subscribes to rooms it may join (lms.realtime.rooms), receives the events of
+those rooms from the outbox (lms.realtime.hub) and may post chat messages, which are stored by
+the chat service over gRPC with the client's own token. The protocol is documented in
+protos/lms/realtime/v1/realtime.proto and the README.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import time
+import uuid
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import grpc
+from google.protobuf import json_format, struct_pb2
+from google.rpc import status_pb2
+from websockets.asyncio.server import ServerConnection, broadcast, serve
+from websockets.exceptions import ConnectionClosed
+
+from lms.chat.v1 import chat_pb2, chat_pb2_grpc
+from lms.platform import logs
+from lms.platform.auth import Principal, TokenVerifier
+from lms.platform.config import Settings, get_settings
+from lms.platform.db import create_engine, create_sessionmaker, unit_of_work
+from lms.platform.errors import AuthenticationFailed
+from lms.realtime import protocol, rooms
+from lms.realtime.hub import Hub, ResumeError
+from lms.realtime.protocol import BadMessage
+
+log = logging.getLogger("lms.realtime")
+PATHS = ("/ws/lms", "/ws/lms/")
+MAX_MESSAGE_BYTES = 64 * 1024  # larger messages get an error frame ...
+MAX_FRAME_BYTES = 1024 * 1024  # ... and beyond this the connection is closed with 1009 (the library's limit)
+GRPC_TIMEOUT_SECONDS = 10
+SLOW_CLOSE_TIMEOUT_SECONDS = 30
+BUCKET_CAPACITY = 60  # messages a client may send in a burst
+BUCKET_RATE = 20.0  # ... and per second after that
+
+
+class Connection:
+    """One client: its identity, rooms and delivery state (the hub's `Member`)."""
+
+    def __init__(self, server: "RealtimeServer", ws: ServerConnection, principal: Principal, token: str):
+        self.server = server
+        self.ws = ws
+        self.principal = principal
+        self.token = token
+        self.tenant_id = principal.tenant_id
+        self.rooms: dict[str, int] = {}
+        self.paused = False
+        self.pause_position = 0
+        self.closing = False
+        self.opened = time.monotonic()
+        self._tokens = float(BUCKET_CAPACITY)
+        self._refilled = time.monotonic()
+        self._expiry: asyncio.TimerHandle | None = None
+        self._close_task: asyncio.Task | None = None
+
+    @property
+    def user_id(self) -> str:
+        return self.principal.user_id
+
+    def push(self, frame: str) -> None:
+        """Writes a reply now, in order with live events; a client that lets replies pile up is dropped."""
+        if self.closing:
+            return
+        transport = self.ws.transport
+        if transport is not None and transport.get_write_buffer_size() > self.server.hub.max_buffer:
+            self.kick_slow()
+            return
+        broadcast([self.ws], frame)
+
+    async def send_event(self, frame: bytes) -> None:
+        await self.ws.send(frame, text=True)
+
+    def kick(self, code: int, reason: str) -> None:
+        """Closes the connection with `code` (safe to call from the fan-out: never blocks)."""
+        if self.closing:
+            return
+        self.closing = True
+        self.server.hub.leave_all(self)
+        log.info("closing connection", extra={"fields": {"user": self.user_id, "tenant": self.tenant_id,
+                                                         "code": code, "reason": reason}})
+        self._close_task = asyncio.get_running_loop().create_task(self.ws.close(code, reason))
+
+    def kick_slow(self) -> None:
+        # No more events are written; give the client time to read what is buffered and the reason.
+        self.ws.close_timeout = SLOW_CLOSE_TIMEOUT_SECONDS
+        self.kick(protocol.CLOSE_SLOW_CONSUMER, protocol.REASON_SLOW)
+
+    def schedule_expiry(self) -> None:
+        if self._expiry is not None:
+            self._expiry.cancel()
+        if self.principal.expires_at is not None:
+            loop = asyncio.get_running_loop()
+            delay = max(0.0, self.principal.expires_at - time.time())
+            self._expiry = loop.call_later(delay, self.kick, protocol.CLOSE_UNAUTHENTICATED, protocol.REASON_EXPIRED)
+
+    def admit_message(self) -> bool:
+        """Token bucket of incoming messages; False if this one must be refused."""
+        now = time.monotonic()
+        self._tokens = min(BUCKET_CAPACITY, self._tokens + (now - self._refilled) * BUCKET_RATE)
+        self._refilled = now
+        self._tokens -= 1
+        if self._tokens < -BUCKET_CAPACITY:
+            self.kick(protocol.CLOSE_TOO_MANY_MESSAGES, protocol.REASON_FLOOD)
+        return self._tokens >= 0
+
+    def dispose(self) -> None:
+        if self._expiry is not None:
+            self._expiry.cancel()
+        self.closing = True
+        self.server.hub.leave_all(self)
+
+
+class RealtimeServer:
+    """One WebSocket server process: its connections, its hub and its channel to the gRPC services."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.engine = create_engine(self.settings)
+        self.sessions = create_sessionmaker(self.engine)
+        self.verifier = TokenVerifier(self.settings)
+        self.hub = Hub(self.settings, self.sessions)
+        self.connections: set[Connection] = set()
+        self.channel: grpc.aio.Channel | None = None
+        self.chat: chat_pb2_grpc.ChatServiceStub | None = None
+        self._sweeper: asyncio.Task | None = None
+
+    # Life cycle --------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        target = self.settings.grpc_target
+        self.channel = grpc.aio.insecure_channel(target, options=[("grpc.lb_policy_name", "round_robin")])
+        self.chat = chat_pb2_grpc.ChatServiceStub(self.channel)
+        await self.hub.start()
+        if self.settings.ws_reauth_seconds > 0:
+            self._sweeper = asyncio.create_task(self._recheck_rooms_periodically())
+
+    async def stop(self) -> None:
+        for conn in list(self.connections):
+            conn.kick(protocol.CLOSE_SERVICE_RESTART, protocol.REASON_RESTART)
+        closing = [c._close_task for c in self.connections if c._close_task is not None]
+        if closing:
+            await asyncio.wait(closing, timeout=5)
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+        await self.hub.stop()
+        if self.channel is not None:
+            await self.channel.close()
+        await self.engine.dispose()
+
+    def process_request(self, connection: ServerConnection, request):
+        path = urlsplit(request.path).path
+        if path == "/healthz":
+            return connection.respond(HTTPStatus.OK, "ok\n")
+        if path not in PATHS:
+            response = connection.respond(HTTPStatus.NOT_FOUND, '{"detail": "Not found."}')
+            del response.headers["Content-Type"]
+            response.headers["Content-Type"] = "application/json"
+            return response
+        return None
+
+    # Connections -------------------------------------------------------------------------------
+
+    async def handler(self, ws: ServerConnection) -> None:
+        query = dict(parse_qsl(urlsplit(ws.request.path).query, keep_blank_values=True))
+        token = query.get("token", "").strip()
+        if not token:
+            scheme, _, value = ws.request.headers.get("Authorization", "").partition(" ")
+            token = value.strip() if scheme.lower() == "bearer" else ""
+        if not token:
+            await ws.close(protocol.CLOSE_UNAUTHENTICATED, protocol.REASON_NO_TOKEN)
+            return
+        try:
+            principal = self.verifier.verify(token)
+        except AuthenticationFailed as exc:
+            log.info("token rejected", extra={"fields": {"why": exc.why}})
+            await ws.close(protocol.CLOSE_UNAUTHENTICATED, protocol.REASON_BAD_TOKEN)
+            return
+        conn = Connection(self, ws, principal, token)
+        self.connections.add(conn)
+        conn.schedule_expiry()
+        try:
+            await self._open(conn, query)
+            async for raw in ws:
+                if conn.closing:
+                    break
+                await self._dispatch(conn, raw)
+        except ConnectionClosed:
+            pass
+        finally:
+            if conn._close_task is not None:  # let the close frame with our code go out first
+                await asyncio.gather(conn._close_task, return_exceptions=True)
+            conn.dispose()
+            self.connections.discard(conn)
+            log.info("connection closed", extra={"fields": {
+                "user": conn.user_id, "tenant": conn.tenant_id, "code": ws.close_code,
+                "seconds": round(time.monotonic() - conn.opened, 1)}})
+
+    async def _open(self, conn: Connection, query: dict) -> None:
+        """Joins the user room and ?rooms=, sends `connected`, then replays ?last_event_id= if given."""
+        self.hub.pause(conn)
+        self.hub.join(conn, rooms.user_room(conn.user_id))
+        errors = []
+        wanted = [r for r in query.get("rooms", "").split(",") if r.strip()]
+        if wanted:
+            errors = await self._join(conn, [r.strip() for r in wanted], None, reply=False)
+        after = None
+        raw_after = query.get("last_event_id", "").strip()
+        if raw_after:
+            if raw_after.isascii() and raw_after.isdigit():
+                after = int(raw_after)
+            else:
+                errors.append(protocol.error("invalid_resume", "last_event_id must be 0 or more."))
+        conn.push(protocol.reply("connected", user_id=conn.user_id, tenant_id=conn.tenant_id,
+                                       rooms=list(conn.rooms), last_event_id=conn.pause_position))
+        for frame in errors:
+            conn.push(frame)
+        await self._resume(conn, after, list(conn.rooms), ref=None)
+
+    async def _resume(self, conn: Connection, after: int | None, room_names: list[str], ref: Any) -> None:
+        """Replays what the (paused) client asked for and makes it live; answers `resumed` if it asked."""
+        start, upto = after, 0
+        try:
+            if after is not None:
+                try:
+                    after, upto = await self.hub.check_resume(after)
+                except ResumeError as exc:
+                    conn.push(protocol.error(exc.code, exc.reason, ref))
+                    after = None
+                else:
+                    if after != start:
+                        conn.push(protocol.error(
+                            "history_unavailable", f"Events up to {after} were deleted by retention "
+                            f"({self.settings.outbox_retention_days} days); later ones follow.", ref))
+            replayed, position = await self.hub.resume(conn, after, room_names, upto)
+        except Exception:
+            if not conn.closing:
+                conn.kick(1011, "Internal error.")
+            raise
+        if start is not None:
+            conn.push(protocol.reply("resumed", ref, from_event_id=start, last_event_id=position, replayed=replayed))
+
+    async def _join(self, conn: Connection, names: list[str], ref: Any, reply: bool = True) -> list[str]:
+        """Authorises and joins rooms in order, answering `subscribed` or `error` for each; with
+        reply=False the answers are returned instead of sent (and joins are not confirmed)."""
+        held = []
+
+        def answer(frame: str) -> None:
+            if reply:
+                conn.push(frame)
+            else:
+                held.append(frame)
+
+        async with unit_of_work(self.sessions, conn.tenant_id) as session:
+            for name in dict.fromkeys(names):
+                room = rooms.parse_room(name)
+                if room is None:
+                    answer(protocol.error("invalid_room", f"{name!r} is not a room name.", ref, room=name))
+                    continue
+                if name in conn.rooms:
+                    verdict = rooms.Access.ALLOWED
+                elif len(conn.rooms) >= self.settings.ws_max_rooms:
+                    answer(protocol.error("too_many_rooms", f"A connection may join at most "
+                                                f"{self.settings.ws_max_rooms} rooms.", ref, room=name))
+                    continue
+                else:
+                    verdict = await rooms.access(session, conn.principal, room)
+                if verdict is rooms.Access.ALLOWED:
+                    since = self.hub.join(conn, name)
+                    if reply:
+                        conn.push(protocol.reply("subscribed", ref, room=name, last_event_id=since))
+                elif verdict is rooms.Access.NOT_FOUND:
+                    answer(protocol.error("not_found", "Not found.", ref, room=name))
+                else:
+                    answer(protocol.error("forbidden", "You do not have permission to join this room.", ref,
+                                                room=name))
+        return held
+
+    # Messages ----------------------------------------------------------------------------------
+
+    async def _dispatch(self, conn: Connection, raw) -> None:
+        if not conn.admit_message():
+            if not conn.closing:
+                conn.push(protocol.error("throttled", "Too many messages; slow down."))
+            return
+        if len(raw) > MAX_MESSAGE_BYTES:
+            conn.push(protocol.error("invalid_message", f"Messages are limited to {MAX_MESSAGE_BYTES} bytes."))
+            return
+        try:
+            message, ref, keys = protocol.parse(raw)
+            handler = getattr(self, f"_on_{message.type}")
+            await handler(conn, message, ref, keys)
+        except BadMessage as exc:
+            conn.push(protocol.error(exc.code, exc.reason, exc.extra.get("ref"),
+                                           **{k: v for k, v in exc.extra.items() if k != "ref"}))
+
+    @staticmethod
+    def _room_names(message, ref) -> list[str]:
+        names = ([message.room] if message.room else []) + list(message.rooms)
+        if not names:
+            raise BadMessage("invalid_message", "Name a room with `room` or `rooms`.", ref=ref)
+        return names
+
+    async def _on_subscribe(self, conn: Connection, message, ref, keys) -> None:
+        names = self._room_names(message, ref)
+        history = message.HasField("last_event_id")
+        if history:
+            self.hub.pause(conn)
+        try:
+            await self._join(conn, names, ref)
+        finally:
+            if history:
+                await self._resume(conn, message.last_event_id, [n for n in names if n in conn.rooms], ref)
+
+    async def _on_unsubscribe(self, conn: Connection, message, ref, keys) -> None:
+        names = self._room_names(message, ref)
+        for name in dict.fromkeys(names):
+            if rooms.parse_room(name) is None:
+                conn.push(protocol.error("invalid_room", f"{name!r} is not a room name.", ref, room=name))
+                continue
+            self.hub.leave(conn, name)
+            conn.push(protocol.reply("unsubscribed", ref, room=name, reason=""))
+
+    async def _on_resume(self, conn: Connection, message, ref, keys) -> None:
+        if not message.HasField("last_event_id"):
+            raise BadMessage("invalid_resume", "resume needs last_event_id.", ref=ref)
+        self.hub.pause(conn)
+        await self._resume(conn, message.last_event_id, list(conn.rooms), ref)
+
+    async def _on_ping(self, conn: Connection, message, ref, keys) -> None:
+        conn.push(protocol.reply("pong", ref))
+
+    async def _on_authenticate(self, conn: Connection, message, ref, keys) -> None:
+        try:
+            principal = self.verifier.verify(message.token.strip())
+        except AuthenticationFailed as exc:
+            log.info("token rejected", extra={"fields": {"why": exc.why}})
+            raise BadMessage("invalid_token", protocol.REASON_BAD_TOKEN, ref=ref) from None
+        if (principal.user_id, principal.tenant_id) != (conn.user_id, conn.tenant_id):
+            raise BadMessage("invalid_token", "The token belongs to another user.", ref=ref)
+        conn.principal, conn.token = principal, message.token.strip()
+        conn.schedule_expiry()
+        conn.push(protocol.reply("ack", ref, action="authenticate", data={}))
+
+    async def _on_chat_message(self, conn: Connection, message, ref, keys) -> None:
+        if not message.room:
+            raise BadMessage("validation", "The message was not stored.", ref=ref,
+                             errors={"room": ["This field is required."]})
+        body = chat_pb2.RoomMessageInput(message=message.message) if "message" in keys else chat_pb2.RoomMessageInput()
+        request = chat_pb2.PostRoomMessageRequest(room=message.room, message=body)
+        metadata = (("authorization", f"Bearer {conn.token}"), ("x-request-id", uuid.uuid4().hex))
+        try:
+            stored = await self.chat.PostRoomMessage(request, metadata=metadata, timeout=GRPC_TIMEOUT_SECONDS)
+        except grpc.aio.AioRpcError as exc:
+            await self._chat_failed(conn, exc, message.room, ref)
+            return
+        data = json_format.MessageToDict(stored, preserving_proto_field_name=True,
+                                         always_print_fields_with_no_presence=True)
+        conn.push(protocol.reply("ack", ref, action="chat_message", data=data))
+
+    async def _chat_failed(self, conn: Connection, exc: grpc.aio.AioRpcError, room: str, ref) -> None:
+        body = _error_body(exc)
+        code = exc.code()
+        if code == grpc.StatusCode.INVALID_ARGUMENT:
+            conn.push(protocol.error("validation", "The message was not stored.", ref, room=room, errors=body))
+        elif code == grpc.StatusCode.NOT_FOUND:
+            conn.push(protocol.error("not_found", "Not found.", ref, room=room))
+        elif code == grpc.StatusCode.PERMISSION_DENIED:
+            conn.push(protocol.error("forbidden", body.get("detail", "Forbidden."), ref, room=room))
+        elif code == grpc.StatusCode.RESOURCE_EXHAUSTED:
+            conn.push(protocol.error("throttled", body.get("detail", "Request was throttled."), ref, room=room))
+        elif code == grpc.StatusCode.UNAUTHENTICATED:
+            conn.kick(protocol.CLOSE_UNAUTHENTICATED, protocol.REASON_EXPIRED)
+        else:
+            log.warning("chat message not stored", extra={"fields": {"code": code.name, "user": conn.user_id}})
+            conn.push(protocol.error("unavailable", "The message could not be stored; try again.", ref,
+                                           room=room))
+
+    # Membership changes ------------------------------------------------------------------------
+
+    async def _recheck_rooms_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.ws_reauth_seconds)
+            try:
+                await self.recheck_rooms()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001
+                log.exception("re-checking room access failed")
+
+    async def recheck_rooms(self) -> None:
+        """Removes clients from rooms they may no longer join (unenrolled, course deleted, ...)."""
+        for conn in list(self.connections):
+            names = [n for n in conn.rooms if not n.startswith("user_")]
+            if conn.closing or not names:
+                continue
+            async with unit_of_work(self.sessions, conn.tenant_id) as session:
+                revoked = [n for n in names if await rooms.access(session, conn.principal, rooms.parse_room(n))
+                           is not rooms.Access.ALLOWED]
+            for name in revoked:
+                self.hub.leave(conn, name)
+                conn.push(protocol.reply("unsubscribed", room=name, reason="Access to the room was revoked."))
+
+
+def _error_body(exc: grpc.aio.AioRpcError) -> dict:
+    """The DRF body the gRPC error carries (the Struct detail of lms.platform.errors)."""
+    for key, value in exc.trailing_metadata() or ():
+        if key == "grpc-status-details-bin":
+            status = status_pb2.Status.FromString(value)
+            for detail in status.details:
+                if detail.Is(struct_pb2.Struct.DESCRIPTOR):
+                    body = struct_pb2.Struct()
+                    detail.Unpack(body)
+                    return json_format.MessageToDict(body)
+    return {}
+
+
+async def serve_forever(settings: Settings, host: str, port: int, stop: asyncio.Event) -> None:
+    server = RealtimeServer(settings)
+    await server.start()
+    async with serve(server.handler, host, port, process_request=server.process_request, compression=None,
+                     max_size=MAX_FRAME_BYTES, ping_interval=settings.ws_ping_interval or None,
+                     ping_timeout=settings.ws_ping_timeout or None, close_timeout=5, server_header=None) as ws_server:
+        log.info("listening", extra={"fields": {"port": port, "grpc": settings.grpc_target}})
+        await stop.wait()
+        await server.stop()
+        ws_server.close(close_connections=True)
+    log.info("stopped", extra={"fields": {"port": port}})
+
+
+def main(argv: list[str] | None = None) -> None:
+    settings = get_settings()
+    parser = argparse.ArgumentParser(description="Run one WebSocket server process.")
+    parser.add_argument("--host", default=settings.grpc_host)
+    parser.add_argument("--port", type=int, default=settings.ws_port)
+    args = parser.parse_args(argv)
+    logs.configure(settings.log_level)
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await serve_forever(settings, args.host, args.port, stop)
+
+    asyncio.run(run())
+
+
+if __name__ == "__main__":
+    main()
