@@ -18,8 +18,12 @@ RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 
 # event type -> rooms, given the student s, the instructor i, the course c and the forum f.
 ROUTES = {
+    ev.ENROLLMENT_CREATED: lambda s, i, c, f: [f"user_{s}", f"course_{c}"],
+    ev.ENROLLMENT_ACTIVATED: lambda s, i, c, f: [f"user_{s}", f"course_{c}"],
+    ev.ENROLLMENT_DEACTIVATED: lambda s, i, c, f: [f"user_{s}", f"course_{c}"],
     ev.LESSON_COMPLETED: lambda s, i, c, f: [f"user_{s}", f"course_{c}"],
-    ev.PROGRESS_UPDATED: lambda s, i, c, f: [f"user_{s}"],
+    ev.PROGRESS_UPDATED: lambda s, i, c, f: [f"user_{s}", f"course_{c}"],
+    ev.COURSE_COMPLETED: lambda s, i, c, f: [f"user_{s}", f"course_{c}"],
     ev.SUBMISSION_CREATED: lambda s, i, c, f: [f"user_{s}", f"user_{i}"],
     ev.SUBMISSION_GRADED: lambda s, i, c, f: [f"user_{s}"],
     ev.FORUM_POST_CREATED: lambda s, i, c, f: [f"forum_{f}"],
