@@ -31,7 +31,7 @@ class OutboxEvent(TenantScoped, Base):
 
     id: Mapped[int] = mapped_column(EventId, primary_key=True, autoincrement=True)
     type: Mapped[str] = mapped_column(String(64))
-    room: Mapped[str] = mapped_column(String(128))
+    room: Mapped[str] = mapped_column(String(200))  # "user_" + a user id of up to 128 characters
     data: Mapped[dict] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
