@@ -16,6 +16,7 @@ class Binding:
 
 
 def servicer_classes() -> list[type]:
+    from lms.assignments.servicer import AssignmentServicer, SubmissionServicer
     from lms.certificates.servicer import CertificateServicer
     from lms.content.servicer import FaqServicer, LessonServicer, ModuleServicer, ResourceServicer
     from lms.courses.servicer import CategoryServicer, CourseInstructorServicer, CourseServicer
@@ -39,6 +40,8 @@ def servicer_classes() -> list[type]:
         CertificateServicer,
         LearningPathServicer,
         FileServicer,
+        AssignmentServicer,
+        SubmissionServicer,
     ]
 
 
