@@ -62,6 +62,13 @@ def test_a_gradebook_larger_than_the_edge_buffer_streams_whole(tenant, stack):
         bulk = teacher.post(f"/api/lms/enrollments/course/{course['id']}/bulk/",
                             {"user_ids": user_ids[start:start + 3000]})
         assert bulk.status_code == 200, bulk.text
+    # Grades of students in later batches (the export reads 1,000 students at a time).
+    hundredths = stack.backend == "sqlite"  # the two-place decimal is integer hundredths on SQLite
+    for index, value in ((4500, 42.5), (8999, 7)):
+        stack.sql("INSERT INTO assignment_submissions (tenant_id, assignment_id, student_id, attempt, response_text, "
+                  "submission_file, submitted_at, is_late, grade, feedback, graded_by) VALUES (:t, :a, :s, 1, 'x', "
+                  "'', CURRENT_TIMESTAMP, false, :g, '', 'test')", t=tenant.id, a=assignments[1]["id"],
+                  s=user_ids[index], g=int(value * 100) if hundredths else value)
     response = teacher.get(f"{URL}?course={course['id']}")
     assert response.status_code == 200, response.text[:500]
     assert len(response.content) > 2 * 1024 * 1024
@@ -69,3 +76,5 @@ def test_a_gradebook_larger_than_the_edge_buffer_streams_whole(tenant, stack):
     assert len(rows) == 1 + 1 + 9000  # header, the classroom's student, the bulk-enrolled ones
     assert [row[0] for row in rows[2:]] == user_ids
     assert all(len(row) == 3 + len(assignments) + 1 for row in rows)
+    assert rows[2 + 4500][3:] == ["", "42.5", "", "42.50"] and rows[2 + 8999][3:] == ["", "7", "", "7.00"]
+    assert sum(1 for row in rows[2:] if row[-1]) == 2
