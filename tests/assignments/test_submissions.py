@@ -1,5 +1,6 @@
 """Submissions through the edge: JSON and multipart on one route, resubmission, deadlines, files, bad input."""
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 from tests.assignments.helpers import (
@@ -215,3 +216,19 @@ def test_the_longest_user_ids_submit_and_get_their_events(tenant, stack):
     assert submission["student_id"] == "s" * 128
     assert teacher.patch(f"{URL}{submission['id']}/grade/", {"grade": 90}).status_code == 200
     assert f"user_{'s' * 128}" in [room for room, _ in events(stack, tenant.id, "submission.graded")]
+
+
+def test_concurrent_submissions_of_one_student_keep_one_row_and_count_every_attempt(tenant, stack):
+    teacher, course, _, student = classroom(tenant)
+    assignment = make_assignment(teacher, course["id"])
+
+    def send(n):
+        return student.post(URL, {"assignment": assignment["id"], "response_text": f"attempt {n}"})
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        responses = list(pool.map(send, range(8)))
+    assert sorted(r.status_code for r in responses) == [200] * 7 + [201], [r.text for r in responses]
+    assert sorted(r.json()["attempt"] for r in responses) == list(range(1, 9))
+    assert len({r.json()["id"] for r in responses}) == 1
+    assert stack.sql("SELECT count(*), max(attempt) FROM assignment_submissions WHERE tenant_id = :t",
+                     t=tenant.id) == [(1, 8)]
