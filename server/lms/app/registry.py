@@ -16,6 +16,7 @@ class Binding:
 
 
 def servicer_classes() -> list[type]:
+    from lms.assignments.servicer import AssignmentServicer, SubmissionServicer
     from lms.certificates.servicer import CertificateServicer
     from lms.chat.servicer import ChatServicer
     from lms.content.servicer import FaqServicer, LessonServicer, ModuleServicer, ResourceServicer
@@ -41,6 +42,8 @@ def servicer_classes() -> list[type]:
         LearningPathServicer,
         FileServicer,
         ChatServicer,
+        AssignmentServicer,
+        SubmissionServicer,
     ]
 
 

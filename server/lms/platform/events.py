@@ -69,7 +69,7 @@ class OutboxEvent(TenantScoped, Base):
 
     id: Mapped[int] = mapped_column(EventId, primary_key=True, autoincrement=False)
     type: Mapped[str] = mapped_column(String(64))
-    room: Mapped[str] = mapped_column(String(MAX_ROOM_LENGTH))
+    room: Mapped[str] = mapped_column(String(MAX_ROOM_LENGTH))  # "user_" + a user id of up to 128 characters
     data: Mapped[dict] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 

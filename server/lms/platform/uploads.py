@@ -30,7 +30,7 @@ import collections
 import dataclasses
 import json
 from email.message import Message
-from typing import Any, AsyncIterator, Callable
+from typing import Any, AsyncIterator, Awaitable, Callable
 from urllib.parse import parse_qsl
 
 from lms.platform import files as registry
@@ -139,6 +139,10 @@ class FileField:
     @property
     def max_bytes(self) -> int:
         return max(t.max_bytes for t in self.types)
+
+
+# Finds the course a body's files belong to from the text fields before the first file: (id, slug).
+Locator = Callable[[dict[str, str]], Awaitable[tuple[int | None, str]]]
 
 
 def type_error(types: tuple[FileType, ...]) -> str:
@@ -371,10 +375,20 @@ class Upload:
             if data:
                 yield data
 
-    async def read(self, call: Call, *, files: dict[str, FileField], course_id: int | None, course_slug: str,
-                   allow_json: bool = True) -> Form:
+    async def read(self, call: Call, *, files: dict[str, FileField], course_id: int | None = None,
+                   course_slug: str = "", locate: Locator | None = None, allow_json: bool = True) -> Form:
         """Parses the body; files are stored (see the module doc). Call it before changing anything:
-        it commits and closes the request's session while the body streams."""
+        it commits and closes the request's session while the body streams.
+
+        Files go under the course `course_id`/`course_slug`. Routes whose course is named in the body
+        itself (an assignment id, a course id) pass `locate` instead: when the first (non-empty) file of a
+        multipart body arrives, it is called with the text fields read so far, checks the caller's
+        rights and returns `(course_id, course_slug)`. It may use `await call.session()`; that
+        transaction is committed and released again before the file streams. (Fields after the file
+        are not seen by it, so such forms put the naming field first; JSON bodies carry no files.)
+        """
+        if locate is None and not course_slug:
+            raise ValueError("read() needs course_slug or locate")
         message = Message()
         message["content-type"] = self.content_type or ""
         media_type = message.get_content_type() if self.content_type else ""
@@ -382,7 +396,8 @@ class Upload:
             boundary = message.get_param("boundary")
             if not boundary or not isinstance(boundary, str) or len(boundary) > 200:
                 raise ParseError("Multipart form parse error - Invalid boundary in multipart: None")
-            return await self._read_multipart(call, boundary, files, course_id, course_slug)
+            where = (course_id, course_slug) if locate is None else None
+            return await self._read_multipart(call, boundary, files, where, locate)
         if media_type in ("", "application/json") and allow_json or media_type == "application/x-www-form-urlencoded":
             body = await self._read_small(MAX_JSON_BYTES)
             if media_type == "application/x-www-form-urlencoded":
@@ -407,8 +422,8 @@ class Upload:
                 raise PayloadTooLarge(f"Request body is too large: at most {limit // MiB} MB.")
         return bytes(body)
 
-    async def _read_multipart(self, call: Call, boundary: str, rules: dict[str, FileField], course_id: int | None,
-                              course_slug: str) -> Form:
+    async def _read_multipart(self, call: Call, boundary: str, rules: dict[str, FileField],
+                              where: tuple[int | None, str] | None, locate: Locator | None) -> Form:
         tenant_id = call.require_tenant()
         await call.release_session()
         max_total = sum(rule.max_bytes for rule in rules.values()) + 2 * MAX_TEXT_BYTES
@@ -418,6 +433,14 @@ class Upload:
         reserved: list[str] = []
         errors: dict[str, list[str]] = {}
         text_bytes = 0
+
+        async def target() -> tuple[int | None, str]:
+            nonlocal where
+            if where is None:  # the first non-empty file: find its course from the fields before it
+                where = await locate(_collect(pairs)[0])
+                await call.release_session()
+            return where
+
         try:
             while True:
                 event = await events.next()
@@ -430,7 +453,7 @@ class Upload:
                     if name in stored:
                         raise ValidationError({name: ["Only one file may be uploaded."]})
                     upload = await self._store_part(call, events, name, event.filename, rules[name], tenant_id,
-                                                    course_id, course_slug, reserved, dict(pairs))
+                                                    target, reserved, dict(pairs))
                     if upload is not None:
                         stored[name] = upload
                     continue
@@ -477,7 +500,7 @@ class Upload:
         return Form(media_type="multipart/form-data", fields=fields, files=stored, lists=lists)
 
     async def _store_part(self, call: Call, events: _Events, name: str, filename: str, rule: FileField,
-                          tenant_id: str, course_id: int | None, course_slug: str,
+                          tenant_id: str, target: Callable[[], Awaitable[tuple[int | None, str]]],
                           reserved: list[str], fields_before: dict[str, str]) -> StoredUpload | None:
         head = bytearray()
         ended = False
@@ -491,6 +514,7 @@ class Upload:
             if not filename:
                 return None  # an empty file input: browsers send a part with filename=""
             raise ValidationError({name: [MSG_EMPTY_FILE]})
+        course_id, course_slug = await target()  # rights to the course are checked before anything is stored
         # A file is being sent: this is an upload, charged to the upload budget (once per request)
         # whatever becomes of it. Bodies without a file (links as form fields) are not charged.
         if "upload" not in call.charged_buckets and call.rate_key:

@@ -9,6 +9,7 @@ together as one `ValidationError`.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 from urllib.parse import urlsplit
@@ -198,6 +199,60 @@ class DecimalStr(Field):
         if self.min_value is not None and number < self.min_value:
             raise ValidationError([f"Ensure this value is greater than or equal to {self.min_value}."])
         return number.quantize(Decimal(1).scaleb(-self.decimal_places))
+
+
+class DateTime(Field):
+    """An ISO 8601 date and time, as DRF's DateTimeField parses it; without an offset it is UTC.
+
+    Returns an aware UTC datetime.
+    """
+
+    MESSAGE = ("Datetime has wrong format. Use one of these formats instead: "
+               "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].")
+    # Django's parse_datetime pattern (its fallback after datetime.fromisoformat).
+    _pattern = re.compile(
+        r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
+        r"[T ](?P<hour>\d{1,2}):(?P<minute>\d{1,2})"
+        r"(?::(?P<second>\d{1,2})(?:[.,](?P<microsecond>\d{1,6})\d{0,6})?)?"
+        r"\s*(?P<tzinfo>Z|[+-]\d{2}(?::?\d{2})?)?$")
+
+    def convert(self, value):
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+        if parsed is None:
+            raise ValidationError([self.MESSAGE])
+        return parsed
+
+
+def parse_datetime(value: str) -> datetime | None:
+    """An aware UTC datetime from ISO 8601 text (naive values are UTC), or None if it is not one."""
+    text = value.strip()
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        match = DateTime._pattern.fullmatch(text)
+        if match is None:
+            return None
+        parts = match.groupdict()
+        zone = parts.pop("tzinfo")
+        micro = parts.pop("microsecond")
+        try:
+            parsed = datetime(**{k: int(v) for k, v in parts.items() if v is not None},
+                              microsecond=int(micro.ljust(6, "0")) if micro else 0)
+            if zone:
+                parsed = datetime.fromisoformat(parsed.isoformat() + ("+00:00" if zone == "Z" else _offset(zone)))
+        except ValueError:
+            return None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=timezone.utc)
+    try:
+        return parsed.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _offset(zone: str) -> str:
+    digits = zone[1:].replace(":", "")
+    return f"{zone[0]}{digits[:2]}:{digits[2:4] or '00'}"
 
 
 class StrList(Field):
