@@ -34,7 +34,9 @@ class Category(TenantOrShared, Base):
 
 class Course(TenantScoped, Timestamped, Base):
     """A course. `total_enrollments` and `faq_count` are counters kept in the same transaction
-    as the rows they count, so listing never counts the enrollment table."""
+    as the rows they count, so listing never counts the enrollment table. `content_version` is kept
+    by database triggers (migration courses_0002): it changes whenever the course's modules, lessons,
+    resources, instructors or their profiles do, so a cached course detail knows when it is stale."""
 
     __tablename__ = "courses"
     __table_args__ = (
@@ -47,6 +49,10 @@ class Course(TenantScoped, Timestamped, Base):
         Index("ix_courses_tenant_created", "tenant_id", "created_at"),
         Index("ix_courses_tenant_title", "tenant_id", "title"),
         Index("ix_courses_tenant_price", "tenant_id", "price"),
+        Index("ix_courses_tenant_level", "tenant_id", "level"),
+        Index("ix_courses_tenant_is_free", "tenant_id", "is_free"),
+        # search (ILIKE '%term%'): a trigram index on PostgreSQL, a plain one on SQLite
+        Index("ix_courses_title_trigram", "title", postgresql_using="gin", postgresql_ops={"title": "gin_trgm_ops"}),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,6 +72,7 @@ class Course(TenantScoped, Timestamped, Base):
     prerequisites: Mapped[list] = mapped_column(JsonList, default=list)
     total_enrollments: Mapped[int] = mapped_column(Integer, default=0)
     faq_count: Mapped[int] = mapped_column(Integer, default=0)
+    content_version: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class CourseInstructor(TenantScoped, Base):

@@ -6,11 +6,12 @@ everything a course owns.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import unicodedata
 from decimal import Decimal
 
-from sqlalchemy import and_, delete, exists, func, select, true
+from sqlalchemy import DateTime, and_, bindparam, delete, exists, func, or_, select, true, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms.courses.models import LEVELS, PUBLISHED, STATUSES, Category, Course, CourseInstructor
@@ -229,20 +230,23 @@ class CourseFilters:
 
 @dataclasses.dataclass
 class CoursePage:
-    rows: list  # (Course columns..., category id, name, slug) rows
+    rows: list  # tuples in the order of LIST_COLUMNS
     total: int
     total_all_enrollments: int
 
 
-LIST_COLUMNS = (
+LIST_COLUMNS = (  # in this order: `servicer.course_message` unpacks rows by position (cheaper than by name)
     Course.id, Course.title, Course.description, Course.slug, Course.code, Course.level, Course.status,
     Course.is_free, Course.price, Course.currency, Course.thumbnail, Course.total_enrollments, Course.faq_count,
-    Course.created_at, Course.updated_at, Category.id.label("category_id"), Category.name.label("category_name"),
-    Category.slug.label("category_slug"),
+    # Plain timezone-aware datetimes: their consumers make them UTC (`protos.timestamp`), so the per-value
+    # UtcDateTime result processing is skipped on PostgreSQL.
+    type_coerce(Course.created_at, DateTime(timezone=True)).label("created_at"),
+    type_coerce(Course.updated_at, DateTime(timezone=True)).label("updated_at"),
+    Category.id.label("category_id"), Category.name.label("category_name"), Category.slug.label("category_slug"),
 )
 
 
-def _filter_conditions(call: Call, filters: CourseFilters) -> list:
+def _check_filters(filters: CourseFilters) -> None:
     errors = {}
     if filters.level and filters.level not in LEVELS:
         errors["level"] = [f'Select a valid choice. {filters.level} is not one of the available choices.']
@@ -252,43 +256,80 @@ def _filter_conditions(call: Call, filters: CourseFilters) -> list:
         errors["ordering"] = [f'Select a valid choice. {filters.ordering} is not one of the available choices.']
     if errors:
         raise ValidationError(errors)
+
+
+@functools.lru_cache(maxsize=512)
+def _list_statement(published_only: bool, category: bool, level: bool, status: bool, is_free: bool, search: bool,
+                    ordering: str):
+    """The list query of one filter shape, built once: every value is a bound parameter.
+
+    One statement answers the whole request: a one-row aggregate over the tenant's course rows (the
+    filtered count and the sum of the `total_enrollments` counters: never the enrollment table) joined
+    to the page. Reusing the statement object lets SQLAlchemy skip rebuilding it and its cache key.
+    """
+    tenant = bindparam("tenant")
     conditions = []
-    visibility = visible_to(call)
-    if visibility is not None:
-        conditions.append(visibility)
-    if filters.category:
-        conditions.append(Course.category_id == filters.category)
-    if filters.level:
-        conditions.append(Course.level == filters.level)
-    if filters.status:
-        conditions.append(Course.status == filters.status)
-    if filters.is_free is not None:
-        conditions.append(Course.is_free == filters.is_free)
-    if filters.search:
-        escaped = filters.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(Course.title.ilike(f"%{escaped}%", escape="\\"))
-    return conditions
-
-
-async def list_courses(session: AsyncSession, call: Call, filters: CourseFilters, page: PageRequest) -> CoursePage:
-    """One page of courses: two queries whatever the page size or the number of enrollments."""
-    call.require_tenant()
-    conditions = _filter_conditions(call, filters)
-    # The count and the tenant-wide enrollment total come from the course rows and their counters.
-    matching = and_(true(), *conditions)
-    totals = (await session.execute(
-        select(func.count(Course.id).filter(matching), func.coalesce(func.sum(Course.total_enrollments), 0))
-    )).one()
-    key = filters.ordering or "id"
-    column = ORDERINGS[key.lstrip("-")]
-    order = [column.desc() if key.startswith("-") else column.asc()]
+    if published_only:
+        conditions.append(Course.status == PUBLISHED)
+    if category:
+        conditions.append(Course.category_id == bindparam("category"))
+    if level:
+        conditions.append(Course.level == bindparam("level"))
+    if status:
+        conditions.append(Course.status == bindparam("status"))
+    if is_free:
+        conditions.append(Course.is_free == bindparam("is_free"))
+    if search:
+        conditions.append(Course.title.ilike(bindparam("search"), escape="\\"))
+    totals = select(
+        func.count(Course.id).filter(and_(true(), *conditions)).label("total"),
+        func.coalesce(func.sum(Course.total_enrollments), 0).label("all_enrollments"),
+    ).where(Course.tenant_id == tenant).subquery("totals")
+    column = ORDERINGS[ordering.lstrip("-")]
+    descending = ordering.startswith("-")
+    order = [column.desc() if descending else column.asc()]
     if column is not Course.id:
         order.append(Course.id.asc())
-    rows = (await session.execute(
-        select(*LIST_COLUMNS).join(Category, Course.category_id == Category.id)
-        .where(*conditions).order_by(*order).limit(page.size).offset(page.offset)
-    )).all()
-    return CoursePage(rows=rows, total=totals[0], total_all_enrollments=int(totals[1]))
+    page = (
+        select(*LIST_COLUMNS)
+        .join(Category, and_(Course.category_id == Category.id,
+                             or_(Category.tenant_id == tenant, Category.tenant_id.is_(None))))
+        .where(Course.tenant_id == tenant, *conditions)
+        .order_by(*order).limit(bindparam("limit")).offset(bindparam("offset"))
+    ).subquery("page")
+    outer_column = page.c[column.key]
+    outer_order = [outer_column.desc() if descending else outer_column.asc()]
+    if column is not Course.id:
+        outer_order.append(page.c.id.asc())
+    return (select(totals.c.total, totals.c.all_enrollments, *page.c)
+            .select_from(totals.outerjoin(page, true())).order_by(*outer_order))
+
+
+async def list_courses(call: Call, filters: CourseFilters, page: PageRequest) -> CoursePage:
+    """One page of courses in one SQL statement on the read path, whatever the page size or the number
+    of enrollments."""
+    call.require_tenant()
+    _check_filters(filters)
+    statement = _list_statement(
+        visible_to(call) is not None, bool(filters.category), bool(filters.level), bool(filters.status),
+        filters.is_free is not None, bool(filters.search), filters.ordering or "id")
+    params = {"limit": page.size, "offset": page.offset}
+    if filters.category:
+        params["category"] = filters.category
+    if filters.level:
+        params["level"] = filters.level
+    if filters.status:
+        params["status"] = filters.status
+    if filters.is_free is not None:
+        params["is_free"] = filters.is_free
+    if filters.search:
+        escaped = filters.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params["search"] = f"%{escaped}%"
+    rows = (await call.read(statement, params)).all()
+    first = rows[0]
+    # Rows are (total, all_enrollments, *LIST_COLUMNS); a page past the end is one row of NULLs.
+    return CoursePage(rows=[row[2:] for row in rows if row[2] is not None], total=first[0],
+                      total_all_enrollments=int(first[1]))
 
 
 async def list_row(session: AsyncSession, course_id: int):

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from datetime import datetime
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import and_, bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms.certificates.issuing import issue_if_earned
@@ -19,11 +20,12 @@ from lms.enrollments.access import NOT_ENROLLED
 from lms.enrollments.models import Enrollment, LessonCompletion
 from lms.enrollments.progress import ProgressFigures, completed_lesson_ids, progress_of
 from lms.platform.context import Call
-from lms.platform.db import dialect_insert
+from lms.platform.db import dialect_insert, tenant_execute
 from lms.platform.errors import AlreadyExists, NotFound, PermissionDenied, ValidationError
 from lms.platform.events import emit, emit_each
 from lms.platform.models import utcnow
 from lms.platform.pagination import PageRequest
+from lms.users.models import DirectoryUser, full_name
 
 ALREADY_ENROLLED = "User is already enrolled in this course."
 MAX_BULK_USERS = 50_000
@@ -42,31 +44,76 @@ async def _adjust_counter(session: AsyncSession, course_id: int, delta: int) -> 
                               .values(total_enrollments=Course.total_enrollments + delta))
 
 
-async def enroll(session: AsyncSession, call: Call, course_id: int, user_id: str) -> Enrollment:
+@dataclasses.dataclass(frozen=True)
+class NewEnrollment:
+    id: int
+    user_id: str
+    user_name: str
+    course_id: int
+    course_title: str
+    course_description: str
+    enrolled_at: datetime
+
+
+_TENANT = bindparam("tenant")
+# The course to enroll in and the directory entry of the user to enroll, in one statement.
+_ENROLL_TARGET = (
+    select(Course.status, Course.is_free, Course.title, Course.description,
+           DirectoryUser.first_name, DirectoryUser.last_name, DirectoryUser.email)
+    .select_from(Course)
+    .outerjoin(DirectoryUser, and_(DirectoryUser.tenant_id == _TENANT, DirectoryUser.user_id == bindparam("user_id")))
+    .where(Course.id == bindparam("course_id"), Course.tenant_id == _TENANT)
+)
+_COUNT_ENROLLMENT = (  # (Core UPDATE: the column's onupdate still stamps updated_at, as ORM updates do)
+    update(Course.__table__)
+    .where(Course.__table__.c.id == bindparam("course_id"), Course.__table__.c.tenant_id == _TENANT)
+    .values(total_enrollments=Course.__table__.c.total_enrollments + 1)
+)
+
+
+# Plain SQL both databases accept: the dialects' INSERT ... ON CONFLICT constructs are not cacheable in
+# SQLAlchemy (they would be compiled again on every request); a text() statement is compiled once.
+_INSERT_ENROLLMENT = text(
+    "INSERT INTO enrollments (tenant_id, course_id, user_id, enrolled_at, is_active) "
+    "VALUES (:tenant, :course_id, :user_id, :now, true) "
+    "ON CONFLICT (course_id, user_id) DO NOTHING RETURNING id"
+).bindparams(bindparam("now", type_=Enrollment.__table__.c.enrolled_at.type))
+
+
+async def enroll(session: AsyncSession, call: Call, course_id: int, user_id: str) -> NewEnrollment:
+    """Enrolls `user_id` (the caller if empty; other users need staff rights on the course).
+
+    Four statements: the course with the user's directory entry, the INSERT (a duplicate is a no-op,
+    so concurrent requests cannot both succeed), the counter and the outbox events. A new enrollment
+    has no completed lessons, so its progress is 0 without asking.
+    """
     caller = call.require_user()
     target = _check_user_id(user_id.strip() or caller.user_id)
-    course = await visible_course(session, call, course_id)
+    call.require_tenant()
+    row = (await tenant_execute(session, _ENROLL_TARGET, {"course_id": course_id, "user_id": target})).first()
+    if row is None:
+        raise NotFound()
+    status, is_free, title, description, first_name, last_name, email = row
     if caller.is_staff:
-        await require_course_staff(session, caller, course.id)
+        await require_course_staff(session, caller, course_id)
     else:
+        if status != PUBLISHED:
+            raise NotFound()  # drafts are invisible to students
         if target != caller.user_id:
             raise PermissionDenied()
-        if course.status != PUBLISHED:
-            raise NotFound()
-        if not course.is_free:
+        if not is_free:
             raise PermissionDenied("This course must be purchased before enrolling.")
-    insert = dialect_insert(session, Enrollment)
-    enrollment_id = await session.scalar(
-        insert.values(tenant_id=call.tenant_id, course_id=course.id, user_id=target, enrolled_at=utcnow(),
-                      is_active=True)
-        .on_conflict_do_nothing(index_elements=[Enrollment.course_id, Enrollment.user_id])
-        .returning(Enrollment.id))
+    now = utcnow()
+    enrollment_id = (await tenant_execute(session, _INSERT_ENROLLMENT,
+                                          {"course_id": course_id, "user_id": target, "now": now})).scalar()
     if enrollment_id is None:
         raise AlreadyExists(ALREADY_ENROLLED)
-    await _adjust_counter(session, course.id, 1)
-    emit(session, "enrollment.created", [f"user_{target}", f"course_{course.id}"],
-         {"course_id": course.id, "user_id": target, "enrollment_id": enrollment_id})
-    return await session.get(Enrollment, enrollment_id)
+    await tenant_execute(session, _COUNT_ENROLLMENT, {"course_id": course_id})
+    data = {"course_id": course_id, "user_id": target, "enrollment_id": enrollment_id}
+    await emit_each(session, "enrollment.created", [(f"user_{target}", data), (f"course_{course_id}", data)])
+    return NewEnrollment(id=enrollment_id, user_id=target, user_name=full_name(first_name or "", last_name or "",
+                                                                                email or "", target),
+                         course_id=course_id, course_title=title, course_description=description, enrolled_at=now)
 
 
 @dataclasses.dataclass

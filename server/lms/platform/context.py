@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from lms.platform.auth import Principal, TokenVerifier
 from lms.platform.config import Settings
+from lms.platform import db
 from lms.platform.db import ALL_TENANTS
 from lms.platform.errors import NotAuthenticated, PermissionDenied
 from lms.platform.ratelimit import RateLimits
@@ -39,6 +40,7 @@ class Runtime:
     verifier: TokenVerifier
     rate_limits: RateLimits
     storage: "Storage" = None  # lms.platform.storage
+    read_engine: AsyncEngine | None = None  # PostgreSQL: the read path's autocommit pool (lms.platform.db.read)
     # Run once per process and caller profile when the caller's first session opens (user directory).
     session_hooks: list[SessionHook] = dataclasses.field(default_factory=list)
     seen_profiles: dict[tuple[str, str], tuple] = dataclasses.field(default_factory=dict)
@@ -106,16 +108,43 @@ class Call:
             await session.begin()
             self._session = session
             principal = self.principal
-            if principal is not None and self.runtime.session_hooks:
-                key = (principal.tenant_id, principal.user_id)
-                fingerprint = (principal.profile, principal.roles)
-                if self.runtime.seen_profiles.get(key) != fingerprint:
-                    for hook in self.runtime.session_hooks:
-                        await hook(session, principal)
-                    if len(self.runtime.seen_profiles) > 100_000:
-                        self.runtime.seen_profiles.clear()
-                    self.runtime.seen_profiles[key] = fingerprint
+            if self._profile_unseen():
+                for hook in self.runtime.session_hooks:
+                    await hook(session, principal)
+                if len(self.runtime.seen_profiles) > 100_000:
+                    self.runtime.seen_profiles.clear()
+                self.runtime.seen_profiles[(principal.tenant_id, principal.user_id)] = (principal.profile,
+                                                                                       principal.roles)
         return self._session
+
+    def _profile_unseen(self) -> bool:
+        """The caller's profile has not been through the session hooks of this process yet."""
+        principal = self.principal
+        return (principal is not None and bool(self.runtime.session_hooks)
+                and self.runtime.seen_profiles.get((principal.tenant_id, principal.user_id))
+                != (principal.profile, principal.roles))
+
+    @property
+    def reads_committed_data(self) -> bool:
+        """`read` runs on the read path: committed data only, outside any transaction of this call.
+
+        Not when the call has a session (its own changes must be visible), on SQLite (no read path),
+        or while the caller's profile has yet to be recorded (the first call of a caller in a process
+        opens its session, as every call did before the read path existed).
+        """
+        return self._session is None and self.runtime.read_engine is not None and not self._profile_unseen()
+
+    async def read(self, statement, params: dict | None = None):
+        """Runs one prebuilt, tenant-parametrized Core statement (see `lms.platform.db.tenant_execute`)
+        for a read-only call and returns its buffered result.
+
+        On PostgreSQL it normally goes through the read path (`lms.platform.db.read`: one round trip,
+        no transaction); otherwise (see `reads_committed_data`) it runs in the call's session.
+        """
+        tenant = self.require_tenant()
+        if not self.reads_committed_data:
+            return await db.tenant_execute(await self.session(), statement, params)
+        return await db.read(self.runtime.read_engine, tenant, statement, params)
 
     async def finish(self, *, commit: bool) -> None:
         """Ends the unit of work (the interceptor calls this), then runs the outcome's hooks."""

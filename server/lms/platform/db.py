@@ -54,6 +54,22 @@ def create_engine(settings: Settings) -> AsyncEngine:
     )
 
 
+def create_read_engine(settings: Settings) -> AsyncEngine | None:
+    """PostgreSQL: a second, smaller pool for the read path (`read`), in autocommit mode. SQLite: None."""
+    if settings.is_sqlite:
+        return None
+    size = max(2, settings.db_pool_size // 2)
+    return create_async_engine(
+        settings.async_database_url,
+        isolation_level="AUTOCOMMIT",
+        pool_size=size,
+        max_overflow=size,
+        pool_pre_ping=False,
+        pool_recycle=1800,
+        pool_reset_on_return=None,  # autocommit: never a transaction to roll back
+    )
+
+
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
 
@@ -122,6 +138,62 @@ def _set_rls_tenant(session: Session, _transaction, connection) -> None:
         text("SELECT set_config('app.tenant_id', :tenant, true), set_config('app.all_tenants', :all, true)"),
         {"tenant": "" if tenant in (None, ALL_TENANTS) else tenant, "all": "on" if tenant == ALL_TENANTS else "off"},
     )
+
+
+TENANT_PARAM = "tenant"
+
+
+async def tenant_execute(session: AsyncSession, statement, params: dict | None = None):
+    """Runs a prebuilt Core statement in the session's transaction, binding `:tenant` to its tenant.
+
+    For hot paths: a statement built once (with `bindparam("tenant")` in a `tenant_id = :tenant`
+    condition on every tenant-owned table it reads or writes, and bound parameters for every other
+    value) skips the ORM's per-execution work (entity loading, the loader criteria above and the
+    cache key they force SQLAlchemy to recompute). Row-level security still applies on PostgreSQL.
+    """
+    tenant = session_tenant(session)
+    if tenant in (None, ALL_TENANTS):
+        raise TenantScopeError("tenant_execute needs a session of one tenant")
+    connection = await session.connection()
+    return await connection.execute(statement, {TENANT_PARAM: tenant, **(params or {})})
+
+
+# The read path ------------------------------------------------------------------------------------
+#
+# Read-only calls that need one statement (the catalogue list, a course detail whose content is cached)
+# would spend most of their database time on the transaction around it: BEGIN, the tenant setting,
+# the statement, COMMIT. On PostgreSQL `read` sends only the statement: it runs on a separate pool
+# in autocommit mode whose connections carry the tenant as a *session* setting (`set_config(...,
+# false)`), set when a connection is first used for that tenant and remembered with the connection,
+# so row-level security holds exactly as in a transaction. Only `read` uses that pool, and it sets the
+# tenant before every statement whenever the connection's remembered tenant differs (a failed or
+# interrupted setting forgets it, so it is sent again). SQLite has no tenant setting and no such pool:
+# `read` runs in the call's session there.
+
+_READ_TENANT = "lms_read_tenant"  # connection.info key: the tenant its session setting holds
+_SET_SESSION_TENANT = text(
+    "SELECT set_config('app.tenant_id', :tenant, false), set_config('app.all_tenants', 'off', false)"
+).execution_options(lms_uncounted=True)
+
+
+@asynccontextmanager
+async def read_connection(engine: AsyncEngine, tenant: str) -> AsyncIterator:
+    """An autocommit connection of the read pool whose session belongs to `tenant`."""
+    if tenant in (None, "", ALL_TENANTS):
+        raise TenantScopeError("the read path needs a tenant")
+    async with engine.connect() as connection:
+        info = connection.info
+        if info.get(_READ_TENANT) != tenant:
+            info.pop(_READ_TENANT, None)
+            await connection.execute(_SET_SESSION_TENANT, {"tenant": tenant})
+            info[_READ_TENANT] = tenant
+        yield connection
+
+
+async def read(engine: AsyncEngine, tenant: str, statement, params: dict | None = None):
+    """Runs one prebuilt Core statement (see `tenant_execute`) on the read path; the result is buffered."""
+    async with read_connection(engine, tenant) as connection:
+        return await connection.execute(statement, {TENANT_PARAM: tenant, **(params or {})})
 
 
 def dialect_insert(session: AsyncSession | Session, model):
