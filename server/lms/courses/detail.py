@@ -16,6 +16,7 @@ Misses cost three more statements (modules with lessons, resources, instructors)
 from __future__ import annotations
 
 import dataclasses
+import typing
 from collections import defaultdict
 
 from sqlalchemy import DateTime, and_, bindparam, or_, select, type_coerce
@@ -119,6 +120,15 @@ INSTRUCTORS = (
 )
 
 
+class _ResourceRow(typing.NamedTuple):  # a row of RESOURCES, as `content.messages.resource_message` reads it
+    id: int
+    title: str
+    resource_type: str
+    url: str
+    file: str
+    order: int
+
+
 @dataclasses.dataclass(frozen=True)
 class Outline:
     version: tuple  # (content_version, created_at) of the course row it was built from
@@ -183,7 +193,7 @@ async def course_detail(call: Call, course_id: int) -> courses_pb2.CourseDetail:
         short_description=short_description, learning_outcomes=learning_outcomes or [],
         prerequisites=prerequisites or [], total_enrollments=total_enrollments, faq_count=faq_count,
         modules=outline.modules, course_instructors=outline.instructors,
-        resources=[resource_message(call, resource) for resource in outline.resources])
+        resources=[resource_message(call, _ResourceRow(*row)) for row in outline.resources])
     category = message.category
     category.id, category.name, category.slug = category_id, category_name, category_slug
     if settings_id is not None:

@@ -84,7 +84,7 @@ class EnrollmentServicer(enrollments_pb2_grpc.EnrollmentServiceServicer):
 
     async def Enroll(self, request, context):
         call = current_call()
-        new = await service.enroll(await call.session(), call, request.course_id, request.user_id)
+        new = await service.enroll(call, request.course_id, request.user_id)
         message = enrollments_pb2.Enrollment(
             id=new.id, user_id=new.user_id, user_name=new.user_name, course_id=new.course_id, is_active=True,
             started_at=null(), completed_at=null(), progress=0)

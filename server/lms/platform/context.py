@@ -40,7 +40,7 @@ class Runtime:
     verifier: TokenVerifier
     rate_limits: RateLimits
     storage: "Storage" = None  # lms.platform.storage
-    read_engine: AsyncEngine | None = None  # PostgreSQL: the read path's autocommit pool (lms.platform.db.read)
+    read_engine: AsyncEngine | None = None  # PostgreSQL: the read path's autocommit pool (lms.platform.db.execute_alone)
     # Run once per process and caller profile when the caller's first session opens (user directory).
     session_hooks: list[SessionHook] = dataclasses.field(default_factory=list)
     seen_profiles: dict[tuple[str, str], tuple] = dataclasses.field(default_factory=dict)
@@ -125,6 +125,23 @@ class Call:
                 != (principal.profile, principal.roles))
 
     @property
+    def single_statement_available(self) -> bool:
+        """`execute_alone` may be used: PostgreSQL, and the call has not opened its session (see
+        `reads_committed_data`)."""
+        return self.reads_committed_data
+
+    async def execute_alone(self, statement, params: dict | None = None):
+        """Runs one prebuilt, tenant-parametrized statement (a write too) as its own transaction on the
+        read path, committed when it returns; for calls whose whole effect is that statement. Only when
+        `single_statement_available`; returns the buffered rows."""
+        if not self.single_statement_available:
+            raise RuntimeError("execute_alone needs PostgreSQL and a call without a session")
+        rows = await db.execute_alone(self.runtime.read_engine, self.require_tenant(), statement, params)
+        if self.runtime.settings.debug_query_count:
+            self.query_count += 1
+        return rows
+
+    @property
     def reads_committed_data(self) -> bool:
         """`read` runs on the read path: committed data only, outside any transaction of this call.
 
@@ -136,15 +153,19 @@ class Call:
 
     async def read(self, statement, params: dict | None = None):
         """Runs one prebuilt, tenant-parametrized Core statement (see `lms.platform.db.tenant_execute`)
-        for a read-only call and returns its buffered result.
+        for a read-only call and returns its buffered rows (use them by position: `.all()`, `.first()`,
+        `.scalar()` and iteration work on either path).
 
-        On PostgreSQL it normally goes through the read path (`lms.platform.db.read`: one round trip,
+        On PostgreSQL it normally goes through the read path (`lms.platform.db.execute_alone`: one round trip,
         no transaction); otherwise (see `reads_committed_data`) it runs in the call's session.
         """
         tenant = self.require_tenant()
         if not self.reads_committed_data:
             return await db.tenant_execute(await self.session(), statement, params)
-        return await db.read(self.runtime.read_engine, tenant, statement, params)
+        rows = await db.execute_alone(self.runtime.read_engine, tenant, statement, params)
+        if self.runtime.settings.debug_query_count:
+            self.query_count += 1  # (sent by psycopg directly: SQLAlchemy's statement events do not see it)
+        return rows
 
     async def finish(self, *, commit: bool) -> None:
         """Ends the unit of work (the interceptor calls this), then runs the outcome's hooks."""

@@ -3,8 +3,8 @@
 With `LMS_DEBUG_QUERY_COUNT=1` the runtime installs a `before_cursor_execute` listener on the
 engine that adds one to the current call's `query_count` for every statement sent to the
 database (the unit of work's SELECTs, INSERTs, UPDATEs and PostgreSQL's per-transaction
-`set_config`; COMMIT and ROLLBACK are not statements; nor is the read path's session tenant setting,
-which is sent only when a pooled connection changes tenant). The interceptor then reports the total of
+`set_config`; COMMIT and ROLLBACK are not statements; the read path counts its statement itself, but
+not its session tenant setting, which is sent only when a pooled connection changes tenant). The interceptor then reports the total of
 a successful call in the `x-lms-query-count` response header (initial metadata for gRPC callers),
 which the edge passes through. It is off by default: production responses never carry it.
 
@@ -21,9 +21,9 @@ from lms.platform.context import Call, current_call_or_none
 HEADER = "x-lms-query-count"
 
 
-def _count_statement(_conn, _cursor, _statement, _parameters, context, _executemany) -> None:
+def _count_statement(_conn, _cursor, _statement, _parameters, _context, _executemany) -> None:
     call = current_call_or_none()
-    if call is not None and not (context is not None and context.execution_options.get("lms_uncounted")):
+    if call is not None:
         call.query_count += 1
 
 
