@@ -23,7 +23,7 @@ INSTRUCTORS = 50  # distinct instructor users, two per course (as the peer)
 CATALOGUE = [
     "TRUNCATE outbox_events, lesson_completions, certificates, learning_path_courses, learning_paths, "
     "enrollments, faqs, resources, lessons, modules, certificate_settings, course_instructors, courses, "
-    "categories, directory_users RESTART IDENTITY CASCADE",
+    "categories, directory_users, course_totals RESTART IDENTITY CASCADE",
     f"""INSERT INTO categories (tenant_id, name, slug, description, created_at)
         SELECT '{TENANT}', 'Category ' || i, 'category-' || i, '', timestamptz '2024-01-01 00:00:00+00'
         FROM generate_series(1, 10) i""",
@@ -142,10 +142,16 @@ def remove_benchmark_enrollments(admin_url: str, prefixes: tuple[str, ...] = ("w
 
 
 def counters_consistent(admin_url: str) -> bool:
-    """Every course's counters equal the rows they count."""
+    """Every course's counters equal the rows they count, and the tenant totals equal the courses'."""
     with psycopg.connect(admin_url) as conn:
         bad = conn.execute(
             "SELECT count(*) FROM courses c WHERE total_enrollments <> "
             "(SELECT count(*) FROM enrollments e WHERE e.course_id = c.id AND e.is_active) "
             "OR faq_count <> (SELECT count(*) FROM faqs f WHERE f.course_id = c.id)").fetchone()[0]
-    return bad == 0
+        totals = conn.execute(
+            "SELECT (SELECT (sum(courses)::bigint, sum(published)::bigint, sum(enrollments)::bigint) "
+            "        FROM course_totals "
+            "        WHERE tenant_id = %(t)s) = "
+            "       (SELECT (count(*), count(*) FILTER (WHERE status = 'Published'), sum(total_enrollments)::bigint) "
+            "        FROM courses WHERE tenant_id = %(t)s)", {"t": TENANT}).fetchone()[0]
+    return bad == 0 and bool(totals)

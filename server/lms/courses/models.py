@@ -4,7 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON, BigInteger, Boolean, ForeignKey, Index, Integer, PrimaryKeyConstraint, SmallInteger, String, Text,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -73,6 +76,27 @@ class Course(TenantScoped, Timestamped, Base):
     total_enrollments: Mapped[int] = mapped_column(Integer, default=0)
     faq_count: Mapped[int] = mapped_column(Integer, default=0)
     content_version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+COURSE_TOTALS_SHARDS = 32
+
+
+class CourseTotals(TenantScoped, Base):
+    """A tenant's course totals (courses, published courses, the sum of their enrollment counters),
+    kept by a trigger on `courses` in the same transaction as every change (migration courses_0002).
+
+    A tenant's totals are split over up to COURSE_TOTALS_SHARDS rows (by course id), so enrollments in
+    different courses seldom wait for one another's row lock; the catalogue sums the tenant's rows
+    instead of counting its courses, whatever their number or their enrollments'.
+    """
+
+    __tablename__ = "course_totals"
+    __table_args__ = (PrimaryKeyConstraint("tenant_id", "shard"),)
+
+    shard: Mapped[int] = mapped_column(SmallInteger)
+    courses: Mapped[int] = mapped_column(Integer, default=0)
+    published: Mapped[int] = mapped_column(Integer, default=0)
+    enrollments: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), default=0)
 
 
 class CourseInstructor(TenantScoped, Base):

@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy import DateTime, and_, bindparam, delete, exists, func, or_, select, true, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lms.courses.models import LEVELS, PUBLISHED, STATUSES, Category, Course, CourseInstructor
+from lms.courses.models import LEVELS, PUBLISHED, STATUSES, Category, Course, CourseInstructor, CourseTotals
 from lms.certificates.models import CertificateSettings
 from lms.platform.auth import Principal
 from lms.platform.context import Call
@@ -263,9 +263,11 @@ def _list_statement(published_only: bool, category: bool, level: bool, status: b
                     ordering: str):
     """The list query of one filter shape, built once: every value is a bound parameter.
 
-    One statement answers the whole request: a one-row aggregate over the tenant's course rows (the
-    filtered count and the sum of the `total_enrollments` counters: never the enrollment table) joined
-    to the page. Reusing the statement object lets SQLAlchemy skip rebuilding it and its cache key.
+    One statement answers the whole request: a one-row pair of totals joined to the page. The sum of
+    the tenant's `total_enrollments` counters, and without filters the number of (published) courses,
+    come from `course_totals` (a few rows per tenant kept by a trigger); a filtered count counts the
+    tenant's matching course rows. Never the enrollment table. Reusing the statement object lets
+    SQLAlchemy skip rebuilding it and its cache key.
     """
     tenant = bindparam("tenant")
     conditions = []
@@ -281,10 +283,17 @@ def _list_statement(published_only: bool, category: bool, level: bool, status: b
         conditions.append(Course.is_free == bindparam("is_free"))
     if search:
         conditions.append(Course.title.ilike(bindparam("search"), escape="\\"))
-    totals = select(
-        func.count(Course.id).filter(and_(true(), *conditions)).label("total"),
-        func.coalesce(func.sum(Course.total_enrollments), 0).label("all_enrollments"),
-    ).where(Course.tenant_id == tenant).subquery("totals")
+    enrollments = func.coalesce(func.sum(CourseTotals.enrollments), 0)
+    if category or level or status or is_free or search:
+        total = select(func.count()).select_from(Course).where(Course.tenant_id == tenant, *conditions)
+        totals = select(total.scalar_subquery().label("total"),
+                        select(enrollments).where(CourseTotals.tenant_id == tenant).scalar_subquery()
+                        .label("all_enrollments"))
+    else:  # the catalogue as a whole: sums over the tenant's few totals rows
+        counted = CourseTotals.published if published_only else CourseTotals.courses
+        totals = select(func.coalesce(func.sum(counted), 0).label("total"), enrollments.label("all_enrollments")) \
+            .where(CourseTotals.tenant_id == tenant)
+    totals = totals.subquery("totals")
     column = ORDERINGS[ordering.lstrip("-")]
     descending = ordering.startswith("-")
     order = [column.desc() if descending else column.asc()]

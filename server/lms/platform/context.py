@@ -60,6 +60,7 @@ class Call:
     rate_key: str = ""  # who the rate limits charge this call to
     charged_buckets: set[str] = dataclasses.field(default_factory=set)
     query_count: int = 0  # SQL statements run for this call (counted only with LMS_DEBUG_QUERY_COUNT=1)
+    statements: dict = dataclasses.field(default_factory=dict)  # query (text or statement) -> times run (ditto)
     _session: AsyncSession | None = None
     _after_commit: list[OutcomeHook] = dataclasses.field(default_factory=list)
     _after_rollback: list[OutcomeHook] = dataclasses.field(default_factory=list)
@@ -138,7 +139,7 @@ class Call:
             raise RuntimeError("execute_alone needs PostgreSQL and a call without a session")
         rows = await db.execute_alone(self.runtime.read_engine, self.require_tenant(), statement, params)
         if self.runtime.settings.debug_query_count:
-            self.query_count += 1
+            self.note_statement(statement)  # (sent by psycopg directly: SQLAlchemy's events do not see it)
         return rows
 
     @property
@@ -164,8 +165,19 @@ class Call:
             return await db.tenant_execute(await self.session(), statement, params)
         rows = await db.execute_alone(self.runtime.read_engine, tenant, statement, params)
         if self.runtime.settings.debug_query_count:
-            self.query_count += 1  # (sent by psycopg directly: SQLAlchemy's statement events do not see it)
+            self.note_statement(statement)  # (sent by psycopg directly: SQLAlchemy's events do not see it)
         return rows
+
+    def note_statement(self, statement) -> None:
+        """Counts a statement this call ran (lms.platform.querycount; only with LMS_DEBUG_QUERY_COUNT=1):
+        its SQL text, or the Core statement object that stands for it. Queries are also tallied by text,
+        to spot one that runs again and again (N+1)."""
+        self.query_count += 1
+        if isinstance(statement, str):
+            head = statement.lstrip()[:6].upper()
+            if not (head == "SELECT" or head.startswith("WITH")):
+                return
+        self.statements[statement] = self.statements.get(statement, 0) + 1
 
     async def finish(self, *, commit: bool) -> None:
         """Ends the unit of work (the interceptor calls this), then runs the outcome's hooks."""

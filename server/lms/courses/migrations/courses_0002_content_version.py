@@ -1,4 +1,4 @@
-"""Course content version (kept by triggers) for the cached course detail; indexes for every list filter.
+"""Course content version and per-tenant course totals, kept by triggers; indexes for every list filter.
 
 `courses.content_version` changes in the same transaction as anything the course detail shows
 besides the course row itself, its category and its certificate settings (which the detail reads
@@ -6,10 +6,18 @@ fresh): modules, lessons, resources, the course's instructors and their director
 triggers keep it, so no write path (ORM, bulk SQL, cascades) can forget to; the detail cache of each
 server process compares it to decide whether its copy is current (`lms.courses.detail`).
 
+`course_totals` holds each tenant's number of courses, of published courses and the sum of their
+`total_enrollments` counters, split over 32 rows per tenant by course id (so concurrent enrollments
+seldom wait on the same row), kept by a trigger on `courses` in the same transaction as every insert,
+delete and change of status or counter: the catalogue's page count and `total_all_enrollments` are a
+sum over a tenant's few rows instead of a scan of its courses.
+
 Revision ID: courses_0002
 """
 import sqlalchemy as sa
 from alembic import op
+
+from lms.migrations import rls
 
 revision = "courses_0002"
 down_revision = "courses_0001"
@@ -66,8 +74,78 @@ def _sqlite_upgrade() -> None:
                    f"BEGIN {BUMP.format(ids=_ids(table, 'NEW') + ') OR id IN (' + _ids(table, 'OLD'))}; END")
 
 
+SHARDS = 32
+_PUBLISHED = "CASE WHEN {row}.status = 'Published' THEN 1 ELSE 0 END"
+_ADD_TOTALS = (  # one course row's share (sign -1 takes it away) added to its tenant's shard
+    "INSERT INTO course_totals (tenant_id, shard, courses, published, enrollments) "
+    "VALUES ({row}.tenant_id, {row}.id % " + str(SHARDS) + ", {sign}1, {sign}" + _PUBLISHED + ", "
+    "{sign}{row}.total_enrollments) "
+    "ON CONFLICT (tenant_id, shard) DO UPDATE SET courses = course_totals.courses + excluded.courses, "
+    "published = course_totals.published + excluded.published, "
+    "enrollments = course_totals.enrollments + excluded.enrollments"
+)
+_CHANGE_TOTALS = (  # a changed course row of the same tenant: one UPDATE of its shard with the differences
+    "UPDATE course_totals SET published = published + " + _PUBLISHED.format(row="NEW") + " - "
+    + _PUBLISHED.format(row="OLD") + ", enrollments = enrollments + NEW.total_enrollments - OLD.total_enrollments "
+    "WHERE tenant_id = NEW.tenant_id AND shard = NEW.id % " + str(SHARDS)
+)
+_TOTALS_CHANGED = ("NEW.status IS DISTINCT FROM OLD.status OR NEW.total_enrollments IS DISTINCT FROM "
+                   "OLD.total_enrollments OR NEW.tenant_id IS DISTINCT FROM OLD.tenant_id")
+
+
+def _create_course_totals() -> None:
+    op.create_table(
+        "course_totals",
+        sa.Column("shard", sa.SmallInteger(), nullable=False),
+        sa.Column("courses", sa.Integer(), nullable=False),
+        sa.Column("published", sa.Integer(), nullable=False),
+        sa.Column("enrollments", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("tenant_id", sa.String(64), nullable=False),
+        sa.PrimaryKeyConstraint("tenant_id", "shard", name="pk_course_totals"),
+    )
+    op.create_index("ix_course_totals_tenant_id", "course_totals", ["tenant_id"])
+    rls.enable("course_totals")
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    if postgresql:
+        op.execute("SET LOCAL app.all_tenants = 'on'")  # the backfill reads and writes every tenant's rows
+    op.execute(f"""
+INSERT INTO course_totals (tenant_id, shard, courses, published, enrollments)
+SELECT tenant_id, id % {SHARDS}, count(*), sum({_PUBLISHED.format(row="courses")}), sum(total_enrollments)
+FROM courses GROUP BY tenant_id, id % {SHARDS}""")
+    if postgresql:
+        op.execute("SET LOCAL app.all_tenants = 'off'")
+        op.execute(f"""
+CREATE FUNCTION lms_course_totals() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND NOT ({_TOTALS_CHANGED}) THEN
+    RETURN NULL;
+  END IF;
+  IF TG_OP = 'UPDATE' AND NEW.tenant_id = OLD.tenant_id THEN
+    {_CHANGE_TOTALS};
+    RETURN NULL;
+  END IF;
+  IF TG_OP <> 'INSERT' THEN
+    {_ADD_TOTALS.format(row="OLD", sign="-")};
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    {_ADD_TOTALS.format(row="NEW", sign="")};
+  END IF;
+  RETURN NULL;
+END $$""")
+        op.execute("CREATE TRIGGER lms_course_totals AFTER INSERT OR DELETE OR UPDATE OF status, total_enrollments, "
+                   "tenant_id ON courses FOR EACH ROW EXECUTE FUNCTION lms_course_totals()")
+    else:
+        op.execute("CREATE TRIGGER lms_course_totals_insert AFTER INSERT ON courses "
+                   f"BEGIN {_ADD_TOTALS.format(row='NEW', sign='')}; END")
+        op.execute("CREATE TRIGGER lms_course_totals_delete AFTER DELETE ON courses "
+                   f"BEGIN {_ADD_TOTALS.format(row='OLD', sign='-')}; END")
+        op.execute(f"CREATE TRIGGER lms_course_totals_update AFTER UPDATE ON courses WHEN {_TOTALS_CHANGED} "
+                   f"BEGIN {_ADD_TOTALS.format(row='OLD', sign='-')}; {_ADD_TOTALS.format(row='NEW', sign='')}; END")
+
+
 def upgrade() -> None:
     op.add_column("courses", sa.Column("content_version", sa.Integer(), nullable=False, server_default="0"))
+    _create_course_totals()
     if op.get_bind().dialect.name == "postgresql":
         _postgresql_upgrade()
         # Course search is ILIKE '%term%': a trigram index serves it (pg_trgm is a trusted extension, so the
@@ -82,6 +160,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS lms_course_totals ON courses")
+        op.execute("DROP FUNCTION IF EXISTS lms_course_totals()")
+    else:
+        for event in ("insert", "delete", "update"):
+            op.execute(f"DROP TRIGGER IF EXISTS lms_course_totals_{event}")
+    op.drop_table("course_totals")
     op.drop_index("ix_courses_title_trigram", "courses")
     op.drop_index("ix_courses_tenant_is_free", "courses")
     op.drop_index("ix_courses_tenant_level", "courses")
