@@ -78,16 +78,13 @@ class Course(TenantScoped, Timestamped, Base):
     content_version: Mapped[int] = mapped_column(Integer, default=0)
 
 
-COURSE_TOTALS_SHARDS = 32
-
-
 class CourseTotals(TenantScoped, Base):
     """A tenant's course totals (courses, published courses, the sum of their enrollment counters),
     kept by a trigger on `courses` in the same transaction as every change (migration courses_0002).
 
-    A tenant's totals are split over up to COURSE_TOTALS_SHARDS rows (by course id), so enrollments in
-    different courses seldom wait for one another's row lock; the catalogue sums the tenant's rows
-    instead of counting its courses, whatever their number or their enrollments'.
+    A tenant's totals are the sum of its rows: on PostgreSQL each database connection adds to its own
+    (up to 64, by backend process id), so concurrent enrollments never wait for one another's totals
+    row; the catalogue sums a tenant's few rows instead of counting its courses.
     """
 
     __tablename__ = "course_totals"

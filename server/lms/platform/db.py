@@ -56,15 +56,19 @@ def create_engine(settings: Settings) -> AsyncEngine:
 
 
 def create_read_engine(settings: Settings) -> AsyncEngine | None:
-    """PostgreSQL: a second, smaller pool for the read path (`read`), in autocommit mode. SQLite: None."""
+    """PostgreSQL: the read path's pool (`execute_alone`), in autocommit mode. SQLite: None.
+
+    Its connections are kept (no overflow connections closed on return): a connection carries its
+    tenant setting, and opening one costs the database a process; when all are busy a call waits for
+    one, and each is held for a single statement.
+    """
     if settings.is_sqlite:
         return None
-    size = max(2, settings.db_pool_size // 2)
     return create_async_engine(
         settings.async_database_url,
         isolation_level="AUTOCOMMIT",
-        pool_size=size,
-        max_overflow=size,
+        pool_size=2 * settings.db_pool_size,
+        max_overflow=0,
         pool_pre_ping=False,
         pool_recycle=1800,
         pool_reset_on_return=None,  # autocommit: never a transaction to roll back

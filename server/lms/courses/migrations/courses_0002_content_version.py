@@ -7,10 +7,10 @@ triggers keep it, so no write path (ORM, bulk SQL, cascades) can forget to; the 
 server process compares it to decide whether its copy is current (`lms.courses.detail`).
 
 `course_totals` holds each tenant's number of courses, of published courses and the sum of their
-`total_enrollments` counters, split over 32 rows per tenant by course id (so concurrent enrollments
-seldom wait on the same row), kept by a trigger on `courses` in the same transaction as every insert,
-delete and change of status or counter: the catalogue's page count and `total_all_enrollments` are a
-sum over a tenant's few rows instead of a scan of its courses.
+`total_enrollments` counters, kept by a trigger on `courses` in the same transaction as every insert,
+delete and change of status or counter, split over rows (on PostgreSQL one per database connection, so
+concurrent enrollments never wait for the same totals row): the catalogue's page count and
+`total_all_enrollments` are a sum over a tenant's few rows instead of a scan of its courses.
 
 Revision ID: courses_0002
 """
@@ -74,21 +74,32 @@ def _sqlite_upgrade() -> None:
                    f"BEGIN {BUMP.format(ids=_ids(table, 'NEW') + ') OR id IN (' + _ids(table, 'OLD'))}; END")
 
 
-SHARDS = 32
+SHARDS = 64
 _PUBLISHED = "CASE WHEN {row}.status = 'Published' THEN 1 ELSE 0 END"
-_ADD_TOTALS = (  # one course row's share (sign -1 takes it away) added to its tenant's shard
-    "INSERT INTO course_totals (tenant_id, shard, courses, published, enrollments) "
-    "VALUES ({row}.tenant_id, {row}.id % " + str(SHARDS) + ", {sign}1, {sign}" + _PUBLISHED + ", "
-    "{sign}{row}.total_enrollments) "
-    "ON CONFLICT (tenant_id, shard) DO UPDATE SET courses = course_totals.courses + excluded.courses, "
-    "published = course_totals.published + excluded.published, "
-    "enrollments = course_totals.enrollments + excluded.enrollments"
-)
-_CHANGE_TOTALS = (  # a changed course row of the same tenant: one UPDATE of its shard with the differences
-    "UPDATE course_totals SET published = published + " + _PUBLISHED.format(row="NEW") + " - "
-    + _PUBLISHED.format(row="OLD") + ", enrollments = enrollments + NEW.total_enrollments - OLD.total_enrollments "
-    "WHERE tenant_id = NEW.tenant_id AND shard = NEW.id % " + str(SHARDS)
-)
+
+
+def _add(shard: str, tenant: str, courses: str, published: str, enrollments: str) -> str:
+    """Adds amounts to a tenant's totals row `shard` (created at its first use)."""
+    return ("INSERT INTO course_totals (tenant_id, shard, courses, published, enrollments) "
+            f"VALUES ({tenant}, {shard}, {courses}, {published}, {enrollments}) "
+            "ON CONFLICT (tenant_id, shard) DO UPDATE SET courses = course_totals.courses + excluded.courses, "
+            "published = course_totals.published + excluded.published, "
+            "enrollments = course_totals.enrollments + excluded.enrollments")
+
+
+def _added(shard: str) -> str:
+    return _add(shard, "NEW.tenant_id", "1", _PUBLISHED.format(row="NEW"), "NEW.total_enrollments")
+
+
+def _removed(shard: str) -> str:
+    return _add(shard, "OLD.tenant_id", "-1", "-" + _PUBLISHED.format(row="OLD"), "-OLD.total_enrollments")
+
+
+def _changed(shard: str) -> str:
+    return _add(shard, "NEW.tenant_id", "0", _PUBLISHED.format(row="NEW") + " - " + _PUBLISHED.format(row="OLD"),
+                "NEW.total_enrollments - OLD.total_enrollments")
+
+
 _TOTALS_CHANGED = ("NEW.status IS DISTINCT FROM OLD.status OR NEW.total_enrollments IS DISTINCT FROM "
                    "OLD.total_enrollments OR NEW.tenant_id IS DISTINCT FROM OLD.tenant_id")
 
@@ -110,37 +121,38 @@ def _create_course_totals() -> None:
         op.execute("SET LOCAL app.all_tenants = 'on'")  # the backfill reads and writes every tenant's rows
     op.execute(f"""
 INSERT INTO course_totals (tenant_id, shard, courses, published, enrollments)
-SELECT tenant_id, id % {SHARDS}, count(*), sum({_PUBLISHED.format(row="courses")}), sum(total_enrollments)
-FROM courses GROUP BY tenant_id, id % {SHARDS}""")
+SELECT tenant_id, 0, count(*), sum({_PUBLISHED.format(row="courses")}), sum(total_enrollments)
+FROM courses GROUP BY tenant_id""")
     if postgresql:
         op.execute("SET LOCAL app.all_tenants = 'off'")
+        # Each database connection adds to its own row of the tenant (its backend process id picks one of
+        # SHARDS): transactions on different connections never wait for one another's totals row, whatever
+        # courses they enroll in; the catalogue sums the rows.
+        shard = f"pg_backend_pid() % {SHARDS}"
         op.execute(f"""
 CREATE FUNCTION lms_course_totals() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'UPDATE' AND NOT ({_TOTALS_CHANGED}) THEN
+  IF TG_OP = 'INSERT' THEN
+    {_added(shard)};
+  ELSIF TG_OP = 'DELETE' THEN
+    {_removed(shard)};
+  ELSIF NOT ({_TOTALS_CHANGED}) THEN
     RETURN NULL;
-  END IF;
-  IF TG_OP = 'UPDATE' AND NEW.tenant_id = OLD.tenant_id THEN
-    {_CHANGE_TOTALS};
-    RETURN NULL;
-  END IF;
-  IF TG_OP <> 'INSERT' THEN
-    {_ADD_TOTALS.format(row="OLD", sign="-")};
-  END IF;
-  IF TG_OP <> 'DELETE' THEN
-    {_ADD_TOTALS.format(row="NEW", sign="")};
+  ELSIF NEW.tenant_id = OLD.tenant_id THEN
+    {_changed(shard)};
+  ELSE
+    {_removed(shard)};
+    {_added(shard)};
   END IF;
   RETURN NULL;
 END $$""")
         op.execute("CREATE TRIGGER lms_course_totals AFTER INSERT OR DELETE OR UPDATE OF status, total_enrollments, "
                    "tenant_id ON courses FOR EACH ROW EXECUTE FUNCTION lms_course_totals()")
-    else:
-        op.execute("CREATE TRIGGER lms_course_totals_insert AFTER INSERT ON courses "
-                   f"BEGIN {_ADD_TOTALS.format(row='NEW', sign='')}; END")
-        op.execute("CREATE TRIGGER lms_course_totals_delete AFTER DELETE ON courses "
-                   f"BEGIN {_ADD_TOTALS.format(row='OLD', sign='-')}; END")
+    else:  # one writer at a time: one row per tenant
+        op.execute(f"CREATE TRIGGER lms_course_totals_insert AFTER INSERT ON courses BEGIN {_added('0')}; END")
+        op.execute(f"CREATE TRIGGER lms_course_totals_delete AFTER DELETE ON courses BEGIN {_removed('0')}; END")
         op.execute(f"CREATE TRIGGER lms_course_totals_update AFTER UPDATE ON courses WHEN {_TOTALS_CHANGED} "
-                   f"BEGIN {_ADD_TOTALS.format(row='OLD', sign='-')}; {_ADD_TOTALS.format(row='NEW', sign='')}; END")
+                   f"BEGIN {_removed('0')}; {_added('0')}; END")
 
 
 def upgrade() -> None:
