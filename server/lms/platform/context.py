@@ -175,8 +175,8 @@ class Call:
         self.query_count += 1
         if isinstance(statement, str):
             head = statement.lstrip()[:6].upper()
-            if not (head == "SELECT" or head.startswith("WITH")):
-                return
+            if not (head == "SELECT" or head.startswith("WITH")) or statement.startswith(db.TENANT_SETTING_PREFIX):
+                return  # (each transaction of a call sets the tenant: not a query in a loop)
         self.statements[statement] = self.statements.get(statement, 0) + 1
 
     async def finish(self, *, commit: bool) -> None:

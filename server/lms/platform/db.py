@@ -133,6 +133,11 @@ def _stamp_tenant(session: Session, _flush_context, _instances) -> None:
                 raise TenantScopeError(f"new {type(obj).__name__} belongs to another tenant")
 
 
+TENANT_SETTING_PREFIX = "SELECT set_config('app.tenant_id', "
+_SET_TRANSACTION_TENANT = text(
+    TENANT_SETTING_PREFIX + ":tenant, true), set_config('app.all_tenants', :all, true)")
+
+
 @event.listens_for(Session, "after_begin")
 def _set_rls_tenant(session: Session, _transaction, connection) -> None:
     # PostgreSQL row-level security reads these settings; `true` makes them transaction-local.
@@ -140,7 +145,7 @@ def _set_rls_tenant(session: Session, _transaction, connection) -> None:
         return
     tenant = session_tenant(session)
     connection.execute(
-        text("SELECT set_config('app.tenant_id', :tenant, true), set_config('app.all_tenants', :all, true)"),
+        _SET_TRANSACTION_TENANT,
         {"tenant": "" if tenant in (None, ALL_TENANTS) else tenant, "all": "on" if tenant == ALL_TENANTS else "off"},
     )
 
