@@ -589,7 +589,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peer-dir", help="the DRF peer (default: ../shared/peers/drf from the repository)")
     parser.add_argument("--peer-venv", default=str(ROOT / "bench" / ".venv-peer"))
     parser.add_argument("--peer-db", default="drfpeer")
-    parser.add_argument("--workers", type=int, default=2, help="gRPC worker processes of `lms serve`")
+    parser.add_argument("--workers", type=int, default=1, help="gRPC worker processes of `lms serve` (1: see bench/RESULTS.md)")
     parser.add_argument("--edge-concurrency", type=int, default=1, help="Envoy worker threads")
     parser.add_argument("--duration", type=float, default=10)
     parser.add_argument("--warmup", type=float, default=3)

@@ -5,7 +5,8 @@ The same shape as the DRF peer's `manage.py seed` (../shared/peers/drf/lms/manag
 3 resources, 3 FAQs, 2 instructors (course_instructors rows plus their directory_users profiles) and
 its certificate settings; 200,000 enrollments spread pseudo-randomly over the courses (setseed). Every
 statement is INSERT ... SELECT over generate_series, so seeding takes seconds, and the counters the
-service maintains (`courses.total_enrollments`, `courses.faq_count`) are set from the rows inserted.
+service maintains (`course_counters.total_enrollments`, `courses.faq_count`; the triggers keep
+`course_totals`) are set from the rows inserted.
 
 It runs as the PostgreSQL superuser (row-level security does not apply to it); the service then
 connects as the database's non-superuser owner, so the policies hold for every request.
@@ -23,13 +24,13 @@ INSTRUCTORS = 50  # distinct instructor users, two per course (as the peer)
 CATALOGUE = [
     "TRUNCATE outbox_events, lesson_completions, certificates, learning_path_courses, learning_paths, "
     "enrollments, faqs, resources, lessons, modules, certificate_settings, course_instructors, courses, "
-    "categories, directory_users, course_totals RESTART IDENTITY CASCADE",
+    "categories, directory_users, course_counters, course_totals RESTART IDENTITY CASCADE",
     f"""INSERT INTO categories (tenant_id, name, slug, description, created_at)
         SELECT '{TENANT}', 'Category ' || i, 'category-' || i, '', timestamptz '2024-01-01 00:00:00+00'
         FROM generate_series(1, 10) i""",
     f"""INSERT INTO courses (tenant_id, title, description, short_description, slug, code, level, status,
             is_free, price, currency, thumbnail, category_id, learning_outcomes, prerequisites,
-            total_enrollments, faq_count, created_at, updated_at)
+            faq_count, created_at, updated_at)
         SELECT '{TENANT}', 'Course ' || i,
                'Description of course ' || i || '. Learn the fundamentals and practise with real examples.',
                'Short description ' || i, 'course-' || i, 'C' || lpad(i::text, 5, '0'),
@@ -37,8 +38,7 @@ CATALOGUE = [
                CASE WHEN i % 5 = 0 THEN 0 ELSE 19.99 + (i % 7) * 10 END, 'USD',
                'courses/{TENANT}/course-' || i || '/thumbnails/thumb.jpg',
                (i % 10) + 1,
-               '["Outcome one", "Outcome two", "Outcome three"]'::jsonb, '["Basic computer literacy"]'::jsonb,
-               0, 0,
+               '["Outcome one", "Outcome two", "Outcome three"]'::jsonb, '["Basic computer literacy"]'::jsonb, 0,
                timestamptz '2024-01-01 00:00:00+00' + i * interval '1 hour',
                timestamptz '2024-02-01 00:00:00+00' + i * interval '1 hour'
         FROM generate_series(1, {COURSES}) i""",
@@ -89,9 +89,9 @@ def enrollment_statements(count: int) -> list[str]:
                    timestamptz '2024-03-01 00:00:00+00' + (i % 100000) * interval '1 minute', NULL,
                    CASE WHEN i % 4 = 0 THEN timestamptz '2024-06-01 00:00:00+00' END, true
             FROM generate_series(1, {count}) i""",
-        "UPDATE courses SET total_enrollments = 0",
-        "UPDATE courses SET total_enrollments = e.n FROM (SELECT course_id, count(*) AS n FROM enrollments "
-        "WHERE is_active GROUP BY course_id) e WHERE e.course_id = courses.id",
+        "UPDATE course_counters SET total_enrollments = 0",
+        "UPDATE course_counters SET total_enrollments = e.n FROM (SELECT course_id, count(*) AS n FROM enrollments "
+        "WHERE is_active GROUP BY course_id) e WHERE e.course_id = course_counters.course_id",
     ]
 
 
@@ -117,7 +117,7 @@ def reseed_enrollments(admin_url: str, enrollments: int) -> float:
     """Only the enrollments (and the counters), for the scaling check."""
     started = time.perf_counter()
     _run(admin_url, enrollment_statements(enrollments),
-         ["enrollments", "courses", "outbox_events", "lesson_completions", "certificates"])
+         ["enrollments", "course_counters", "course_totals", "outbox_events", "lesson_completions", "certificates"])
     return time.perf_counter() - started
 
 
@@ -132,11 +132,11 @@ def remove_benchmark_enrollments(admin_url: str, prefixes: tuple[str, ...] = ("w
                 f"WITH gone AS (DELETE FROM enrollments WHERE {users} RETURNING course_id) "
                 "SELECT course_id, count(*) FROM gone GROUP BY course_id", patterns).fetchall()
             for course_id, n in removed:
-                conn.execute("UPDATE courses SET total_enrollments = total_enrollments - %s WHERE id = %s",
-                             (n, course_id))
+                conn.execute("UPDATE course_counters SET total_enrollments = total_enrollments - %s "
+                             "WHERE course_id = %s", (n, course_id))
             events = " OR ".join("(data->>'user_id') LIKE %s" for _ in prefixes)
             conn.execute(f"DELETE FROM outbox_events WHERE {events}", patterns)
-        for table in ("enrollments", "courses", "outbox_events"):
+        for table in ("enrollments", "course_counters", "course_totals", "outbox_events"):
             conn.execute(f"VACUUM ANALYZE {table}")
     return sum(n for _, n in removed)
 
@@ -145,13 +145,16 @@ def counters_consistent(admin_url: str) -> bool:
     """Every course's counters equal the rows they count, and the tenant totals equal the courses'."""
     with psycopg.connect(admin_url) as conn:
         bad = conn.execute(
-            "SELECT count(*) FROM courses c WHERE total_enrollments <> "
+            "SELECT count(*) FROM courses c JOIN course_counters n ON n.course_id = c.id WHERE n.total_enrollments <> "
             "(SELECT count(*) FROM enrollments e WHERE e.course_id = c.id AND e.is_active) "
             "OR faq_count <> (SELECT count(*) FROM faqs f WHERE f.course_id = c.id)").fetchone()[0]
+        bad += conn.execute("SELECT count(*) FROM courses c WHERE NOT EXISTS "
+                            "(SELECT FROM course_counters n WHERE n.course_id = c.id)").fetchone()[0]
         totals = conn.execute(
             "SELECT (SELECT (sum(courses)::bigint, sum(published)::bigint, sum(enrollments)::bigint) "
             "        FROM course_totals "
             "        WHERE tenant_id = %(t)s) = "
             "       (SELECT (count(*), count(*) FILTER (WHERE status = 'Published'), sum(total_enrollments)::bigint) "
-            "        FROM courses WHERE tenant_id = %(t)s)", {"t": TENANT}).fetchone()[0]
+            "        FROM courses JOIN course_counters ON course_id = id WHERE courses.tenant_id = %(t)s)",
+            {"t": TENANT}).fetchone()[0]
     return bad == 0 and bool(totals)

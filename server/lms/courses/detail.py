@@ -27,7 +27,7 @@ from lms.certificates.v1 import settings_pb2
 from lms.content.messages import resource_message
 from lms.content.models import Lesson, Module, Resource
 from lms.content.v1 import content_pb2
-from lms.courses.models import PUBLISHED, Category, Course, CourseInstructor
+from lms.courses.models import PUBLISHED, Category, Course, CourseCounter, CourseInstructor
 from lms.courses.v1 import courses_pb2
 from lms.platform.context import Call
 from lms.platform.errors import NotFound
@@ -78,10 +78,11 @@ HEAD = (
     select(
         Course.id, Course.title, Course.description, Course.slug, Course.code, Course.level, Course.status,
         Course.is_free, Course.price, Course.currency, Course.thumbnail, Course.short_description,
-        Course.learning_outcomes, Course.prerequisites, Course.total_enrollments, Course.faq_count,
+        Course.learning_outcomes, Course.prerequisites, CourseCounter.total_enrollments, Course.faq_count,
         type_coerce(Course.created_at, DateTime(timezone=True)), type_coerce(Course.updated_at, DateTime(timezone=True)),
         Course.content_version, Category.id, Category.name, Category.slug, *_SETTINGS_COLUMNS)
     .select_from(Course)
+    .join(CourseCounter, and_(CourseCounter.course_id == Course.id, CourseCounter.tenant_id == _TENANT))
     .join(Category, and_(Category.id == Course.category_id,
                          or_(Category.tenant_id == _TENANT, Category.tenant_id.is_(None))))
     .outerjoin(CertificateSettings, and_(CertificateSettings.course_id == Course.id,

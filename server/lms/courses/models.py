@@ -36,10 +36,11 @@ class Category(TenantOrShared, Base):
 
 
 class Course(TenantScoped, Timestamped, Base):
-    """A course. `total_enrollments` and `faq_count` are counters kept in the same transaction
-    as the rows they count, so listing never counts the enrollment table. `content_version` is kept
-    by database triggers (migration courses_0002): it changes whenever the course's modules, lessons,
-    resources, instructors or their profiles do, so a cached course detail knows when it is stale."""
+    """A course. Its enrollment counter is a `CourseCounter` row and `faq_count` a column, both kept in
+    the same transaction as the rows they count, so listing never counts the enrollment or FAQ tables.
+    `content_version` is kept by database triggers (migration courses_0002): it changes whenever the
+    course's modules, lessons, resources, instructors or their profiles do, so a cached course detail
+    knows when it is stale."""
 
     __tablename__ = "courses"
     __table_args__ = (
@@ -48,7 +49,6 @@ class Course(TenantScoped, Timestamped, Base):
         # Listing and its filters/orderings: by status (students) then the sort key.
         Index("ix_courses_tenant_status_id", "tenant_id", "status", "id"),
         Index("ix_courses_tenant_category", "tenant_id", "category_id"),
-        Index("ix_courses_tenant_enrollments", "tenant_id", "total_enrollments"),
         Index("ix_courses_tenant_created", "tenant_id", "created_at"),
         Index("ix_courses_tenant_title", "tenant_id", "title"),
         Index("ix_courses_tenant_price", "tenant_id", "price"),
@@ -73,14 +73,28 @@ class Course(TenantScoped, Timestamped, Base):
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="RESTRICT"))
     learning_outcomes: Mapped[list] = mapped_column(JsonList, default=list)
     prerequisites: Mapped[list] = mapped_column(JsonList, default=list)
-    total_enrollments: Mapped[int] = mapped_column(Integer, default=0)
     faq_count: Mapped[int] = mapped_column(Integer, default=0)
     content_version: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class CourseCounter(TenantScoped, Base):
+    """A course's number of active enrollments, changed in the same transaction as the enrollments.
+
+    A narrow row of its own (created with the course by a trigger, migration courses_0002): enrolling
+    rewrites it and its three index entries, not the wide course row and its dozen.
+    """
+
+    __tablename__ = "course_counters"
+    __table_args__ = (Index("ix_course_counters_tenant_enrollments", "tenant_id", "total_enrollments"),)
+
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True)
+    total_enrollments: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class CourseTotals(TenantScoped, Base):
-    """A tenant's course totals (courses, published courses, the sum of their enrollment counters),
-    kept by a trigger on `courses` in the same transaction as every change (migration courses_0002).
+    """A tenant's course totals (courses, published courses, the sum of their enrollment counters), kept
+    by triggers on `courses` and `course_counters` in the same transaction as every change (migration
+    courses_0002).
 
     A tenant's totals are the sum of its rows: on PostgreSQL each database connection adds to its own
     (up to 64, by backend process id), so concurrent enrollments never wait for one another's totals

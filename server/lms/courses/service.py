@@ -14,7 +14,9 @@ from decimal import Decimal
 from sqlalchemy import DateTime, and_, bindparam, delete, exists, func, or_, select, true, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lms.courses.models import LEVELS, PUBLISHED, STATUSES, Category, Course, CourseInstructor, CourseTotals
+from lms.courses.models import (
+    LEVELS, PUBLISHED, STATUSES, Category, Course, CourseCounter, CourseInstructor, CourseTotals,
+)
 from lms.certificates.models import CertificateSettings
 from lms.platform.auth import Principal
 from lms.platform.context import Call
@@ -44,7 +46,7 @@ CATEGORY_FIELDS = Fields(
 )
 ORDERINGS = {
     "id": Course.id, "title": Course.title, "created_at": Course.created_at,
-    "price": Course.price, "total_enrollments": Course.total_enrollments,
+    "price": Course.price, "total_enrollments": CourseCounter.total_enrollments,
 }
 _CODE_STOPWORDS = {
     "a", "an", "and", "the", "to", "of", "for", "in", "on", "with", "into", "from", "introduction", "intro",
@@ -235,15 +237,28 @@ class CoursePage:
     total_all_enrollments: int
 
 
+# Rows of courses with their counters and categories (select them with `_with_counter_and_category`).
 LIST_COLUMNS = (  # in this order: `servicer.course_message` unpacks rows by position (cheaper than by name)
     Course.id, Course.title, Course.description, Course.slug, Course.code, Course.level, Course.status,
-    Course.is_free, Course.price, Course.currency, Course.thumbnail, Course.total_enrollments, Course.faq_count,
+    Course.is_free, Course.price, Course.currency, Course.thumbnail, CourseCounter.total_enrollments,
+    Course.faq_count,
     # Plain timezone-aware datetimes: their consumers make them UTC (`protos.timestamp`), so the per-value
     # UtcDateTime result processing is skipped on PostgreSQL.
     type_coerce(Course.created_at, DateTime(timezone=True)).label("created_at"),
     type_coerce(Course.updated_at, DateTime(timezone=True)).label("updated_at"),
     Category.id.label("category_id"), Category.name.label("category_name"), Category.slug.label("category_slug"),
 )
+
+
+def _with_counter_and_category(statement, tenant=None):
+    """Joins a statement over courses to their counters and categories (filtered by `tenant` when given:
+    Core statements that bypass the session's scoping)."""
+    counter = CourseCounter.course_id == Course.id
+    category = Course.category_id == Category.id
+    if tenant is not None:
+        counter = and_(counter, CourseCounter.tenant_id == tenant)
+        category = and_(category, or_(Category.tenant_id == tenant, Category.tenant_id.is_(None)))
+    return statement.join(CourseCounter, counter).join(Category, category)
 
 
 def _check_filters(filters: CourseFilters) -> None:
@@ -264,7 +279,7 @@ def _list_statement(published_only: bool, category: bool, level: bool, status: b
     """The list query of one filter shape, built once: every value is a bound parameter.
 
     One statement answers the whole request: a one-row pair of totals joined to the page. The sum of
-    the tenant's `total_enrollments` counters, and without filters the number of (published) courses,
+    the tenant's enrollment counters, and without filters the number of (published) courses,
     come from `course_totals` (a few rows per tenant kept by a trigger); a filtered count counts the
     tenant's matching course rows. Never the enrollment table. Reusing the statement object lets
     SQLAlchemy skip rebuilding it and its cache key.
@@ -300,9 +315,7 @@ def _list_statement(published_only: bool, category: bool, level: bool, status: b
     if column is not Course.id:
         order.append(Course.id.asc())
     page = (
-        select(*LIST_COLUMNS)
-        .join(Category, and_(Course.category_id == Category.id,
-                             or_(Category.tenant_id == tenant, Category.tenant_id.is_(None))))
+        _with_counter_and_category(select(*LIST_COLUMNS).select_from(Course), tenant)
         .where(Course.tenant_id == tenant, *conditions)
         .order_by(*order).limit(bindparam("limit")).offset(bindparam("offset"))
     ).subquery("page")
@@ -344,20 +357,20 @@ async def list_courses(call: Call, filters: CourseFilters, page: PageRequest) ->
 async def list_row(session: AsyncSession, course_id: int):
     """The list-shaped row of one course (for create responses and popularity)."""
     return (await session.execute(
-        select(*LIST_COLUMNS).join(Category, Course.category_id == Category.id).where(Course.id == course_id)
+        _with_counter_and_category(select(*LIST_COLUMNS).select_from(Course)).where(Course.id == course_id)
     )).one()
 
 
 async def popular_course(session: AsyncSession, call: Call, *, most: bool):
     """The visible course with the most (or fewest) enrollments among courses that have any."""
     call.require_tenant()
-    conditions = [Course.total_enrollments > 0]
+    conditions = [CourseCounter.total_enrollments > 0]
     visibility = visible_to(call)
     if visibility is not None:
         conditions.append(visibility)
-    order = Course.total_enrollments.desc() if most else Course.total_enrollments.asc()
+    order = CourseCounter.total_enrollments.desc() if most else CourseCounter.total_enrollments.asc()
     row = (await session.execute(
-        select(*LIST_COLUMNS).join(Category, Course.category_id == Category.id)
+        _with_counter_and_category(select(*LIST_COLUMNS).select_from(Course))
         .where(*conditions).order_by(order, Course.id).limit(1)
     )).first()
     if row is None:

@@ -1,7 +1,7 @@
 """Enrollment rules: who may enroll whom, duplicates, counters, deactivation, listing.
 
-`courses.total_enrollments` counts active enrollments and is changed in the same transaction as
-the enrollments it counts, so the catalogue never counts this table.
+A course's counter (`course_counters.total_enrollments`) counts its active enrollments and is changed in
+the same transaction as the enrollments it counts, so the catalogue never counts this table.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms.certificates.issuing import issue_if_earned
 from lms.content.models import Lesson, Module
-from lms.courses.models import PUBLISHED, Course
+from lms.courses.models import PUBLISHED, Course, CourseCounter
 from lms.courses.service import require_course_staff, visible_course
 from lms.enrollments.access import NOT_ENROLLED
 from lms.enrollments.models import Enrollment, LessonCompletion
@@ -40,8 +40,8 @@ def _check_user_id(user_id: str, field: str = "user_id") -> str:
 
 async def _adjust_counter(session: AsyncSession, course_id: int, delta: int) -> None:
     if delta:
-        await session.execute(update(Course).where(Course.id == course_id)
-                              .values(total_enrollments=Course.total_enrollments + delta))
+        await session.execute(update(CourseCounter).where(CourseCounter.course_id == course_id)
+                              .values(total_enrollments=CourseCounter.total_enrollments + delta))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,10 +64,10 @@ _ENROLL_TARGET = (
     .outerjoin(DirectoryUser, and_(DirectoryUser.tenant_id == _TENANT, DirectoryUser.user_id == bindparam("user_id")))
     .where(Course.id == bindparam("course_id"), Course.tenant_id == _TENANT)
 )
-_COUNT_ENROLLMENT = (  # (Core UPDATE: the column's onupdate still stamps updated_at, as ORM updates do)
-    update(Course.__table__)
-    .where(Course.__table__.c.id == bindparam("course_id"), Course.__table__.c.tenant_id == _TENANT)
-    .values(total_enrollments=Course.__table__.c.total_enrollments + 1)
+_COUNTERS = CourseCounter.__table__
+_COUNT_ENROLLMENT = (
+    update(_COUNTERS).where(_COUNTERS.c.course_id == bindparam("course"), _COUNTERS.c.tenant_id == _TENANT)
+    .values(total_enrollments=_COUNTERS.c.total_enrollments + 1)
 )
 
 
@@ -101,8 +101,8 @@ WITH target AS (
     ON CONFLICT (course_id, user_id) DO NOTHING
     RETURNING id
 ), counted AS (
-    UPDATE courses SET total_enrollments = total_enrollments + 1, updated_at = :now
-    WHERE id = :course_id AND tenant_id = :tenant AND EXISTS (SELECT FROM created)
+    UPDATE course_counters SET total_enrollments = total_enrollments + 1
+    WHERE course_id = :course_id AND tenant_id = :tenant AND EXISTS (SELECT FROM created)
 ), events AS (
     INSERT INTO outbox_events (tenant_id, type, room, data, created_at)
     SELECT :tenant, 'enrollment.created', room,
@@ -170,7 +170,7 @@ async def enroll(call: Call, course_id: int, user_id: str) -> NewEnrollment:
                                               {"course_id": course_id, "user_id": target, "now": now})).scalar()
         if enrollment_id is None:
             raise AlreadyExists(ALREADY_ENROLLED)
-        await tenant_execute(session, _COUNT_ENROLLMENT, {"course_id": course_id})
+        await tenant_execute(session, _COUNT_ENROLLMENT, {"course": course_id})
         data = {"course_id": course_id, "user_id": target, "enrollment_id": enrollment_id}
         await emit_each(session, "enrollment.created", [(f"user_{target}", data), (f"course_{course_id}", data)])
     return NewEnrollment(id=enrollment_id, user_id=target, user_name=full_name(first_name or "", last_name or "",
