@@ -194,7 +194,8 @@ def run_wrk(url: str, script: str, token: str, args, *, seconds: float | None = 
 # The DRF peer -------------------------------------------------------------------------------------
 
 def find_peer_dir(explicit: str | None) -> Path:
-    candidates = [Path(explicit)] if explicit else [ROOT.parent / "shared/peers/drf", ROOT.parent.parent / "shared/peers/drf"]
+    candidates = [Path(explicit)] if explicit else [ROOT.parent / "shared/peers/drf",
+                                                    ROOT.parent.parent / "shared/peers/drf"]
     for candidate in candidates:
         if (candidate / "manage.py").exists():
             return candidate.resolve()
@@ -589,7 +590,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peer-dir", help="the DRF peer (default: ../shared/peers/drf from the repository)")
     parser.add_argument("--peer-venv", default=str(ROOT / "bench" / ".venv-peer"))
     parser.add_argument("--peer-db", default="drfpeer")
-    parser.add_argument("--workers", type=int, default=1, help="gRPC worker processes of `lms serve` (1: see bench/RESULTS.md)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="gRPC worker processes of `lms serve` (1 measured best here: bench/RESULTS.md)")
     parser.add_argument("--edge-concurrency", type=int, default=1, help="Envoy worker threads")
     parser.add_argument("--duration", type=float, default=10)
     parser.add_argument("--warmup", type=float, default=3)
@@ -618,6 +620,8 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed (apt-get install wrk)")
     OUT.mkdir(parents=True, exist_ok=True)
+    # SIGTERM ends the run like Ctrl-C: through the `finally` below that stops every process it started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     load_before = load_average()
     peer = Peer(args) if "peer" in args.sides else None

@@ -79,7 +79,8 @@ HEAD = (
         Course.id, Course.title, Course.description, Course.slug, Course.code, Course.level, Course.status,
         Course.is_free, Course.price, Course.currency, Course.thumbnail, Course.short_description,
         Course.learning_outcomes, Course.prerequisites, CourseCounter.total_enrollments, Course.faq_count,
-        type_coerce(Course.created_at, DateTime(timezone=True)), type_coerce(Course.updated_at, DateTime(timezone=True)),
+        type_coerce(Course.created_at, DateTime(timezone=True)),
+        type_coerce(Course.updated_at, DateTime(timezone=True)),
         Course.content_version, Category.id, Category.name, Category.slug, *_SETTINGS_COLUMNS)
     .select_from(Course)
     .join(CourseCounter, and_(CourseCounter.course_id == Course.id, CourseCounter.tenant_id == _TENANT))

@@ -40,7 +40,8 @@ class Runtime:
     verifier: TokenVerifier
     rate_limits: RateLimits
     storage: "Storage" = None  # lms.platform.storage
-    read_engine: AsyncEngine | None = None  # PostgreSQL: the read path's autocommit pool (lms.platform.db.execute_alone)
+    # PostgreSQL: the read path's autocommit pool (lms.platform.db.execute_alone); None on SQLite.
+    read_engine: AsyncEngine | None = None
     # Run once per process and caller profile when the caller's first session opens (user directory).
     session_hooks: list[SessionHook] = dataclasses.field(default_factory=list)
     seen_profiles: dict[tuple[str, str], tuple] = dataclasses.field(default_factory=dict)
