@@ -66,6 +66,10 @@ def create_read_engine(settings: Settings) -> AsyncEngine | None:
         return None
     return create_async_engine(
         settings.async_database_url,
+        # The statements here are prepared by psycopg after a few uses; with bound LIMIT/OFFSET and tenant
+        # PostgreSQL would otherwise plan each execution anew (a "custom plan", several times the cost of
+        # running the catalogue's query). Their generic plans are the same index scans.
+        connect_args={"options": "-c plan_cache_mode=force_generic_plan"},
         isolation_level="AUTOCOMMIT",
         pool_size=2 * settings.db_pool_size,
         max_overflow=0,
