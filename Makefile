@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test generate check lint bench clean
+.PHONY: serve test generate check lint bench bench-compare clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ check: $(BIN)/.installed
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench.run
+
+## The API benchmark side by side with the DRF peer (needs PostgreSQL, wrk and ../shared/peers/drf).
+bench-compare: $(BIN)/.installed
+	$(BIN)/python -m bench.compare
 
 clean:
 	rm -rf $(VENV) .lms

@@ -183,6 +183,21 @@ def make_stack(backend: str, data_dir: Path, **extra_env: str) -> Stack:
                  grpc_port=grpc_port, ws_port=ws_port, env=env, pg_database=pg_database)
 
 
+class RepeatedQuery(AssertionError):
+    """A request ran the same SQL query again and again (the N+1 pattern)."""
+
+
+def fail_on_repeated_queries(response: httpx.Response) -> None:
+    """The N+1 guard of every test client: the stack runs with LMS_DEBUG_QUERY_COUNT=1, so a response
+    whose call ran one SELECT `lms.platform.querycount.REPEAT_LIMIT` times or more says so in
+    `x-lms-repeated-query`; the request fails the test (the statement is in the stack's log)."""
+    times = response.headers.get("x-lms-repeated-query")
+    if times is not None:
+        request = response.request
+        raise RepeatedQuery(f"{request.method} {request.url.path} ran one query {times} times (N+1): "
+                            f"fix the data access, see the warning in the stack's serve.log")
+
+
 class Api:
     """An HTTP client of the edge acting as one caller."""
 
@@ -193,7 +208,8 @@ class Api:
             headers["Authorization"] = f"Bearer {token}"
         if tenant:
             headers["X-Tenant-ID"] = tenant
-        self.http = httpx.Client(base_url=stack.edge_url, headers=headers, timeout=60)
+        self.http = httpx.Client(base_url=stack.edge_url, headers=headers, timeout=60,
+                                 event_hooks={"response": [fail_on_repeated_queries]})
 
     def request(self, method: str, path: str, **kw) -> httpx.Response:
         return self.http.request(method, path, **kw)

@@ -279,7 +279,7 @@ def test_most_and_least_popular_among_courses_with_enrollments(tenant, stack):
     busy, quiet, empty = (make_course(admin, category["id"]) for _ in range(3))
     draft = make_course(admin, category["id"], status="Draft")
     for course, count in ((busy, 320), (quiet, 3), (empty, 0), (draft, 999)):
-        stack.sql("UPDATE courses SET total_enrollments = :n WHERE id = :id", n=count, id=course["id"])
+        stack.sql("UPDATE course_counters SET total_enrollments = :n WHERE course_id = :id", n=count, id=course["id"])
     student = tenant.student()
     most = student.get("/api/lms/courses/most_popular/").json()
     assert set(most) == {"course", "enrollment_count"}

@@ -4,7 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON, BigInteger, Boolean, ForeignKey, Index, Integer, PrimaryKeyConstraint, SmallInteger, String, Text,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -33,8 +36,11 @@ class Category(TenantOrShared, Base):
 
 
 class Course(TenantScoped, Timestamped, Base):
-    """A course. `total_enrollments` and `faq_count` are counters kept in the same transaction
-    as the rows they count, so listing never counts the enrollment table."""
+    """A course. Its enrollment counter is a `CourseCounter` row and `faq_count` a column, both kept in
+    the same transaction as the rows they count, so listing never counts the enrollment or FAQ tables.
+    `content_version` is kept by database triggers (migration courses_0002): it changes whenever the
+    course's modules, lessons, resources, instructors or their profiles do, so a cached course detail
+    knows when it is stale."""
 
     __tablename__ = "courses"
     __table_args__ = (
@@ -43,10 +49,13 @@ class Course(TenantScoped, Timestamped, Base):
         # Listing and its filters/orderings: by status (students) then the sort key.
         Index("ix_courses_tenant_status_id", "tenant_id", "status", "id"),
         Index("ix_courses_tenant_category", "tenant_id", "category_id"),
-        Index("ix_courses_tenant_enrollments", "tenant_id", "total_enrollments"),
         Index("ix_courses_tenant_created", "tenant_id", "created_at"),
         Index("ix_courses_tenant_title", "tenant_id", "title"),
         Index("ix_courses_tenant_price", "tenant_id", "price"),
+        Index("ix_courses_tenant_level", "tenant_id", "level"),
+        Index("ix_courses_tenant_is_free", "tenant_id", "is_free"),
+        # search (ILIKE '%term%'): a trigram index on PostgreSQL, a plain one on SQLite
+        Index("ix_courses_title_trigram", "title", postgresql_using="gin", postgresql_ops={"title": "gin_trgm_ops"}),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,8 +73,41 @@ class Course(TenantScoped, Timestamped, Base):
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="RESTRICT"))
     learning_outcomes: Mapped[list] = mapped_column(JsonList, default=list)
     prerequisites: Mapped[list] = mapped_column(JsonList, default=list)
-    total_enrollments: Mapped[int] = mapped_column(Integer, default=0)
     faq_count: Mapped[int] = mapped_column(Integer, default=0)
+    content_version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CourseCounter(TenantScoped, Base):
+    """A course's number of active enrollments, changed in the same transaction as the enrollments.
+
+    A narrow row of its own (created with the course by a trigger, migration courses_0002): enrolling
+    rewrites it and its three index entries, not the wide course row and its dozen.
+    """
+
+    __tablename__ = "course_counters"
+    __table_args__ = (Index("ix_course_counters_tenant_enrollments", "tenant_id", "total_enrollments"),)
+
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True)
+    total_enrollments: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CourseTotals(TenantScoped, Base):
+    """A tenant's course totals (courses, published courses, the sum of their enrollment counters), kept
+    by triggers on `courses` and `course_counters` in the same transaction as every change (migration
+    courses_0002).
+
+    A tenant's totals are the sum of its rows: on PostgreSQL each database connection adds to its own
+    (up to 64, by backend process id), so concurrent enrollments never wait for one another's totals
+    row; the catalogue sums a tenant's few rows instead of counting its courses.
+    """
+
+    __tablename__ = "course_totals"
+    __table_args__ = (PrimaryKeyConstraint("tenant_id", "shard"),)
+
+    shard: Mapped[int] = mapped_column(SmallInteger)
+    courses: Mapped[int] = mapped_column(Integer, default=0)
+    published: Mapped[int] = mapped_column(Integer, default=0)
+    enrollments: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), default=0)
 
 
 class CourseInstructor(TenantScoped, Base):

@@ -6,14 +6,17 @@ everything a course owns.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import unicodedata
 from decimal import Decimal
 
-from sqlalchemy import and_, delete, exists, func, select, true
+from sqlalchemy import DateTime, and_, bindparam, delete, exists, func, or_, select, true, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lms.courses.models import LEVELS, PUBLISHED, STATUSES, Category, Course, CourseInstructor
+from lms.courses.models import (
+    LEVELS, PUBLISHED, STATUSES, Category, Course, CourseCounter, CourseInstructor, CourseTotals,
+)
 from lms.certificates.models import CertificateSettings
 from lms.platform.auth import Principal
 from lms.platform.context import Call
@@ -43,7 +46,7 @@ CATEGORY_FIELDS = Fields(
 )
 ORDERINGS = {
     "id": Course.id, "title": Course.title, "created_at": Course.created_at,
-    "price": Course.price, "total_enrollments": Course.total_enrollments,
+    "price": Course.price, "total_enrollments": CourseCounter.total_enrollments,
 }
 _CODE_STOPWORDS = {
     "a", "an", "and", "the", "to", "of", "for", "in", "on", "with", "into", "from", "introduction", "intro",
@@ -229,20 +232,36 @@ class CourseFilters:
 
 @dataclasses.dataclass
 class CoursePage:
-    rows: list  # (Course columns..., category id, name, slug) rows
+    rows: list  # tuples in the order of LIST_COLUMNS
     total: int
     total_all_enrollments: int
 
 
-LIST_COLUMNS = (
+# Rows of courses with their counters and categories (select them with `_with_counter_and_category`).
+LIST_COLUMNS = (  # in this order: `servicer.course_message` unpacks rows by position (cheaper than by name)
     Course.id, Course.title, Course.description, Course.slug, Course.code, Course.level, Course.status,
-    Course.is_free, Course.price, Course.currency, Course.thumbnail, Course.total_enrollments, Course.faq_count,
-    Course.created_at, Course.updated_at, Category.id.label("category_id"), Category.name.label("category_name"),
-    Category.slug.label("category_slug"),
+    Course.is_free, Course.price, Course.currency, Course.thumbnail, CourseCounter.total_enrollments,
+    Course.faq_count,
+    # Plain timezone-aware datetimes: their consumers make them UTC (`protos.timestamp`), so the per-value
+    # UtcDateTime result processing is skipped on PostgreSQL.
+    type_coerce(Course.created_at, DateTime(timezone=True)).label("created_at"),
+    type_coerce(Course.updated_at, DateTime(timezone=True)).label("updated_at"),
+    Category.id.label("category_id"), Category.name.label("category_name"), Category.slug.label("category_slug"),
 )
 
 
-def _filter_conditions(call: Call, filters: CourseFilters) -> list:
+def _with_counter_and_category(statement, tenant=None):
+    """Joins a statement over courses to their counters and categories (filtered by `tenant` when given:
+    Core statements that bypass the session's scoping)."""
+    counter = CourseCounter.course_id == Course.id
+    category = Course.category_id == Category.id
+    if tenant is not None:
+        counter = and_(counter, CourseCounter.tenant_id == tenant)
+        category = and_(category, or_(Category.tenant_id == tenant, Category.tenant_id.is_(None)))
+    return statement.join(CourseCounter, counter).join(Category, category)
+
+
+def _check_filters(filters: CourseFilters) -> None:
     errors = {}
     if filters.level and filters.level not in LEVELS:
         errors["level"] = [f'Select a valid choice. {filters.level} is not one of the available choices.']
@@ -252,62 +271,106 @@ def _filter_conditions(call: Call, filters: CourseFilters) -> list:
         errors["ordering"] = [f'Select a valid choice. {filters.ordering} is not one of the available choices.']
     if errors:
         raise ValidationError(errors)
+
+
+@functools.lru_cache(maxsize=512)
+def _list_statement(published_only: bool, category: bool, level: bool, status: bool, is_free: bool, search: bool,
+                    ordering: str):
+    """The list query of one filter shape, built once: every value is a bound parameter.
+
+    One statement answers the whole request: a one-row pair of totals joined to the page. The sum of
+    the tenant's enrollment counters, and without filters the number of (published) courses,
+    come from `course_totals` (a few rows per tenant kept by a trigger); a filtered count counts the
+    tenant's matching course rows. Never the enrollment table. Reusing the statement object lets
+    SQLAlchemy skip rebuilding it and its cache key.
+    """
+    tenant = bindparam("tenant")
     conditions = []
-    visibility = visible_to(call)
-    if visibility is not None:
-        conditions.append(visibility)
-    if filters.category:
-        conditions.append(Course.category_id == filters.category)
-    if filters.level:
-        conditions.append(Course.level == filters.level)
-    if filters.status:
-        conditions.append(Course.status == filters.status)
-    if filters.is_free is not None:
-        conditions.append(Course.is_free == filters.is_free)
-    if filters.search:
-        escaped = filters.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(Course.title.ilike(f"%{escaped}%", escape="\\"))
-    return conditions
-
-
-async def list_courses(session: AsyncSession, call: Call, filters: CourseFilters, page: PageRequest) -> CoursePage:
-    """One page of courses: two queries whatever the page size or the number of enrollments."""
-    call.require_tenant()
-    conditions = _filter_conditions(call, filters)
-    # The count and the tenant-wide enrollment total come from the course rows and their counters.
-    matching = and_(true(), *conditions)
-    totals = (await session.execute(
-        select(func.count(Course.id).filter(matching), func.coalesce(func.sum(Course.total_enrollments), 0))
-    )).one()
-    key = filters.ordering or "id"
-    column = ORDERINGS[key.lstrip("-")]
-    order = [column.desc() if key.startswith("-") else column.asc()]
+    if published_only:
+        conditions.append(Course.status == PUBLISHED)
+    if category:
+        conditions.append(Course.category_id == bindparam("category"))
+    if level:
+        conditions.append(Course.level == bindparam("level"))
+    if status:
+        conditions.append(Course.status == bindparam("status"))
+    if is_free:
+        conditions.append(Course.is_free == bindparam("is_free"))
+    if search:
+        conditions.append(Course.title.ilike(bindparam("search"), escape="\\"))
+    enrollments = func.coalesce(func.sum(CourseTotals.enrollments), 0)
+    if category or level or status or is_free or search:
+        total = select(func.count()).select_from(Course).where(Course.tenant_id == tenant, *conditions)
+        totals = select(total.scalar_subquery().label("total"),
+                        select(enrollments).where(CourseTotals.tenant_id == tenant).scalar_subquery()
+                        .label("all_enrollments"))
+    else:  # the catalogue as a whole: sums over the tenant's few totals rows
+        counted = CourseTotals.published if published_only else CourseTotals.courses
+        totals = select(func.coalesce(func.sum(counted), 0).label("total"), enrollments.label("all_enrollments")) \
+            .where(CourseTotals.tenant_id == tenant)
+    totals = totals.subquery("totals")
+    column = ORDERINGS[ordering.lstrip("-")]
+    descending = ordering.startswith("-")
+    order = [column.desc() if descending else column.asc()]
     if column is not Course.id:
         order.append(Course.id.asc())
-    rows = (await session.execute(
-        select(*LIST_COLUMNS).join(Category, Course.category_id == Category.id)
-        .where(*conditions).order_by(*order).limit(page.size).offset(page.offset)
-    )).all()
-    return CoursePage(rows=rows, total=totals[0], total_all_enrollments=int(totals[1]))
+    page = (
+        _with_counter_and_category(select(*LIST_COLUMNS).select_from(Course), tenant)
+        .where(Course.tenant_id == tenant, *conditions)
+        .order_by(*order).limit(bindparam("limit")).offset(bindparam("offset"))
+    ).subquery("page")
+    outer_column = page.c[column.key]
+    outer_order = [outer_column.desc() if descending else outer_column.asc()]
+    if column is not Course.id:
+        outer_order.append(page.c.id.asc())
+    return (select(totals.c.total, totals.c.all_enrollments, *page.c)
+            .select_from(totals.outerjoin(page, true())).order_by(*outer_order))
+
+
+async def list_courses(call: Call, filters: CourseFilters, page: PageRequest) -> CoursePage:
+    """One page of courses in one SQL statement on the read path, whatever the page size or the number
+    of enrollments."""
+    call.require_tenant()
+    _check_filters(filters)
+    statement = _list_statement(
+        visible_to(call) is not None, bool(filters.category), bool(filters.level), bool(filters.status),
+        filters.is_free is not None, bool(filters.search), filters.ordering or "id")
+    params = {"limit": page.size, "offset": page.offset}
+    if filters.category:
+        params["category"] = filters.category
+    if filters.level:
+        params["level"] = filters.level
+    if filters.status:
+        params["status"] = filters.status
+    if filters.is_free is not None:
+        params["is_free"] = filters.is_free
+    if filters.search:
+        escaped = filters.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params["search"] = f"%{escaped}%"
+    rows = (await call.read(statement, params)).all()
+    first = rows[0]
+    # Rows are (total, all_enrollments, *LIST_COLUMNS); a page past the end is one row of NULLs.
+    return CoursePage(rows=[row[2:] for row in rows if row[2] is not None], total=first[0],
+                      total_all_enrollments=int(first[1]))
 
 
 async def list_row(session: AsyncSession, course_id: int):
     """The list-shaped row of one course (for create responses and popularity)."""
     return (await session.execute(
-        select(*LIST_COLUMNS).join(Category, Course.category_id == Category.id).where(Course.id == course_id)
+        _with_counter_and_category(select(*LIST_COLUMNS).select_from(Course)).where(Course.id == course_id)
     )).one()
 
 
 async def popular_course(session: AsyncSession, call: Call, *, most: bool):
     """The visible course with the most (or fewest) enrollments among courses that have any."""
     call.require_tenant()
-    conditions = [Course.total_enrollments > 0]
+    conditions = [CourseCounter.total_enrollments > 0]
     visibility = visible_to(call)
     if visibility is not None:
         conditions.append(visibility)
-    order = Course.total_enrollments.desc() if most else Course.total_enrollments.asc()
+    order = CourseCounter.total_enrollments.desc() if most else CourseCounter.total_enrollments.asc()
     row = (await session.execute(
-        select(*LIST_COLUMNS).join(Category, Course.category_id == Category.id)
+        _with_counter_and_category(select(*LIST_COLUMNS).select_from(Course))
         .where(*conditions).order_by(order, Course.id).limit(1)
     )).first()
     if row is None:

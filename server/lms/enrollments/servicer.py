@@ -13,7 +13,7 @@ from lms.enrollments.models import Enrollment, LessonCompletion
 from lms.enrollments.v1 import enrollments_pb2, enrollments_pb2_grpc
 from lms.platform.context import Call, current_call
 from lms.platform.pagination import PageRequest, page_envelope
-from lms.platform.protos import nullable_timestamp, timestamp
+from lms.platform.protos import null, nullable_timestamp, set_timestamp, timestamp
 from lms.platform.storage import file_url
 from lms.users.directory import display_names
 
@@ -84,10 +84,14 @@ class EnrollmentServicer(enrollments_pb2_grpc.EnrollmentServiceServicer):
 
     async def Enroll(self, request, context):
         call = current_call()
-        session = await call.session()
-        enrollment = await service.enroll(session, call, request.course_id, request.user_id)
-        course = await session.get(Course, enrollment.course_id)
-        return (await enrollment_messages(call, session, course, [enrollment]))[0]
+        new = await service.enroll(call, request.course_id, request.user_id)
+        message = enrollments_pb2.Enrollment(
+            id=new.id, user_id=new.user_id, user_name=new.user_name, course_id=new.course_id, is_active=True,
+            started_at=null(), completed_at=null(), progress=0)
+        course = message.course
+        course.id, course.title, course.description = new.course_id, new.course_title, new.course_description
+        set_timestamp(message.enrolled_at, new.enrolled_at)
+        return message
 
     async def BulkEnroll(self, request, context):
         call = current_call()

@@ -20,6 +20,7 @@ from lms.platform.errors import AuthenticationFailed
 ROLES = ("student", "instructor", "admin")
 PROFILE_CLAIMS = ("email", "first_name", "last_name", "avatar_url", "phone")
 MAX_TENANT_LENGTH = 64
+VERIFIED_CACHE_SIZE = 10_000  # tokens remembered per process once verified (until they expire)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,12 +75,29 @@ class TokenVerifier:
         else:
             self._key = None
             self.algorithms = []
+        # A token is the same bytes on every request of a session: once its signature and claims have
+        # been checked, its Principal is reused until the token expires (signature checks and JSON
+        # decoding are a large share of a small request's cost). Failures are never remembered.
+        self._verified: dict[str, Principal] = {}
 
     @property
     def configured(self) -> bool:
         return bool(self.algorithms)
 
     def verify(self, token: str) -> Principal:
+        known = self._verified.get(token)
+        if known is not None:
+            if known.expires_at + self.leeway > time.time():
+                return known
+            del self._verified[token]
+        principal = self._verify(token)
+        if principal.expires_at is not None:
+            if len(self._verified) >= VERIFIED_CACHE_SIZE:
+                self._verified.clear()
+            self._verified[token] = principal
+        return principal
+
+    def _verify(self, token: str) -> Principal:
         if not self.configured:
             raise AuthenticationFailed(why="no JWT key is configured")
         try:

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from lms.platform.auth import Principal, TokenVerifier
 from lms.platform.config import Settings
+from lms.platform import db
 from lms.platform.db import ALL_TENANTS
 from lms.platform.errors import NotAuthenticated, PermissionDenied
 from lms.platform.ratelimit import RateLimits
@@ -39,6 +40,8 @@ class Runtime:
     verifier: TokenVerifier
     rate_limits: RateLimits
     storage: "Storage" = None  # lms.platform.storage
+    # PostgreSQL: the read path's autocommit pool (lms.platform.db.execute_alone); None on SQLite.
+    read_engine: AsyncEngine | None = None
     # Run once per process and caller profile when the caller's first session opens (user directory).
     session_hooks: list[SessionHook] = dataclasses.field(default_factory=list)
     seen_profiles: dict[tuple[str, str], tuple] = dataclasses.field(default_factory=dict)
@@ -58,6 +61,7 @@ class Call:
     rate_key: str = ""  # who the rate limits charge this call to
     charged_buckets: set[str] = dataclasses.field(default_factory=set)
     query_count: int = 0  # SQL statements run for this call (counted only with LMS_DEBUG_QUERY_COUNT=1)
+    statements: dict = dataclasses.field(default_factory=dict)  # query (text or statement) -> times run (ditto)
     _session: AsyncSession | None = None
     _after_commit: list[OutcomeHook] = dataclasses.field(default_factory=list)
     _after_rollback: list[OutcomeHook] = dataclasses.field(default_factory=list)
@@ -106,16 +110,75 @@ class Call:
             await session.begin()
             self._session = session
             principal = self.principal
-            if principal is not None and self.runtime.session_hooks:
-                key = (principal.tenant_id, principal.user_id)
-                fingerprint = (principal.profile, principal.roles)
-                if self.runtime.seen_profiles.get(key) != fingerprint:
-                    for hook in self.runtime.session_hooks:
-                        await hook(session, principal)
-                    if len(self.runtime.seen_profiles) > 100_000:
-                        self.runtime.seen_profiles.clear()
-                    self.runtime.seen_profiles[key] = fingerprint
+            if self._profile_unseen():
+                for hook in self.runtime.session_hooks:
+                    await hook(session, principal)
+                if len(self.runtime.seen_profiles) > 100_000:
+                    self.runtime.seen_profiles.clear()
+                self.runtime.seen_profiles[(principal.tenant_id, principal.user_id)] = (principal.profile,
+                                                                                       principal.roles)
         return self._session
+
+    def _profile_unseen(self) -> bool:
+        """The caller's profile has not been through the session hooks of this process yet."""
+        principal = self.principal
+        return (principal is not None and bool(self.runtime.session_hooks)
+                and self.runtime.seen_profiles.get((principal.tenant_id, principal.user_id))
+                != (principal.profile, principal.roles))
+
+    @property
+    def single_statement_available(self) -> bool:
+        """`execute_alone` may be used: PostgreSQL, and the call has not opened its session (see
+        `reads_committed_data`)."""
+        return self.reads_committed_data
+
+    async def execute_alone(self, statement, params: dict | None = None):
+        """Runs one prebuilt, tenant-parametrized statement (a write too) as its own transaction on the
+        read path, committed when it returns; for calls whose whole effect is that statement. Only when
+        `single_statement_available`; returns the buffered rows."""
+        if not self.single_statement_available:
+            raise RuntimeError("execute_alone needs PostgreSQL and a call without a session")
+        rows = await db.execute_alone(self.runtime.read_engine, self.require_tenant(), statement, params)
+        if self.runtime.settings.debug_query_count:
+            self.note_statement(statement)  # (sent by psycopg directly: SQLAlchemy's events do not see it)
+        return rows
+
+    @property
+    def reads_committed_data(self) -> bool:
+        """`read` runs on the read path: committed data only, outside any transaction of this call.
+
+        Not when the call has a session (its own changes must be visible), on SQLite (no read path),
+        or while the caller's profile has yet to be recorded (the first call of a caller in a process
+        opens its session, as every call did before the read path existed).
+        """
+        return self._session is None and self.runtime.read_engine is not None and not self._profile_unseen()
+
+    async def read(self, statement, params: dict | None = None):
+        """Runs one prebuilt, tenant-parametrized Core statement (see `lms.platform.db.tenant_execute`)
+        for a read-only call and returns its buffered rows (use them by position: `.all()`, `.first()`,
+        `.scalar()` and iteration work on either path).
+
+        On PostgreSQL it normally goes through the read path (`lms.platform.db.execute_alone`: one round trip,
+        no transaction); otherwise (see `reads_committed_data`) it runs in the call's session.
+        """
+        tenant = self.require_tenant()
+        if not self.reads_committed_data:
+            return await db.tenant_execute(await self.session(), statement, params)
+        rows = await db.execute_alone(self.runtime.read_engine, tenant, statement, params)
+        if self.runtime.settings.debug_query_count:
+            self.note_statement(statement)  # (sent by psycopg directly: SQLAlchemy's events do not see it)
+        return rows
+
+    def note_statement(self, statement) -> None:
+        """Counts a statement this call ran (lms.platform.querycount; only with LMS_DEBUG_QUERY_COUNT=1):
+        its SQL text, or the Core statement object that stands for it. Queries are also tallied by text,
+        to spot one that runs again and again (N+1)."""
+        self.query_count += 1
+        if isinstance(statement, str):
+            head = statement.lstrip()[:6].upper()
+            if not (head == "SELECT" or head.startswith("WITH")) or statement.startswith(db.TENANT_SETTING_PREFIX):
+                return  # (each transaction of a call sets the tenant: not a query in a loop)
+        self.statements[statement] = self.statements.get(statement, 0) + 1
 
     async def finish(self, *, commit: bool) -> None:
         """Ends the unit of work (the interceptor calls this), then runs the outcome's hooks."""

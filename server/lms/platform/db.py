@@ -16,6 +16,7 @@ from sqlalchemy import event, or_, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.pool import AsyncAdaptedQueuePool
+from sqlalchemy.util import greenlet_spawn
 
 from lms.platform.config import Settings
 from lms.platform.models import TenantOrShared, TenantScoped
@@ -51,6 +52,30 @@ def create_engine(settings: Settings) -> AsyncEngine:
         max_overflow=settings.db_pool_size,
         pool_pre_ping=False,
         pool_recycle=1800,
+    )
+
+
+def create_read_engine(settings: Settings) -> AsyncEngine | None:
+    """PostgreSQL: the read path's pool (`execute_alone`), in autocommit mode. SQLite: None.
+
+    Its connections are kept (no overflow connections closed on return): a connection carries its
+    tenant setting, and opening one costs the database a process; when all are busy a call waits for
+    one, and each is held for a single statement.
+    """
+    if settings.is_sqlite:
+        return None
+    return create_async_engine(
+        settings.async_database_url,
+        # The statements here are prepared by psycopg after a few uses; with bound LIMIT/OFFSET and tenant
+        # PostgreSQL would otherwise plan each execution anew (a "custom plan", several times the cost of
+        # running the catalogue's query). Their generic plans are the same index scans.
+        connect_args={"options": "-c plan_cache_mode=force_generic_plan"},
+        isolation_level="AUTOCOMMIT",
+        pool_size=2 * settings.db_pool_size,
+        max_overflow=0,
+        pool_pre_ping=False,
+        pool_recycle=1800,
+        pool_reset_on_return=None,  # autocommit: never a transaction to roll back
     )
 
 
@@ -112,6 +137,11 @@ def _stamp_tenant(session: Session, _flush_context, _instances) -> None:
                 raise TenantScopeError(f"new {type(obj).__name__} belongs to another tenant")
 
 
+TENANT_SETTING_PREFIX = "SELECT set_config('app.tenant_id', "
+_SET_TRANSACTION_TENANT = text(
+    TENANT_SETTING_PREFIX + ":tenant, true), set_config('app.all_tenants', :all, true)")
+
+
 @event.listens_for(Session, "after_begin")
 def _set_rls_tenant(session: Session, _transaction, connection) -> None:
     # PostgreSQL row-level security reads these settings; `true` makes them transaction-local.
@@ -119,9 +149,95 @@ def _set_rls_tenant(session: Session, _transaction, connection) -> None:
         return
     tenant = session_tenant(session)
     connection.execute(
-        text("SELECT set_config('app.tenant_id', :tenant, true), set_config('app.all_tenants', :all, true)"),
+        _SET_TRANSACTION_TENANT,
         {"tenant": "" if tenant in (None, ALL_TENANTS) else tenant, "all": "on" if tenant == ALL_TENANTS else "off"},
     )
+
+
+TENANT_PARAM = "tenant"
+
+
+async def tenant_execute(session: AsyncSession, statement, params: dict | None = None):
+    """Runs a prebuilt Core statement in the session's transaction, binding `:tenant` to its tenant.
+
+    For hot paths: a statement built once (with `bindparam("tenant")` in a `tenant_id = :tenant`
+    condition on every tenant-owned table it reads or writes, and bound parameters for every other
+    value) skips the ORM's per-execution work (entity loading, the loader criteria above and the
+    cache key they force SQLAlchemy to recompute). Row-level security still applies on PostgreSQL.
+    """
+    tenant = session_tenant(session)
+    if tenant in (None, ALL_TENANTS):
+        raise TenantScopeError("tenant_execute needs a session of one tenant")
+    connection = await session.connection()
+    return await connection.execute(statement, {TENANT_PARAM: tenant, **(params or {})})
+
+
+# The read path ------------------------------------------------------------------------------------
+#
+# Read-only calls that need one statement (the catalogue list, a course detail whose content is cached)
+# would spend most of their database time on the transaction around it: BEGIN, the tenant setting,
+# the statement, COMMIT. On PostgreSQL `read` sends only the statement: it runs on a separate pool
+# in autocommit mode whose connections carry the tenant as a *session* setting (`set_config(...,
+# false)`), set when a connection is first used for that tenant and remembered with the connection,
+# so row-level security holds exactly as in a transaction. Only `read` uses that pool, and it sets the
+# tenant before every statement whenever the connection's remembered tenant differs (a failed or
+# interrupted setting forgets it, so it is sent again). SQLite has no tenant setting and no such pool:
+# `read` runs in the call's session there (`Call.read`).
+#
+# The statement is a prebuilt Core statement, compiled once for PostgreSQL and sent by psycopg directly
+# (SQLAlchemy's per-execution result set-up costs more than the round trip on small reads); rows come
+# back as plain tuples in the statement's column order, with psycopg's types (aware datetimes, Decimal,
+# parsed JSON), which is what the statements' consumers use on either path.
+
+_READ_TENANT = "lms_read_tenant"  # connection record info key: the tenant its session setting holds
+_SET_SESSION_TENANT = "SELECT set_config('app.tenant_id', %s, false), set_config('app.all_tenants', 'off', false)"
+_compiled: dict = {}  # statement -> (SQL text for psycopg, default parameter values)
+
+
+class Rows(list):
+    """Buffered rows (tuples) with the parts of SQLAlchemy's Result interface the read path's callers use."""
+
+    def all(self) -> "Rows":
+        return self
+
+    def first(self):
+        return self[0] if self else None
+
+    def scalar(self):
+        return self[0][0] if self else None
+
+
+def _postgresql_sql(statement, dialect) -> tuple[str, dict]:
+    entry = _compiled.get(statement)
+    if entry is None:
+        compiled = statement.compile(dialect=dialect)
+        entry = _compiled[statement] = (str(compiled), dict(compiled.params))
+    return entry
+
+
+async def execute_alone(engine: AsyncEngine, tenant: str, statement, params: dict | None = None) -> Rows:
+    """Runs one prebuilt Core statement (see `tenant_execute`) on the read path (PostgreSQL), where
+    autocommit makes it a transaction of its own: a read, or a write committed when this returns."""
+    if tenant in (None, "", ALL_TENANTS):
+        raise TenantScopeError("the read path needs a tenant")
+    sql, defaults = _postgresql_sql(statement, engine.dialect)
+    pooled = await engine.raw_connection()
+    healthy = False
+    try:
+        connection = pooled.driver_connection
+        info = pooled.info
+        if info.get(_READ_TENANT) != tenant:
+            info.pop(_READ_TENANT, None)
+            await connection.execute(_SET_SESSION_TENANT, (tenant,))
+            info[_READ_TENANT] = tenant
+        cursor = await connection.execute(sql, {**defaults, TENANT_PARAM: tenant, **(params or {})})
+        rows = Rows(await cursor.fetchall())
+        healthy = True
+        return rows
+    finally:
+        # Back to the pool, or (after a failure or a cancellation, which may leave a statement running)
+        # discarded. Either may close a DBAPI connection, which SQLAlchemy's asyncio adapter awaits.
+        await greenlet_spawn(pooled.close if healthy else pooled.invalidate)
 
 
 def dialect_insert(session: AsyncSession | Session, model):

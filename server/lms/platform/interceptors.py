@@ -230,6 +230,8 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
         reset_current_call(token)
         if call.has_pending_work:  # an abort or cancellation before finish(): never leak a transaction
             await call.finish(commit=False)
+        if not log.isEnabledFor(logging.INFO):  # (the access log's fields are not even built)
+            return
         log.info("rpc", extra={"fields": {
             "method": call.method,
             "code": call.outcome,

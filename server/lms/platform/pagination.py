@@ -7,6 +7,7 @@ values are a 400, and a page past the end is DRF's 404 `{"detail": "Invalid page
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 from google.protobuf import struct_pb2
 
@@ -49,14 +50,21 @@ def page_envelope(call: Call, request, page: PageRequest, total: int) -> dict:
     """`count`, `next` and `previous` of the envelope; raises 404 for a page past the end."""
     if page.number > 1 and page.offset >= total:
         raise NotFound("Invalid page.")
-    url = call.request_url(request)
-    has_next = page.offset + page.size < total
-    next_link = struct_pb2.Value(string_value=replace_query_param(url, "page", str(page.number + 1))) \
-        if has_next else _null()
-    if page.number <= 1:
-        previous_link = _null()
-    elif page.number == 2:
-        previous_link = struct_pb2.Value(string_value=replace_query_param(url, "page", None))
+    next_url, previous_url = _links(call.request_url(request), page.number, page.offset + page.size < total)
+    return {"count": total,
+            "next": struct_pb2.Value(string_value=next_url) if next_url is not None else _null(),
+            "previous": struct_pb2.Value(string_value=previous_url) if previous_url is not None else _null()}
+
+
+@functools.lru_cache(maxsize=4096)
+def _links(url: str, number: int, has_next: bool) -> tuple[str | None, str | None]:
+    """The next and previous page URLs of `url` (page `number`); remembered, since clients ask for the
+    same pages again and again and rewriting a query string costs more than the rest of the envelope."""
+    next_url = replace_query_param(url, "page", str(number + 1)) if has_next else None
+    if number <= 1:
+        previous_url = None
+    elif number == 2:
+        previous_url = replace_query_param(url, "page", None)
     else:
-        previous_link = struct_pb2.Value(string_value=replace_query_param(url, "page", str(page.number - 1)))
-    return {"count": total, "next": next_link, "previous": previous_link}
+        previous_url = replace_query_param(url, "page", str(number - 1))
+    return next_url, previous_url

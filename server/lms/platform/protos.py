@@ -1,7 +1,7 @@
 """Small converters from stored values to the proto types the API documents."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from decimal import Decimal
 
 from google.protobuf import struct_pb2, timestamp_pb2
@@ -9,12 +9,22 @@ from google.protobuf import struct_pb2, timestamp_pb2
 from lms.platform.models import as_utc
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
 def timestamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:
     if value is None:
         return None
-    stamp = timestamp_pb2.Timestamp()
-    stamp.FromDatetime(as_utc(value))
-    return stamp
+    # Exact integer arithmetic on the timedelta (Timestamp.FromDatetime does the same, several times slower).
+    delta = as_utc(value) - _EPOCH
+    return timestamp_pb2.Timestamp(seconds=delta.days * 86400 + delta.seconds, nanos=delta.microseconds * 1000)
+
+
+def set_timestamp(field: timestamp_pb2.Timestamp, value: datetime) -> None:
+    """Fills a message's Timestamp field in place (cheaper than building one and copying it in)."""
+    delta = as_utc(value) - _EPOCH
+    field.seconds = delta.days * 86400 + delta.seconds
+    field.nanos = delta.microseconds * 1000
 
 
 def null() -> struct_pb2.Value:

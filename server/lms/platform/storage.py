@@ -58,6 +58,10 @@ def stored_filename(key: str) -> str:
 
 
 class Storage(abc.ABC):
+    # True when `url` depends only on the key and the caller's base URL (no expiry, no signature), so
+    # a message holding such URLs may be reused for callers with the same base URL.
+    stable_urls = False
+
     @abc.abstractmethod
     async def write(self, key: str, chunks: AsyncIterable[bytes], content_type: str) -> int:
         """Stores the chunks as they arrive under `key`; returns the size. Nothing is left if it raises."""
@@ -87,6 +91,8 @@ class Storage(abc.ABC):
 
 class LocalStorage(Storage):
     """Files under a directory; downloads go through the edge's authorising file route."""
+
+    stable_urls = True
 
     def __init__(self, root: Path):
         self.root = root
