@@ -50,7 +50,7 @@ def classroom(tenant, **course_fields):
 
 def events(stack, tenant_id: str, event_type: str) -> list[tuple[str, dict]]:
     """(room, data) of the tenant's outbox events of one type, in order."""
-    rows = stack.sql("SELECT room, data FROM outbox_events WHERE tenant_id = :t AND type = :e ORDER BY id",
+    rows = stack.sql("SELECT room, data FROM outbox_events WHERE tenant_id = :t AND type = :e ORDER BY seq",
                      t=tenant_id, e=event_type)
     return [(room, json.loads(data) if isinstance(data, str) else data) for room, data in rows]
 

@@ -1,7 +1,7 @@
 """Migrations build exactly the schema the models declare, and can be undone and redone."""
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 from lms import migrations
 from lms.migrations.models import all_metadata
@@ -46,6 +46,47 @@ def test_downgrade_to_base_and_upgrade_again(tmp_path, stack):
         migrations.upgrade(settings)
         engine = create_engine(settings.sync_database_url)
         assert {"courses", "categories", "directory_users"} <= set(inspect(engine).get_table_names())
+        engine.dispose()
+    finally:
+        if name:
+            drop_pg_database(name)
+
+
+def test_stored_events_keep_their_ids_when_the_sequencer_takes_over(tmp_path, stack):
+    """platform_0004: events numbered at commit (0003) keep their ids; new rows wait for the sequencer,
+    which continues after them; a downgrade numbers the waiting ones the same way."""
+    if stack.backend == "postgresql":
+        url, name = create_pg_database()
+    else:
+        url, name = f"sqlite:///{tmp_path / 'events.sqlite3'}", ""
+    try:
+        settings = _settings(url)
+        migrations.upgrade(settings, "platform@platform_0003")
+        engine = create_engine(settings.sync_database_url)
+        with engine.begin() as connection:
+            if engine.dialect.name == "postgresql":
+                connection.execute(text("SELECT set_config('app.all_tenants', 'on', true)"))
+            for event_id in (1, 2, 3):
+                connection.execute(text(
+                    "INSERT INTO outbox_events (id, tenant_id, type, room, data, created_at) "
+                    "VALUES (:id, 't1', 'test.old', 'user_u', '{}', CURRENT_TIMESTAMP)"), {"id": event_id})
+            connection.execute(text("UPDATE outbox_sequence SET last_id = 2"))  # behind, as 0003 left it
+        migrations.upgrade(settings)
+        with engine.begin() as connection:
+            if engine.dialect.name == "postgresql":
+                connection.execute(text("SELECT set_config('app.all_tenants', 'on', true)"))
+            assert connection.execute(text("SELECT id FROM outbox_events ORDER BY seq")).scalars().all() == [1, 2, 3]
+            assert connection.execute(text("SELECT last_id FROM outbox_sequence")).scalar() == 3
+            connection.execute(text("INSERT INTO outbox_events (tenant_id, type, room, data, created_at) "
+                                    "VALUES ('t1', 'test.new', 'user_u', '{}', CURRENT_TIMESTAMP)"))
+            assert connection.execute(text("SELECT id FROM outbox_events WHERE type = 'test.new'")).scalar() is None
+        migrations.downgrade(settings, "platform@platform_0003")
+        with engine.begin() as connection:
+            if engine.dialect.name == "postgresql":
+                connection.execute(text("SELECT set_config('app.all_tenants', 'on', true)"))
+            assert connection.execute(text("SELECT id, type FROM outbox_events ORDER BY id")).all() == [
+                (1, "test.old"), (2, "test.old"), (3, "test.old"), (4, "test.new")]
+            assert connection.execute(text("SELECT last_id FROM outbox_sequence")).scalar() == 4
         engine.dispose()
     finally:
         if name:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import time
 from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urlencode
@@ -115,10 +116,23 @@ async def transaction(stack: Stack, tenant_id: str):
 
 
 async def produce(stack: Stack, tenant_id: str, event_type: str, rooms, data: dict) -> list[int]:
-    """Commits one transaction emitting `event_type` to `rooms`; returns the event ids."""
+    """Commits one transaction emitting `event_type` to `rooms`; returns the event ids (once given)."""
     async with transaction(stack, tenant_id) as session:
         events = emit(session, event_type, rooms, data)
-    return [e.id for e in events]
+    return await numbered(stack, [e.seq for e in events])
+
+
+async def numbered(stack: Stack, seqs: list[int], timeout: float = TIMEOUT) -> list[int]:
+    """The ids of the stored events `seqs`, waiting for the sequencer (the stack's WebSocket servers)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = await asyncio.to_thread(stack.sql, "SELECT seq, id FROM outbox_events WHERE seq BETWEEN :low AND :high",
+                                       low=min(seqs), high=max(seqs))
+        ids = [dict(rows).get(seq) for seq in seqs]
+        if None not in ids:
+            return ids
+        assert time.monotonic() < deadline, f"events {seqs} were not numbered within {timeout} s"
+        await asyncio.sleep(0.02)
 
 
 def enroll(stack: Stack, tenant_id: str, course_id: int, user_id: str, active: bool = True) -> None:

@@ -95,7 +95,7 @@ async def test_resume_while_events_keep_coming_loses_and_repeats_nothing(stack, 
     produced: list[int] = []
 
     async def producer():
-        for n in range(120):
+        for n in range(120):  # the client gets each event before produce() has looked its id up
             produced.extend(await produce(stack, tenant.id, ev.PROGRESS_UPDATED, user_room, {"n": n}))
 
     first = await open_client(ws_url(stack.ws_url, student.token))
@@ -107,7 +107,7 @@ async def test_resume_while_events_keep_coming_loses_and_repeats_nothing(stack, 
     await asyncio.sleep(0.2)
     second = await open_client(ws_url(stack.ws_url, student.token, last_event_id=received[-1]))
     frames = []
-    while not task.done() or len(received) + len([f for f in frames if "data" in f]) < len(produced):
+    while len(received) + len([f for f in frames if "data" in f]) < 120:
         frames.append(await second.recv())
     await task
     events = [f["id"] for f in frames if "data" in f]
@@ -148,8 +148,9 @@ async def test_event_ids_follow_commit_order_so_a_late_commit_is_never_skipped(s
 
 
 async def test_concurrent_producers_never_leave_a_reader_behind(stack, tenant):
-    """Many overlapping transactions that commit in random order: a reader that repeatedly takes
-    "everything after the last id it saw" ends with every event exactly once and never sees a gap."""
+    """Many overlapping transactions that commit in random order, numbered by two sequencers taking turns
+    (this test's and the stack's WebSocket server's): a reader that repeatedly takes "everything after the
+    last id it saw" ends with every event exactly once and never sees a gap."""
     settings = dataclasses.replace(Settings.from_env(), database_url=stack.database_url, db_pool_size=5)
     engine = create_engine(settings)
     sessions = create_sessionmaker(engine)
@@ -166,12 +167,15 @@ async def test_concurrent_producers_never_leave_a_reader_behind(stack, tenant):
                 await asyncio.sleep(random.random() * 0.02)
                 created = ev.emit(session, ev.PROGRESS_UPDATED, [f"user_p{n}", f"course_{n + 1}"], {"i": i})
                 await asyncio.sleep(random.random() * 0.01)
-            committed.extend(e.id for e in created)
+            assert all(e.id is None for e in created)  # ids come from the sequencer, after commit
+            committed.extend(e.seq for e in created)
 
     async def reader():
         seen, cursor = [], start
         while True:
             finished = done.is_set()
+            async with unit_of_work(sessions, ALL_TENANTS) as session:
+                await ev.sequence_pending(session)
             async with unit_of_work(sessions, ALL_TENANTS) as session:
                 ids = list(await session.scalars(select(ev.OutboxEvent.id).where(ev.OutboxEvent.id > cursor)
                                                  .where(ev.OutboxEvent.tenant_id == tenant.id)
@@ -189,9 +193,11 @@ async def test_concurrent_producers_never_leave_a_reader_behind(stack, tenant):
         await asyncio.gather(*(producer(n) for n in range(4)))
         done.set()
         seen = await reading
+        async with unit_of_work(sessions, ALL_TENANTS) as session:
+            ids = list(await session.scalars(select(ev.OutboxEvent.id).where(ev.OutboxEvent.seq.in_(committed))))
     finally:
         await engine.dispose()
-    assert sorted(committed) == seen and len(set(seen)) == len(seen) and len(seen) >= 30
+    assert sorted(ids) == seen and len(set(seen)) == len(seen) and len(seen) == len(committed) >= 30
 
 
 async def test_retention_prunes_old_events_and_resume_reports_the_horizon(stack, tmp_path):
@@ -209,8 +215,10 @@ async def test_retention_prunes_old_events_and_resume_reports_the_horizon(stack,
         for n in range(6):
             async with unit_of_work(sessions, "t-retention") as session:
                 emitted = ev.emit(session, "test.old" if n < 4 else "test.new", "user_u", {"n": n})
-                assert emitted[0].id is None  # ids are given at commit
-            ids.append(emitted[0].id)
+            async with unit_of_work(sessions, ALL_TENANTS) as session:
+                assert await ev.sequence_pending(session) == 1
+                ids.append(await session.scalar(select(ev.OutboxEvent.id).where(ev.OutboxEvent.seq == emitted[0].seq)))
+        assert ids == list(range(ids[0], ids[0] + 6))
         async with unit_of_work(sessions, "t-retention") as session:
             await session.execute(update(ev.OutboxEvent).where(ev.OutboxEvent.id <= ids[3])
                                   .values(created_at=utcnow() - timedelta(days=8)))

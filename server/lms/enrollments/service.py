@@ -24,7 +24,7 @@ from lms.platform.db import dialect_insert, tenant_execute
 from lms.platform.errors import AlreadyExists, NotFound, PermissionDenied, ValidationError
 from lms.platform.events import (
     COURSE_COMPLETED, ENROLLMENT_ACTIVATED, ENROLLMENT_CREATED, ENROLLMENT_DEACTIVATED, LESSON_COMPLETED,
-    NOTIFY_CHANNEL, PROGRESS_UPDATED, emit, emit_each,
+    PROGRESS_UPDATED, emit, emit_each,
 )
 from lms.platform.models import utcnow
 from lms.platform.pagination import PageRequest
@@ -86,8 +86,9 @@ _INSERT_ENROLLMENT = text(
 # PostgreSQL: the whole enrollment as one statement (data-modifying CTEs), run as its own transaction
 # on the read path's tenant-pinned connections: the course and the user's directory entry, the INSERT
 # when the caller may enroll this user (a duplicate is a no-op, so concurrent requests cannot both
-# succeed), the counter and the outbox events (the rows `emit_each` writes). One round trip instead
-# of seven (BEGIN, tenant setting, four statements, COMMIT): the enroll path's cost was mostly those.
+# succeed), the counter and the outbox events (the rows `emit_each` writes, numbered later by the
+# sequencer). One round trip instead of seven (BEGIN, tenant setting, four statements, COMMIT): the
+# enroll path's cost was mostly those.
 _ENROLL_IN_ONE = text("""
 WITH target AS (
     SELECT c.status, c.is_free, c.title, c.description, d.first_name, d.last_name, d.email,
@@ -106,22 +107,15 @@ WITH target AS (
 ), counted AS (
     UPDATE course_counters SET total_enrollments = total_enrollments + 1
     WHERE course_id = :course_id AND tenant_id = :tenant AND EXISTS (SELECT FROM created)
-), seq AS (
-    -- Commit-ordered event ids (lms.platform.events): the sequence row stays locked until this
-    -- statement's transaction commits, exactly as for events stored by a session's commit.
-    UPDATE outbox_sequence SET last_id = last_id + cardinality(CAST(:rooms AS text[]))
-    WHERE id = 1 AND EXISTS (SELECT FROM created)
-    RETURNING last_id
 ), events AS (
-    INSERT INTO outbox_events (id, tenant_id, type, room, data, created_at)
-    SELECT seq.last_id - cardinality(CAST(:rooms AS text[])) + r.position, :tenant, :event_type, r.room,
+    INSERT INTO outbox_events (tenant_id, type, room, data, created_at)
+    SELECT :tenant, :event_type, r.room,
            jsonb_build_object('course_id', :course_id, 'user_id', :user_id, 'enrollment_id', created.id), :now
-    FROM created, seq, unnest(CAST(:rooms AS text[])) WITH ORDINALITY AS r(room, position)
-), notified AS (
-    SELECT pg_notify(:channel, CAST(last_id AS text)) FROM seq
+    FROM created, unnest(CAST(:rooms AS text[])) WITH ORDINALITY AS r(room, position)
+    ORDER BY r.position
 )
 SELECT target.status, target.is_free, target.title, target.description, target.first_name, target.last_name,
-       target.email, target.teaches, (SELECT id FROM created), (SELECT count(*) FROM notified) FROM target
+       target.email, target.teaches, (SELECT id FROM created) FROM target
 """).bindparams(bindparam("now", type_=Enrollment.__table__.c.enrolled_at.type),
                 bindparam("course_id", type_=Integer()), bindparam("user_id", type_=String()),
                 bindparam("is_admin", type_=Boolean()),
@@ -160,10 +154,10 @@ async def enroll(call: Call, course_id: int, user_id: str) -> NewEnrollment:
             "course_id": course_id, "user_id": target, "caller": caller.user_id, "now": now,
             "is_admin": caller.is_admin, "is_instructor": caller.is_instructor, "is_staff": caller.is_staff,
             "self": target == caller.user_id, "rooms": [f"user_{target}", f"course_{course_id}"],
-            "event_type": ENROLLMENT_CREATED, "channel": NOTIFY_CHANNEL})).first()
+            "event_type": ENROLLMENT_CREATED})).first()
         if row is None:
             raise NotFound()
-        status, is_free, title, description, first_name, last_name, email, teaches, enrollment_id, _ = row
+        status, is_free, title, description, first_name, last_name, email, teaches, enrollment_id = row
         if enrollment_id is None:
             raise _refusal(caller, target, status, is_free, teaches)
     else:

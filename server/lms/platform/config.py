@@ -141,11 +141,9 @@ class Settings:
 
     @property
     def outbox_poll_interval(self) -> float:
-        """Seconds between outbox reads of a WebSocket server: short on SQLite (its only wake-up),
-        a safety net on PostgreSQL (where NOTIFY wakes every replica at commit)."""
-        if self.ws_poll_interval > 0:
-            return self.ws_poll_interval
-        return 0.05 if self.is_sqlite else 2.0
+        """Seconds between outbox reads of a WebSocket server: how long a new event may wait to be
+        numbered (producers notify nobody; lms.platform.events)."""
+        return self.ws_poll_interval if self.ws_poll_interval > 0 else 0.05
 
     @property
     def grpc_target(self) -> str:

@@ -3,19 +3,20 @@
 `emit()` adds events to the request's unit of work, so an event exists exactly when the change
 that caused it was committed: a rolled-back transaction (or savepoint) leaves no event behind.
 
-Event ids are a gapless sequence in **commit order**. The ids are not taken when `emit()` runs
-but when the transaction commits: the commit locks the one row of `outbox_sequence`, advances it
-by the number of events and inserts them with those ids, and the lock is held until the commit
-ends. Two transactions that emit events therefore get their ids in the order they commit, and a
-reader that has seen every event up to N can fetch "everything after N" at any moment without
-skipping a transaction that committed late (on PostgreSQL, an id taken at insert time by a
-transaction that commits after a later one would be skipped). A rollback also undoes its
-sequence step, so there are no gaps. The price is that event-producing commits are serialised
-for the few milliseconds between that last statement and the end of the commit; nothing else is
-locked, so this cannot deadlock. On SQLite, writers are serialised anyway.
+Event ids are a gapless sequence in the order events became visible, given **after** commit by a
+sequencer. A producer only inserts its rows (their `seq` is an insertion identity, `id` is NULL):
+it takes no shared lock and sends no NOTIFY, so event-producing transactions commit side by side
+(both a lock held through commit and a NOTIFY serialise every such commit in the cluster; the
+enroll route lost half its throughput to them). `sequence_pending()`, run by the WebSocket
+servers' outbox tail, locks the one row of `outbox_sequence`, numbers every committed event that
+has no id yet (in `seq` order) after the last id handed out, and commits: one small transaction
+per batch, one at a time across replicas. A reader that has seen every event up to N can fetch
+"everything after N" at any moment: ids are only visible once their whole block is committed, and
+each block is numbered after the previous one committed, so no event can appear later below N.
 
-On PostgreSQL the same transaction sends `NOTIFY lms_outbox` (delivered only if it commits), so
-every WebSocket replica wakes up at once; on SQLite they poll the table (see lms.realtime.hub).
+On PostgreSQL the sequencer's transaction sends `NOTIFY lms_outbox`, which wakes the other
+replicas' tails; new events wait for the next poll of some replica (`LMS_WS_POLL_INTERVAL`, one
+indexed read of the pending events) to be numbered (see lms.realtime.hub).
 
 Event types are "<thing>.<happened>" (see `EVENT_TYPES`); rooms are the WebSocket rooms the event
 belongs to (`course_<id>`, `user_<id>`, `forum_<id>`, ...): one row per room.
@@ -27,7 +28,7 @@ import json
 from datetime import datetime
 from typing import Iterable
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, String, event, insert, select, text, update
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, event, insert, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
@@ -35,7 +36,7 @@ from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 from lms.platform.models import Base, TenantScoped, UtcDateTime, utcnow
 
 EventId = BigInteger().with_variant(Integer(), "sqlite")
-NOTIFY_CHANNEL = "lms_outbox"  # PostgreSQL channel the commit notifies; the payload is the last id
+NOTIFY_CHANNEL = "lms_outbox"  # PostgreSQL channel the sequencer notifies; the payload is the last id
 MAX_ROOM_LENGTH = 200
 
 # The event types domains emit and the rooms they go to (documented in protos/lms/realtime/v1).
@@ -62,12 +63,19 @@ _PENDING = "lms_outbox_pending"  # session.info key: [(transaction at emit time,
 
 
 class OutboxEvent(TenantScoped, Base):
-    """One event for one room; `id` is its position in commit order (gapless, assigned at commit)."""
+    """One event for one room: `seq` identifies the row, `id` is its place in delivery order (gapless,
+    given by the sequencer after commit; NULL until then)."""
 
     __tablename__ = "outbox_events"
-    __table_args__ = (Index("ix_outbox_events_tenant_room_id", "tenant_id", "room", "id"),)
+    __table_args__ = (
+        Index("ix_outbox_events_tenant_room_id", "tenant_id", "room", "id"),
+        # The events still waiting for an id: what the sequencer and the tails' poll look for.
+        Index("ix_outbox_events_pending", "seq", postgresql_where=text("id IS NULL"),
+              sqlite_where=text("id IS NULL")),
+    )
 
-    id: Mapped[int] = mapped_column(EventId, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(EventId, primary_key=True, autoincrement=True)
+    id: Mapped[int | None] = mapped_column(EventId, unique=True, nullable=True)
     type: Mapped[str] = mapped_column(String(64))
     room: Mapped[str] = mapped_column(String(MAX_ROOM_LENGTH))  # "user_" + a user id of up to 128 characters
     data: Mapped[dict] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
@@ -75,7 +83,7 @@ class OutboxEvent(TenantScoped, Base):
 
 
 class OutboxSequence(Base):
-    """The single row holding the last event id handed out; locked by each committing producer."""
+    """The single row holding the last event id handed out; locked by the sequencer while it numbers."""
 
     __tablename__ = "outbox_sequence"
 
@@ -110,7 +118,6 @@ class _BulkEvent:
     data: dict
     created_at: datetime
     tenant_id: str | None = None
-    id: int | None = None
 
 
 def emit_each(session: AsyncSession | Session, event_type: str, items: list[tuple[str, dict]]) -> None:
@@ -136,9 +143,9 @@ def _sync_session(session) -> Session:
 
 @event.listens_for(Session, "before_flush")
 def _route_added_events(session: Session, _context, _instances) -> None:
-    # An OutboxEvent added with session.add() instead of emit() still gets its id at commit.
+    # An OutboxEvent added with session.add() instead of emit() is stored at commit like the others.
     for obj in list(session.new):
-        if isinstance(obj, OutboxEvent) and obj.id is None:
+        if isinstance(obj, OutboxEvent) and obj.seq is None:
             session.expunge(obj)
             marker = session.get_nested_transaction() or session.get_transaction()
             session.info.setdefault(_PENDING, []).append((marker, obj))
@@ -148,43 +155,80 @@ def _route_added_events(session: Session, _context, _instances) -> None:
 def _store_pending_events(session: Session) -> None:
     if session.in_nested_transaction():
         return  # releasing a savepoint: the events stay pending until the outer commit
-    if session.info.get(_PENDING) or any(isinstance(o, OutboxEvent) for o in session.new):
-        session.flush()  # everything else first, so the sequence lock is the last thing taken
     pending = session.info.pop(_PENDING, None)
-    if not pending:
-        return
-    events = [e for _, e in pending]
-    last = session.execute(
-        update(OutboxSequence).where(OutboxSequence.id == 1)
-        .values(last_id=OutboxSequence.last_id + len(events)).returning(OutboxSequence.last_id)).scalar_one()
-    first = last - len(events) + 1
-    for offset, e in enumerate(events):
-        e.id = first + offset
-    _insert(session, events)
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_notify(:channel, :payload)"),
-                        {"channel": NOTIFY_CHANNEL, "payload": str(last)})
+    if pending:
+        _insert(session, [e for _, e in pending])
+
+
+_RETURNING_LIMIT = 100  # events of emit() up to this many learn their seq (one multi-row INSERT ... RETURNING)
 
 
 def _insert(session: Session, events: list) -> None:
-    """Stores the numbered events with Core statements: cheap for one event and for ten thousand."""
+    """Stores events without ids (the sequencer numbers them), with Core statements: cheap for one event and
+    for ten thousand."""
     tenant = session.info.get("tenant_id")
-    rows = [{"id": e.id, "tenant_id": e.tenant_id or tenant, "type": e.type, "room": e.room, "data": e.data,
+    rows = [{"tenant_id": e.tenant_id or tenant, "type": e.type, "room": e.room, "data": e.data,
              "created_at": e.created_at} for e in events]
     if any(not row["tenant_id"] or row["tenant_id"] == "*" for row in rows):
         raise ValueError("events need the tenant they belong to")
-    if session.get_bind().dialect.name == "postgresql" and len(rows) > 1:
+    table = OutboxEvent.__table__
+    if len(rows) <= _RETURNING_LIMIT and all(isinstance(e, OutboxEvent) for e in events):
+        seqs = session.execute(insert(table).returning(table.c.seq, sort_by_parameter_order=True), rows).scalars()
+        for e, seq in zip(events, seqs):
+            e.seq, e.tenant_id = seq, e.tenant_id or tenant
+    elif session.get_bind().dialect.name == "postgresql":
         # One statement whatever the number of events: the columns travel as arrays.
         session.execute(text(
-            "INSERT INTO outbox_events (id, tenant_id, type, room, data, created_at) "
-            "SELECT i, t, y, r, CAST(d AS jsonb), c FROM unnest(CAST(:ids AS bigint[]), CAST(:tenants AS text[]), "
+            "INSERT INTO outbox_events (tenant_id, type, room, data, created_at) "
+            "SELECT t, y, r, CAST(d AS jsonb), c FROM unnest(CAST(:tenants AS text[]), "
             "CAST(:types AS text[]), CAST(:rooms AS text[]), CAST(:data AS text[]), "
-            "CAST(:created AS timestamptz[])) AS e(i, t, y, r, d, c)"),
-            {"ids": [r["id"] for r in rows], "tenants": [r["tenant_id"] for r in rows],
-             "types": [r["type"] for r in rows], "rooms": [r["room"] for r in rows],
-             "data": [json.dumps(r["data"]) for r in rows], "created": [r["created_at"] for r in rows]})
+            "CAST(:created AS timestamptz[])) AS e(t, y, r, d, c)"),
+            {"tenants": [r["tenant_id"] for r in rows], "types": [r["type"] for r in rows],
+             "rooms": [r["room"] for r in rows], "data": [json.dumps(r["data"]) for r in rows],
+             "created": [r["created_at"] for r in rows]})
     else:
-        session.execute(insert(OutboxEvent.__table__), rows)  # executemany: batched multi-row INSERTs
+        session.execute(insert(table), rows)  # executemany: batched multi-row INSERTs
+
+
+# The sequencer --------------------------------------------------------------------------------------
+
+SEQUENCE_BATCH = 5000
+_LOCK_SEQUENCE = text("UPDATE outbox_sequence SET last_id = last_id WHERE id = 1 RETURNING last_id")
+_PENDING_SEQS = text("SELECT seq FROM outbox_events WHERE id IS NULL ORDER BY seq LIMIT :limit")
+# PostgreSQL: one statement for the whole batch, a primary-key lookup per event whatever the statistics say
+# (a join against a ranked subquery was planned as a nested loop re-ranking it per row on a fresh table).
+_NUMBER_ARRAYS = text(
+    "UPDATE outbox_events SET id = numbered.id "
+    "FROM unnest(CAST(:seqs AS bigint[]), CAST(:ids AS bigint[])) AS numbered(seq, id) "
+    "WHERE outbox_events.seq = numbered.seq")
+_NUMBER_ONE = text("UPDATE outbox_events SET id = :id WHERE seq = :seq")
+_ADVANCE_SEQUENCE = text("UPDATE outbox_sequence SET last_id = :last WHERE id = 1")
+_HAS_PENDING = select(OutboxEvent.seq).where(OutboxEvent.id.is_(None)).limit(1)
+
+
+async def has_pending(session: AsyncSession) -> bool:
+    """Whether committed events are waiting for their ids (one read of a partial index)."""
+    return (await session.execute(_HAS_PENDING)).first() is not None
+
+
+async def sequence_pending(session: AsyncSession, limit: int = SEQUENCE_BATCH) -> int:
+    """Numbers up to `limit` committed events that have no id yet, in `seq` order, after the last id
+    handed out; returns how many. Run it in a transaction of its own (a session for all tenants) and
+    commit: the sequence row stays locked until then, so sequencers on several replicas take turns, and
+    a turn sees every block numbered before it (the lock is granted only once that block committed)."""
+    last = (await session.execute(_LOCK_SEQUENCE)).scalar_one()
+    seqs = list((await session.execute(_PENDING_SEQS, {"limit": limit})).scalars())
+    if not seqs:
+        return 0
+    ids = list(range(last + 1, last + 1 + len(seqs)))
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(_NUMBER_ARRAYS, {"seqs": seqs, "ids": ids})
+        await session.execute(text("SELECT pg_notify(:channel, :payload)"),
+                              {"channel": NOTIFY_CHANNEL, "payload": str(ids[-1])})
+    else:
+        await session.execute(_NUMBER_ONE, [{"seq": seq, "id": id_} for seq, id_ in zip(seqs, ids)])
+    await session.execute(_ADVANCE_SEQUENCE, {"last": ids[-1]})
+    return len(seqs)
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -1,14 +1,14 @@
-"""Delivery inside one WebSocket server process: tail the outbox in commit order, fan events out.
+"""Delivery inside one WebSocket server process: number and tail the outbox, fan events out.
 
 Every replica reads the same outbox (the only source of truth) from the newest event at start-up
 onwards, so an event reaches every subscribed client whichever gRPC worker committed it and
-whichever replica holds the connection. Event ids are gapless and in commit order
-(lms.platform.events), so "everything after the last id read" never skips a late commit.
+whichever replica holds the connection. Producers store events without ids; each replica's tail
+also runs the sequencer (lms.platform.events.sequence_pending) when it finds events waiting, so ids
+are gapless and "everything after the last id read" never skips a late commit.
 
-Wake-ups: on PostgreSQL the committing transaction's `NOTIFY lms_outbox` wakes every replica at
-once (a slow poll is only a safety net); on SQLite, where producers are other processes too, the
-hub polls the table every `LMS_WS_POLL_INTERVAL` (default 50 ms: one indexed range read that
-finds nothing most of the time).
+Wake-ups: every `LMS_WS_POLL_INTERVAL` (default 50 ms) the tail reads what is new and whether events
+wait for ids (two indexed reads that find nothing most of the time); on PostgreSQL the sequencer's
+`NOTIFY lms_outbox` also wakes every other replica as soon as a batch is numbered.
 
 Fan-out encodes each event once, as the bytes of a WebSocket frame, and writes them straight
 into each subscriber's transport, without a task switch or a re-encoding per client. The transport's write buffer is the client's queue and is bounded: a client
@@ -35,7 +35,7 @@ from websockets.protocol import State
 
 from lms.platform.config import Settings
 from lms.platform.db import ALL_TENANTS, unit_of_work
-from lms.platform.events import NOTIFY_CHANNEL, OutboxEvent, OutboxSequence
+from lms.platform.events import NOTIFY_CHANNEL, OutboxEvent, OutboxSequence, has_pending, sequence_pending
 from lms.platform.models import utcnow
 from lms.realtime.protocol import event_frame
 
@@ -216,6 +216,12 @@ class Hub:
                 async with unit_of_work(self.sessions, ALL_TENANTS) as session:
                     rows = list(await session.execute(select(*COLUMNS).where(OutboxEvent.id > self.position)
                                                       .order_by(OutboxEvent.id).limit(BATCH)))
+                    pending = len(rows) < BATCH and await has_pending(session)
+                if pending:
+                    # Number the events committed since (in a transaction of its own, committed before
+                    # anyone can read the ids), then read them on the next turn.
+                    async with unit_of_work(self.sessions, ALL_TENANTS) as session:
+                        await sequence_pending(session)
             except asyncio.CancelledError:
                 raise
             except Exception:  # noqa: BLE001 - keep tailing through database hiccups
@@ -227,8 +233,8 @@ class Hub:
                     self.deliver(rows)
                 except Exception:  # noqa: BLE001 - keep delivering later events
                     log.exception("fan-out failed")
-                if len(rows) == BATCH:
-                    continue
+            if pending or len(rows) == BATCH:
+                continue
             try:
                 await asyncio.wait_for(self._wake.wait(), interval)
             except TimeoutError:
@@ -278,7 +284,7 @@ class Hub:
             self.delivered += 1
 
     async def _listen(self) -> None:
-        """PostgreSQL: wakes the tail whenever a producing transaction commits."""
+        """PostgreSQL: wakes the tail whenever a sequencer (this replica's or another's) numbered events."""
         import psycopg
 
         url = self.settings.sync_database_url.replace("postgresql+psycopg://", "postgresql://", 1)
@@ -323,6 +329,6 @@ class Hub:
                 result = await session.execute(delete(OutboxEvent).where(OutboxEvent.id <= upto)
                                                .execution_options(synchronize_session=False))
                 total += result.rowcount
-                # Last, so producers wait on the sequence row only for the commit.
+                # Last, so the sequencers wait on the sequence row only for the commit.
                 await session.execute(update(OutboxSequence).where(OutboxSequence.pruned_id < upto)
                                       .values(pruned_id=upto))
