@@ -314,7 +314,7 @@ class Ours:
         seed.remove_benchmark_enrollments(self.admin_url, BENCH_USERS)
 
     def server(self) -> Service:
-        return Service("lms", [sys.executable, "-m", "lms.cli", "serve", "--no-migrate", "--no-ws", "--no-access-log",
+        return Service("lms", [sys.executable, "-m", "lms.cli", "serve", "--no-migrate", "--no-access-log",
                                "--workers", str(self.args.workers), "--edge-concurrency",
                                str(self.args.edge_concurrency)],
                        env=self.env, cwd=ROOT, log_path=OUT / "lms-serve.log")
@@ -342,8 +342,6 @@ async def _capture_our_sql(env: dict) -> dict[str, list[str]]:
     saved = dict(os.environ)
     os.environ.update(env)
     try:
-        from sqlalchemy import event
-
         from lms.app.runtime import build_runtime, close_runtime
         from lms.courses import detail
         from lms.courses.servicer import CourseServicer
@@ -356,12 +354,15 @@ async def _capture_our_sql(env: dict) -> dict[str, list[str]]:
 
         runtime = build_runtime(Settings.from_env())
         captured: list[str] = []
+        # Recorded where every statement passes: psycopg's cursor (the read path sends its statements
+        # through psycopg directly, past SQLAlchemy's cursor events).
+        original_execute = psycopg.AsyncCursor.execute
 
-        def record(_conn, _cursor, statement, _params, _context, _many):
-            captured.append(" ".join(statement.split()))
+        async def recording_execute(cursor, query, *args, **kwargs):
+            captured.append(" ".join(str(query).split()))
+            return await original_execute(cursor, query, *args, **kwargs)
 
-        for engine in filter(None, (runtime.engine, runtime.read_engine)):
-            event.listen(engine.sync_engine, "before_cursor_execute", record)
+        psycopg.AsyncCursor.execute = recording_execute
         principal = Principal(user_id="bench-admin", tenant_id=seed.TENANT, roles=frozenset({"admin"}),
                               expires_at=time.time() + 3600)
         calls = {
@@ -389,6 +390,7 @@ async def _capture_our_sql(env: dict) -> dict[str, list[str]]:
                         reset_current_call(token)
                 shapes[case] = list(captured)
         finally:
+            psycopg.AsyncCursor.execute = original_execute
             await close_runtime(runtime)
         return shapes
     finally:
