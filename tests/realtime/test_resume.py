@@ -216,7 +216,7 @@ async def test_retention_prunes_old_events_and_resume_reports_the_horizon(stack,
             async with unit_of_work(sessions, "t-retention") as session:
                 emitted = ev.emit(session, "test.old" if n < 4 else "test.new", "user_u", {"n": n})
             async with unit_of_work(sessions, ALL_TENANTS) as session:
-                assert await ev.sequence_pending(session) == 1
+                assert len(await ev.sequence_pending(session)) == 1
                 ids.append(await session.scalar(select(ev.OutboxEvent.id).where(ev.OutboxEvent.seq == emitted[0].seq)))
         assert ids == list(range(ids[0], ids[0] + 6))
         async with unit_of_work(sessions, "t-retention") as session:

@@ -73,6 +73,7 @@ class OutboxEvent(TenantScoped, Base):
         Index("ix_outbox_events_pending", "seq", postgresql_where=text("id IS NULL"),
               sqlite_where=text("id IS NULL")),
     )
+    __tenant_index__ = False
 
     seq: Mapped[int] = mapped_column(EventId, primary_key=True, autoincrement=True)
     id: Mapped[int | None] = mapped_column(EventId, unique=True, nullable=True)
@@ -193,17 +194,25 @@ def _insert(session: Session, events: list) -> None:
 # The sequencer --------------------------------------------------------------------------------------
 
 SEQUENCE_BATCH = 5000
-_LOCK_SEQUENCE = text("UPDATE outbox_sequence SET last_id = last_id WHERE id = 1 RETURNING last_id")
+EVENT_COLUMNS = (OutboxEvent.id, OutboxEvent.tenant_id, OutboxEvent.type, OutboxEvent.room, OutboxEvent.data,
+                 OutboxEvent.created_at)  # what readers of the outbox get, in this order
+_HAS_PENDING = select(OutboxEvent.seq).where(OutboxEvent.id.is_(None)).limit(1)
+# The turn: PostgreSQL locks the row; SQLite takes its write lock at once (a read first could not be
+# upgraded once another connection has written).
+_LOCK_SEQUENCE = {"postgresql": text("SELECT last_id FROM outbox_sequence WHERE id = 1 FOR UPDATE"),
+                  "sqlite": text("UPDATE outbox_sequence SET last_id = last_id WHERE id = 1 RETURNING last_id")}
 _PENDING_SEQS = text("SELECT seq FROM outbox_events WHERE id IS NULL ORDER BY seq LIMIT :limit")
 # PostgreSQL: one statement for the whole batch, a primary-key lookup per event whatever the statistics say
 # (a join against a ranked subquery was planned as a nested loop re-ranking it per row on a fresh table).
 _NUMBER_ARRAYS = text(
     "UPDATE outbox_events SET id = numbered.id "
     "FROM unnest(CAST(:seqs AS bigint[]), CAST(:ids AS bigint[])) AS numbered(seq, id) "
-    "WHERE outbox_events.seq = numbered.seq")
+    "WHERE outbox_events.seq = numbered.seq "
+    "RETURNING outbox_events.id, outbox_events.tenant_id, outbox_events.type, outbox_events.room, "
+    "outbox_events.data, outbox_events.created_at")
 _NUMBER_ONE = text("UPDATE outbox_events SET id = :id WHERE seq = :seq")
 _ADVANCE_SEQUENCE = text("UPDATE outbox_sequence SET last_id = :last WHERE id = 1")
-_HAS_PENDING = select(OutboxEvent.seq).where(OutboxEvent.id.is_(None)).limit(1)
+_NOTIFY = text("SELECT pg_notify(:channel, :payload)")
 
 
 async def has_pending(session: AsyncSession) -> bool:
@@ -211,24 +220,30 @@ async def has_pending(session: AsyncSession) -> bool:
     return (await session.execute(_HAS_PENDING)).first() is not None
 
 
-async def sequence_pending(session: AsyncSession, limit: int = SEQUENCE_BATCH) -> int:
+async def sequence_pending(session: AsyncSession, limit: int = SEQUENCE_BATCH) -> list:
     """Numbers up to `limit` committed events that have no id yet, in `seq` order, after the last id
-    handed out; returns how many. Run it in a transaction of its own (a session for all tenants) and
-    commit: the sequence row stays locked until then, so sequencers on several replicas take turns, and
-    a turn sees every block numbered before it (the lock is granted only once that block committed)."""
-    last = (await session.execute(_LOCK_SEQUENCE)).scalar_one()
+    handed out, and returns them (rows of `EVENT_COLUMNS`, in id order; deliver them only once the
+    transaction has committed). Run it in a transaction of its own (a session for all tenants) and commit:
+    the sequence row stays locked until then, so sequencers on several replicas take turns, and a turn
+    sees every block numbered before it (the lock is granted only once that block committed)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql" and not await has_pending(session):
+        return []  # nothing waits: no lock taken, nothing written
+    last = (await session.execute(_LOCK_SEQUENCE[dialect])).scalar_one()
     seqs = list((await session.execute(_PENDING_SEQS, {"limit": limit})).scalars())
     if not seqs:
-        return 0
+        return []
     ids = list(range(last + 1, last + 1 + len(seqs)))
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(_NUMBER_ARRAYS, {"seqs": seqs, "ids": ids})
-        await session.execute(text("SELECT pg_notify(:channel, :payload)"),
-                              {"channel": NOTIFY_CHANNEL, "payload": str(ids[-1])})
+    if dialect == "postgresql":
+        rows = sorted((await session.execute(_NUMBER_ARRAYS, {"seqs": seqs, "ids": ids})).all(),
+                      key=lambda row: row.id)
+        await session.execute(_NOTIFY, {"channel": NOTIFY_CHANNEL, "payload": str(ids[-1])})
     else:
         await session.execute(_NUMBER_ONE, [{"seq": seq, "id": id_} for seq, id_ in zip(seqs, ids)])
+        rows = list(await session.execute(select(*EVENT_COLUMNS).where(OutboxEvent.id > last)
+                                          .order_by(OutboxEvent.id)))
     await session.execute(_ADVANCE_SEQUENCE, {"last": ids[-1]})
-    return len(seqs)
+    return rows
 
 
 @event.listens_for(Session, "after_soft_rollback")

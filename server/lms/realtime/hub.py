@@ -35,14 +35,14 @@ from websockets.protocol import State
 
 from lms.platform.config import Settings
 from lms.platform.db import ALL_TENANTS, unit_of_work
-from lms.platform.events import NOTIFY_CHANNEL, OutboxEvent, OutboxSequence, has_pending, sequence_pending
+from lms.platform.events import (
+    EVENT_COLUMNS, NOTIFY_CHANNEL, OutboxEvent, OutboxSequence, has_pending, sequence_pending,
+)
 from lms.platform.models import utcnow
 from lms.realtime.protocol import event_frame
 
 log = logging.getLogger("lms.realtime.hub")
 BATCH = 500
-COLUMNS = (OutboxEvent.id, OutboxEvent.tenant_id, OutboxEvent.type, OutboxEvent.room, OutboxEvent.data,
-           OutboxEvent.created_at)
 PRUNE_EVERY_SECONDS = 3600
 
 
@@ -83,6 +83,7 @@ class Hub:
         self.delivered = 0
         self._members: dict[tuple[str, str], set[Member]] = {}
         self._wake = asyncio.Event()
+        self._numbered_at = 0.0
         self._advanced = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
 
@@ -193,7 +194,7 @@ class Hub:
 
     async def _read(self, tenant_id: str, condition, after: int) -> list:
         async with unit_of_work(self.sessions, tenant_id) as session:
-            result = await session.execute(select(*COLUMNS).where(OutboxEvent.id > after, condition)
+            result = await session.execute(select(*EVENT_COLUMNS).where(OutboxEvent.id > after, condition)
                                            .order_by(OutboxEvent.id).limit(BATCH))
             return list(result)
 
@@ -214,31 +215,45 @@ class Hub:
             self._wake.clear()
             try:
                 async with unit_of_work(self.sessions, ALL_TENANTS) as session:
-                    rows = list(await session.execute(select(*COLUMNS).where(OutboxEvent.id > self.position)
+                    rows = list(await session.execute(select(*EVENT_COLUMNS).where(OutboxEvent.id > self.position)
                                                       .order_by(OutboxEvent.id).limit(BATCH)))
                     pending = len(rows) < BATCH and await has_pending(session)
-                if pending:
-                    # Number the events committed since (in a transaction of its own, committed before
-                    # anyone can read the ids), then read them on the next turn.
-                    async with unit_of_work(self.sessions, ALL_TENANTS) as session:
-                        await sequence_pending(session)
+                if rows:
+                    self._deliver_safely(rows)
+                if len(rows) == BATCH or (pending and not await self._number_while_pending()):
+                    continue  # more to read (numbered by another replica, too)
             except asyncio.CancelledError:
                 raise
             except Exception:  # noqa: BLE001 - keep tailing through database hiccups
                 log.exception("reading the outbox failed")
                 await asyncio.sleep(1)
                 continue
-            if rows:
-                try:
-                    self.deliver(rows)
-                except Exception:  # noqa: BLE001 - keep delivering later events
-                    log.exception("fan-out failed")
-            if pending or len(rows) == BATCH:
-                continue
             try:
                 await asyncio.wait_for(self._wake.wait(), interval)
             except TimeoutError:
                 pass
+
+    async def _number_while_pending(self) -> bool:
+        """Numbers waiting events, a block per poll interval while there are any (so a block gathers what
+        arrives meanwhile: under any load an event waits about one interval), delivering each block once
+        committed. Returns False when a block did not follow this replica's position (another replica
+        numbered events in between: read those first)."""
+        while True:
+            await asyncio.sleep(max(0.0, self._numbered_at + self.settings.outbox_poll_interval - time.monotonic()))
+            self._numbered_at = time.monotonic()
+            async with unit_of_work(self.sessions, ALL_TENANTS) as session:
+                block = await sequence_pending(session)
+            if not block:
+                return True
+            if block[0].id != self.position + 1:
+                return False
+            self._deliver_safely(block)
+
+    def _deliver_safely(self, rows) -> None:
+        try:
+            self.deliver(rows)
+        except Exception:  # noqa: BLE001 - keep delivering later events
+            log.exception("fan-out failed")
 
     def deliver(self, rows) -> None:
         """Fans committed outbox rows (in id order) out to the live members of their rooms."""
