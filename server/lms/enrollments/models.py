@@ -18,6 +18,7 @@ class Enrollment(TenantScoped, Base):
         Index("ix_enrollments_tenant_user", "tenant_id", "user_id"),
         Index("ix_enrollments_course_active", "course_id", "is_active"),
     )
+    __tenant_index__ = False
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))

@@ -1,7 +1,8 @@
 """Event ids given by a sequencer after commit: rows get an insertion identity (`seq`), `id` starts NULL.
 
 The table is rebuilt (a new primary key on both databases; SQLite cannot change one in place) and the
-stored events keep their ids.
+stored events keep their ids. It loses the index on `tenant_id` alone: (tenant_id, room, id) serves those
+lookups, and each event row is written twice (inserted, then numbered).
 
 Revision ID: platform_0004
 """
@@ -43,7 +44,6 @@ def _replace(new_table: str) -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("ALTER TABLE outbox_events RENAME CONSTRAINT pk_outbox_events_new TO pk_outbox_events")
         op.execute("ALTER SEQUENCE IF EXISTS outbox_events_new_seq_seq RENAME TO outbox_events_seq_seq")
-    op.create_index("ix_outbox_events_tenant_id", "outbox_events", ["tenant_id"])
     op.create_index("ix_outbox_events_tenant_room_id", "outbox_events", ["tenant_id", "room", "id"])
     rls.enable("outbox_events")
 
@@ -86,4 +86,5 @@ def downgrade() -> None:
     )
     op.execute(f"INSERT INTO outbox_events_new (id, {COLUMNS}) SELECT id, {COLUMNS} FROM outbox_events")
     _replace("outbox_events_new")
+    op.create_index("ix_outbox_events_tenant_id", "outbox_events", ["tenant_id"])
     _every_tenant(False)
