@@ -6,6 +6,6 @@ COPY requirements.txt ./
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN pip install --no-cache-dir --no-deps -e .
-ENV LMS_DATA_DIR=/var/lib/lms PYTHONUNBUFFERED=1 MALLOC_ARENA_MAX=2
+ENV LMS_DATA_DIR=/var/lib/lms PYTHONUNBUFFERED=1 MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=262144
 EXPOSE 9090 50051 50081
 CMD ["lms", "worker"]

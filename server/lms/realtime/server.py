@@ -365,6 +365,7 @@ class RealtimeServer:
         except grpc.aio.AioRpcError as exc:
             await self._chat_failed(conn, exc, message.room, ref)
             return
+        self.hub.wake()  # its event is committed: number and deliver it now rather than at the next poll
         data = json_format.MessageToDict(stored, preserving_proto_field_name=True,
                                          always_print_fields_with_no_presence=True)
         conn.push(protocol.reply("ack", ref, action="chat_message", data=data))
