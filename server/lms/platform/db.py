@@ -28,7 +28,10 @@ class TenantScopeError(RuntimeError):
     """A tenant-owned table was queried by a session that has no tenant."""
 
 
-def create_engine(settings: Settings) -> AsyncEngine:
+def create_engine(settings: Settings, *, index_scans_only: bool = False) -> AsyncEngine:
+    """The engine of a process's units of work. `index_scans_only` (PostgreSQL) rules out sequential and
+    bitmap scans, for processes whose every query is an index lookup on tables that fill and empty faster
+    than their statistics follow (the outbox, lms.realtime)."""
     if settings.is_sqlite:
         engine = create_async_engine(
             settings.async_database_url,
@@ -48,6 +51,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
         return engine
     return create_async_engine(
         settings.async_database_url,
+        connect_args={"options": "-c enable_seqscan=off -c enable_bitmapscan=off"} if index_scans_only else {},
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
         pool_pre_ping=False,
