@@ -7,8 +7,9 @@ also runs the sequencer (lms.platform.events.sequence_pending) when it finds eve
 are gapless and "everything after the last id read" never skips a late commit.
 
 Wake-ups: every `LMS_WS_POLL_INTERVAL` (default 50 ms) the tail reads what is new and whether events
-wait for ids (two indexed reads that find nothing most of the time); on PostgreSQL the sequencer's
-`NOTIFY lms_outbox` also wakes every other replica as soon as a batch is numbered.
+wait for ids (two indexed reads); while it finds nothing the polls space out to 0.4 s. On PostgreSQL
+the sequencer's `NOTIFY lms_outbox` wakes every other replica as soon as a block is numbered, and a
+chat message stored by this server wakes its own tail.
 
 Fan-out encodes each event once, as the bytes of a WebSocket frame, and writes them straight
 into each subscriber's transport, without a task switch or a re-encoding per client. The transport's write buffer is the client's queue and is bounded: a client
@@ -43,6 +44,7 @@ from lms.realtime.protocol import event_frame
 
 log = logging.getLogger("lms.realtime.hub")
 BATCH = 500
+IDLE_POLL_FACTOR = 8  # an idle tail polls every 8 poll intervals at most (0.4 s by default)
 PRUNE_EVERY_SECONDS = 3600
 
 
@@ -211,6 +213,7 @@ class Hub:
 
     async def _tail(self) -> None:
         interval = self.settings.outbox_poll_interval
+        wait = interval
         while True:
             self._wake.clear()
             try:
@@ -228,8 +231,12 @@ class Hub:
                 log.exception("reading the outbox failed")
                 await asyncio.sleep(1)
                 continue
+            # Idle, the polls space out (each costs a transaction) up to IDLE_POLL_FACTOR intervals; any event
+            # found, and any wake-up (a NOTIFY, a chat message stored here), brings them back to one interval.
+            wait = interval if rows or pending else min(wait * 2, interval * IDLE_POLL_FACTOR)
             try:
-                await asyncio.wait_for(self._wake.wait(), interval)
+                await asyncio.wait_for(self._wake.wait(), wait)
+                wait = interval
             except TimeoutError:
                 pass
 
