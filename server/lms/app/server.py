@@ -37,6 +37,10 @@ async def serve(settings: Settings, host: str, port: int, stop: asyncio.Event) -
             ("grpc.max_send_message_length", -1),
             ("grpc.keepalive_permit_without_calls", 1),
             ("grpc.http2.min_ping_interval_without_data_ms", 5000),
+            # A fixed 1 MiB receive window per stream: with BDP probing the window grew while an upload's
+            # sink (S3) was slower than Envoy, and the worker buffered up to ~30 MB of one upload.
+            ("grpc.http2.bdp_probe", 0),
+            ("grpc.http2.lookahead_bytes", 1024 * 1024),
         ],
     )
     # Generated add-functions also "register" each method with grpc core, giving it a request queue of its
