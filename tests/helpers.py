@@ -23,21 +23,6 @@ def make_course(actor, category_id: int | None = None, **fields) -> dict:
     return response.json()
 
 
-def make_module(actor, course_id: int, **fields) -> dict:
-    body = {"title": f"Module {next(_counter)}", "description": "A test module", **fields}
-    response = actor.post(f"/api/lms/courses/{course_id}/modules/", body)
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-def make_lesson(actor, course_id: int, module_id: int, **fields) -> dict:
-    body = {"title": f"Lesson {next(_counter)}", "lesson_type": "text", "content_text": "Read this.",
-            "duration": 10, **fields}
-    response = actor.post(f"/api/lms/courses/{course_id}/modules/{module_id}/lessons/", body)
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
 def assert_error(response, status: int, body: dict | None = None, fields: list[str] | None = None) -> dict:
     """The response is a DRF-shaped JSON error with this status (and exactly this body, or these fields)."""
     assert response.status_code == status, (response.status_code, response.text)

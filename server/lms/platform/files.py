@@ -82,7 +82,7 @@ async def store_generated(session: AsyncSession, call: Call, *, key: str, data: 
     session.add(StoredFile(key=key, course_id=course_id, kind=kind, filename=filename, content_type=content_type,
                            size=len(data), uploaded_by=owner, state=ACTIVE))
     await session.flush()
-    runtime, tenant = call.runtime, call.tenant_id
+    runtime = call.runtime
 
     async def delete_after_rollback() -> None:
         await runtime.storage.delete([key])
