@@ -9,7 +9,8 @@ import dataclasses
 import re
 from datetime import datetime
 
-from sqlalchemy import Boolean, Integer, String, and_, bindparam, func, select, text, update
+import psycopg
+from sqlalchemy import and_, bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms.certificates.issuing import issue_if_earned
@@ -20,7 +21,8 @@ from lms.enrollments.access import NOT_ENROLLED
 from lms.enrollments.models import Enrollment, LessonCompletion
 from lms.enrollments.progress import ProgressFigures, completed_lesson_ids, progress_of
 from lms.platform.context import Call
-from lms.platform.db import dialect_insert, tenant_execute
+from lms.platform.batching import Coalescer
+from lms.platform.db import dialect_insert, execute_alone, tenant_execute
 from lms.platform.errors import AlreadyExists, NotFound, PermissionDenied, ValidationError
 from lms.platform.events import (
     COURSE_COMPLETED, ENROLLMENT_ACTIVATED, ENROLLMENT_CREATED, ENROLLMENT_DEACTIVATED, LESSON_COMPLETED,
@@ -83,44 +85,108 @@ _INSERT_ENROLLMENT = text(
 ).bindparams(bindparam("now", type_=Enrollment.__table__.c.enrolled_at.type))
 
 
-# PostgreSQL: the whole enrollment as one statement (data-modifying CTEs), run as its own transaction
-# on the read path's tenant-pinned connections: the course and the user's directory entry, the INSERT
-# when the caller may enroll this user (a duplicate is a no-op, so concurrent requests cannot both
-# succeed), the counter and the outbox events (the rows `emit_each` writes, numbered later by the
-# sequencer). One round trip instead of seven (BEGIN, tenant setting, four statements, COMMIT): the
-# enroll path's cost was mostly those.
-_ENROLL_IN_ONE = text("""
-WITH target AS (
-    SELECT c.status, c.is_free, c.title, c.description, d.first_name, d.last_name, d.email,
-           EXISTS (SELECT FROM course_instructors i
-                   WHERE i.tenant_id = :tenant AND i.course_id = c.id AND i.user_id = :caller) AS teaches
-    FROM courses c
-    LEFT JOIN directory_users d ON d.tenant_id = :tenant AND d.user_id = :user_id
-    WHERE c.id = :course_id AND c.tenant_id = :tenant
+# PostgreSQL: whole enrollments as one statement (data-modifying CTEs), run as its own transaction on the
+# read path's tenant-pinned connections, for every request of the batch (lms.platform.batching: concurrent
+# enrollments of a tenant share one statement and one commit). Per request: the course and the user's
+# directory entry, the INSERT when the caller may enroll this user (a duplicate is a no-op, so concurrent
+# requests cannot both succeed; a pair asked twice in one batch is inserted for its first request only),
+# the counter and the outbox events (the rows `emit_each` writes, numbered later by the sequencer).
+# Rows are inserted in (course, user) order and counters locked in course order, so two batches never
+# wait for each other in a cycle.
+_ENROLL_MANY = text("""
+WITH input AS (
+    SELECT * FROM unnest(CAST(:positions AS int[]), CAST(:course_ids AS int[]), CAST(:user_ids AS text[]),
+                         CAST(:callers AS text[]), CAST(:admins AS boolean[]), CAST(:instructors AS boolean[]),
+                         CAST(:staff AS boolean[]), CAST(:selves AS boolean[]), CAST(:nows AS timestamptz[]))
+        AS i(position, course_id, user_id, caller, is_admin, is_instructor, is_staff, self, now)
+), target AS (
+    SELECT i.*, c.status, c.is_free, c.title, c.description, d.first_name, d.last_name, d.email,
+           EXISTS (SELECT FROM course_instructors ci
+                   WHERE ci.tenant_id = :tenant AND ci.course_id = c.id AND ci.user_id = i.caller) AS teaches
+    FROM input i
+    JOIN courses c ON c.id = i.course_id AND c.tenant_id = :tenant
+    LEFT JOIN directory_users d ON d.tenant_id = :tenant AND d.user_id = i.user_id
+), allowed AS (
+    SELECT DISTINCT ON (course_id, user_id) position, course_id, user_id, now FROM target
+    WHERE is_admin OR (is_instructor AND teaches)
+       OR (NOT is_staff AND self AND status = 'Published' AND is_free)
+    ORDER BY course_id, user_id, position
 ), created AS (
     INSERT INTO enrollments (tenant_id, course_id, user_id, enrolled_at, is_active)
-    SELECT :tenant, :course_id, :user_id, :now, true FROM target
-    WHERE :is_admin OR (:is_instructor AND target.teaches)
-       OR (NOT :is_staff AND :self AND target.status = 'Published' AND target.is_free)
+    SELECT :tenant, course_id, user_id, now, true FROM allowed ORDER BY course_id, user_id
     ON CONFLICT (course_id, user_id) DO NOTHING
-    RETURNING id
+    RETURNING id, course_id, user_id, enrolled_at
+), added AS (
+    SELECT course_id, count(*) AS n FROM created GROUP BY course_id
+), locked AS (
+    SELECT course_counters.course_id FROM course_counters JOIN added USING (course_id)
+    WHERE course_counters.tenant_id = :tenant ORDER BY course_counters.course_id FOR UPDATE OF course_counters
 ), counted AS (
-    UPDATE course_counters SET total_enrollments = total_enrollments + 1
-    WHERE course_id = :course_id AND tenant_id = :tenant AND EXISTS (SELECT FROM created)
+    UPDATE course_counters SET total_enrollments = total_enrollments + added.n FROM added
+    WHERE course_counters.course_id = added.course_id AND course_counters.tenant_id = :tenant
+      AND course_counters.course_id IN (SELECT course_id FROM locked)
 ), events AS (
     INSERT INTO outbox_events (tenant_id, type, room, data, created_at)
     SELECT :tenant, :event_type, r.room,
-           jsonb_build_object('course_id', :course_id, 'user_id', :user_id, 'enrollment_id', created.id), :now
-    FROM created, unnest(CAST(:rooms AS text[])) WITH ORDINALITY AS r(room, position)
-    ORDER BY r.position
+           jsonb_build_object('course_id', c.course_id, 'user_id', c.user_id, 'enrollment_id', c.id), c.enrolled_at
+    FROM created c CROSS JOIN LATERAL (VALUES (1, 'user_' || c.user_id), (2, 'course_' || c.course_id)) AS r(k, room)
+    ORDER BY c.id, r.k
 )
-SELECT target.status, target.is_free, target.title, target.description, target.first_name, target.last_name,
-       target.email, target.teaches, (SELECT id FROM created) FROM target
-""").bindparams(bindparam("now", type_=Enrollment.__table__.c.enrolled_at.type),
-                bindparam("course_id", type_=Integer()), bindparam("user_id", type_=String()),
-                bindparam("is_admin", type_=Boolean()),
-                bindparam("is_instructor", type_=Boolean()), bindparam("is_staff", type_=Boolean()),
-                bindparam("self", type_=Boolean()))
+SELECT t.position, t.status, t.is_free, t.title, t.description, t.first_name, t.last_name, t.email, t.teaches,
+       c.id
+FROM target t
+LEFT JOIN allowed a ON a.position = t.position
+LEFT JOIN created c ON c.course_id = a.course_id AND c.user_id = a.user_id
+""")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Enrolling:
+    """One request of a batch of `_ENROLL_MANY`."""
+
+    call: Call
+    course_id: int
+    user_id: str
+    now: datetime
+
+
+async def _enroll_many(key, items: list[_Enrolling]) -> list:
+    """Runs a batch; each request gets its row of `_ENROLL_MANY` (None: no such course). A batch that fails
+    as a whole (a deadlock with another process's batch, a course deleted meanwhile) is run again one
+    request at a time, so one request's failure is its own."""
+    engine, tenant = key
+    try:
+        rows = await execute_alone(engine, tenant, _ENROLL_MANY, _batch_params(items))
+    except psycopg.Error:  # (the read path's statements are sent by psycopg itself)
+        if len(items) == 1:
+            raise
+        results = []
+        for item in items:
+            try:
+                results.append((await _enroll_many(key, [item]))[0])
+            except Exception as exc:  # noqa: BLE001 - this request's own failure
+                results.append(exc)
+        return results
+    for item in items:
+        if item.call.runtime.settings.debug_query_count:
+            item.call.note_statement(_ENROLL_MANY)  # (sent by psycopg directly: SQLAlchemy's events do not see it)
+    by_position = {row[0]: row[1:] for row in rows}
+    return [by_position.get(position) for position in range(len(items))]
+
+
+def _batch_params(items: list[_Enrolling]) -> dict:
+    callers = [item.call.require_user() for item in items]
+    return {
+        "positions": list(range(len(items))), "course_ids": [item.course_id for item in items],
+        "user_ids": [item.user_id for item in items], "callers": [c.user_id for c in callers],
+        "admins": [c.is_admin for c in callers], "instructors": [c.is_instructor for c in callers],
+        "staff": [c.is_staff for c in callers],
+        "selves": [item.user_id == c.user_id for item, c in zip(items, callers)],
+        "nows": [item.now for item in items], "event_type": ENROLLMENT_CREATED,
+    }
+
+
+_ENROLLING = Coalescer(_enroll_many)
 
 
 def _refusal(caller, target: str, status: str, is_free: bool, teaches: bool) -> Exception:
@@ -141,20 +207,17 @@ def _refusal(caller, target: str, status: str, is_free: bool, teaches: bool) -> 
 async def enroll(call: Call, course_id: int, user_id: str) -> NewEnrollment:
     """Enrolls `user_id` (the caller if empty; other users need staff rights on the course).
 
-    On PostgreSQL one statement (`_ENROLL_IN_ONE`) when the call runs nothing else; otherwise, in the
-    call's session, four: the course with the user's directory entry, the INSERT, the counter and the
-    outbox events. A new enrollment has no completed lessons, so its progress is 0 without asking.
+    On PostgreSQL one statement (`_ENROLL_MANY`, shared with the tenant's concurrent enrollments) when the
+    call runs nothing else; otherwise, in the call's session, four: the course with the user's directory
+    entry, the INSERT, the counter and the outbox events. A new enrollment has no completed lessons, so its
+    progress is 0 without asking.
     """
     caller = call.require_user()
     target = _check_user_id(user_id.strip() or caller.user_id)
-    call.require_tenant()
+    tenant = call.require_tenant()
     now = utcnow()
     if call.single_statement_available:
-        row = (await call.execute_alone(_ENROLL_IN_ONE, {
-            "course_id": course_id, "user_id": target, "caller": caller.user_id, "now": now,
-            "is_admin": caller.is_admin, "is_instructor": caller.is_instructor, "is_staff": caller.is_staff,
-            "self": target == caller.user_id, "rooms": [f"user_{target}", f"course_{course_id}"],
-            "event_type": ENROLLMENT_CREATED})).first()
+        row = await _ENROLLING.submit((call.runtime.read_engine, tenant), _Enrolling(call, course_id, target, now))
         if row is None:
             raise NotFound()
         status, is_free, title, description, first_name, last_name, email, teaches, enrollment_id = row
