@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import grpc
+import uvloop
 from google.protobuf import json_format, struct_pb2
 from google.rpc import status_pb2
 from websockets.asyncio.server import ServerConnection, broadcast, serve
@@ -458,7 +459,8 @@ def main(argv: list[str] | None = None) -> None:
             loop.add_signal_handler(sig, stop.set)
         await serve_forever(settings, args.host, args.port, stop)
 
-    asyncio.run(run())
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:  # (as the gRPC workers)
+        runner.run(run())
 
 
 if __name__ == "__main__":
