@@ -128,20 +128,9 @@ class Call:
 
     @property
     def single_statement_available(self) -> bool:
-        """`execute_alone` may be used: PostgreSQL, and the call has not opened its session (see
-        `reads_committed_data`)."""
+        """The call may write with one statement of its own on the read path (`lms.platform.db.execute_alone`,
+        autocommit): PostgreSQL, and the call has not opened its session (see `reads_committed_data`)."""
         return self.reads_committed_data
-
-    async def execute_alone(self, statement, params: dict | None = None):
-        """Runs one prebuilt, tenant-parametrized statement (a write too) as its own transaction on the
-        read path, committed when it returns; for calls whose whole effect is that statement. Only when
-        `single_statement_available`; returns the buffered rows."""
-        if not self.single_statement_available:
-            raise RuntimeError("execute_alone needs PostgreSQL and a call without a session")
-        rows = await db.execute_alone(self.runtime.read_engine, self.require_tenant(), statement, params)
-        if self.runtime.settings.debug_query_count:
-            self.note_statement(statement)  # (sent by psycopg directly: SQLAlchemy's events do not see it)
-        return rows
 
     @property
     def reads_committed_data(self) -> bool:
