@@ -44,6 +44,7 @@ from lms.realtime.protocol import event_frame
 
 log = logging.getLogger("lms.realtime.hub")
 BATCH = 500
+DELIVERY_SLICE = 32  # events fanned out between two turns of the event loop
 IDLE_POLL_FACTOR = 8  # an idle tail polls every 8 poll intervals at most (0.4 s by default)
 PRUNE_EVERY_SECONDS = 3600
 
@@ -222,7 +223,7 @@ class Hub:
                                                       .order_by(OutboxEvent.id).limit(BATCH)))
                     pending = len(rows) < BATCH and await has_pending(session)
                 if rows:
-                    self._deliver_safely(rows)
+                    await self._deliver_in_slices(rows)
                 if len(rows) == BATCH or (pending and not await self._number_while_pending()):
                     continue  # more to read (numbered by another replica, too)
             except asyncio.CancelledError:
@@ -254,13 +255,20 @@ class Hub:
                 return True
             if block[0].id != self.position + 1:
                 return False
-            self._deliver_safely(block)
+            await self._deliver_in_slices(block)
 
-    def _deliver_safely(self, rows) -> None:
-        try:
-            self.deliver(rows)
-        except Exception:  # noqa: BLE001 - keep delivering later events
-            log.exception("fan-out failed")
+    async def _deliver_in_slices(self, rows) -> None:
+        """Fans `rows` out DELIVERY_SLICE at a time, letting the loop flush the sockets in between: written in
+        one go, a block of a few hundred large events would fill even a fast reader's buffer past
+        `LMS_WS_MAX_BUFFER_BYTES` before a byte of it was sent. (The position advances per slice, which is
+        what `resume` relies on.)"""
+        for start in range(0, len(rows), DELIVERY_SLICE):
+            if start:
+                await asyncio.sleep(0)
+            try:
+                self.deliver(rows[start:start + DELIVERY_SLICE])
+            except Exception:  # noqa: BLE001 - keep delivering later events
+                log.exception("fan-out failed")
 
     def deliver(self, rows) -> None:
         """Fans committed outbox rows (in id order) out to the live members of their rooms."""
