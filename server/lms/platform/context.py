@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from lms.platform.actor import Actor
 from lms.platform.auth import Principal, TokenVerifier
 from lms.platform.config import Settings
 from lms.platform import db
@@ -93,6 +94,15 @@ class Call:
     @property
     def is_staff(self) -> bool:
         return self.principal is not None and self.principal.is_staff
+
+    @property
+    def actor(self) -> Actor:
+        """The caller as domain rules see it (tenant, user, roles); 401 without a tenant."""
+        tenant = self.require_tenant()
+        principal = self.principal
+        if principal is None:
+            return Actor(tenant)
+        return Actor(tenant, principal.user_id, principal.roles)
 
     # Unit of work ------------------------------------------------------------------------------
 
