@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import importlib.util
+import pkgutil
 import sys
 
 from google.protobuf.descriptor import ServiceDescriptor
@@ -15,7 +17,21 @@ class Binding:
     descriptor: ServiceDescriptor
 
 
+def load_public_faces() -> list[str]:
+    """Imports every domain's public module (`lms.<domain>.public`), which connects the domain to those
+    below it (lms.platform.hooks, the course detail's outline): before any request is served."""
+    import lms
+
+    loaded = []
+    for package in pkgutil.iter_modules(lms.__path__):
+        if package.ispkg and importlib.util.find_spec(f"lms.{package.name}.public") is not None:
+            importlib.import_module(f"lms.{package.name}.public")
+            loaded.append(package.name)
+    return loaded
+
+
 def servicer_classes() -> list[type]:
+    load_public_faces()
     from lms.assignments.servicer import AssignmentServicer, SubmissionServicer
     from lms.certificates.servicer import CertificateServicer
     from lms.chat.servicer import ChatServicer

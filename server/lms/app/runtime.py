@@ -8,7 +8,7 @@ from lms.platform.context import Runtime
 from lms.platform.db import create_engine, create_read_engine, create_sessionmaker
 from lms.platform.ratelimit import InProcessLimiter, RateLimits, RedisLimiter
 from lms.platform.storage import create_storage
-from lms.users.directory import remember_caller
+from lms.users.public import remember_caller
 
 
 def build_runtime(settings: Settings) -> Runtime:

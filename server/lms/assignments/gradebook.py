@@ -20,12 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms.assignments.models import Assignment, Submission
 from lms.assignments.scores import average, percentage, plain_number
-from lms.courses.models import Course
-from lms.courses.service import course_for_change
-from lms.enrollments.models import Enrollment
+from lms.courses.public import Course
+from lms.courses.public import course_for_change
+from lms.enrollments.public import Enrollment
 from lms.platform.context import Call
 from lms.platform.errors import MSG_REQUIRED, ValidationError
-from lms.users.models import DirectoryUser, full_name
+from lms.users.public import DirectoryUser, full_name
 
 BATCH = 1000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -48,7 +48,7 @@ async def start(session: AsyncSession, call: Call, course_id: int | None) -> tup
     if course_id is None:
         call.require_staff()
         raise ValidationError({"course": [MSG_REQUIRED]})
-    course = await course_for_change(session, call, course_id)
+    course = await course_for_change(session, call.actor, course_id)
     assignments = list(await session.scalars(
         select(Assignment).where(Assignment.course_id == course.id).order_by(Assignment.id)))
     return course, assignments

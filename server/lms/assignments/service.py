@@ -18,19 +18,18 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms.assignments.models import Assignment, Submission
 from lms.assignments.scores import plain_number
-from lms.certificates.issuing import issue_if_earned
-from lms.content.models import Module
-from lms.courses.models import PUBLISHED, Course, CourseInstructor
-from lms.courses.service import course_for_change, require_course_staff, visible_course
-from lms.enrollments.access import NOT_ENROLLED, is_enrolled, learning_course
-from lms.enrollments.models import Enrollment
-from lms.enrollments.service import active_enrollment
-from lms.platform import files
+from lms.content.public import Module
+from lms.courses.public import (
+    NOT_ENROLLED, Course, course_for_change, is_learner, is_visible, learning_course, may_learn_clause,
+    published_outline_clause, require_course_staff, sees_unpublished_content, staff_clause, visible_course,
+)
+from lms.enrollments.public import active_enrollment
+from lms.platform import files, hooks
 from lms.platform.context import Call
 from lms.platform.db import dialect_insert
 from lms.platform.errors import MSG_REQUIRED, FailedPrecondition, NotFound, PermissionDenied, ValidationError
@@ -118,9 +117,9 @@ class AssignmentRow:
 async def _course_to_change(session: AsyncSession, call: Call, course_id: int) -> Course:
     """The course named in a body: unknown (or another tenant's) is an invalid pk, not teaching it 403."""
     course = await session.get(Course, course_id)
-    if course is None or course.tenant_id != call.tenant_id:
+    if course is None or course.tenant_id != call.actor.tenant_id:
         raise ValidationError({"course": [invalid_pk(course_id)]})
-    await require_course_staff(session, call.require_user(), course.id)
+    await require_course_staff(session, call.actor, course.id)
     return course
 
 
@@ -172,7 +171,7 @@ async def assignment_for_change(session: AsyncSession, call: Call, assignment_id
     assignment = await session.scalar(select(Assignment).where(Assignment.id == assignment_id).with_for_update())
     if assignment is None:
         raise NotFound()
-    course = await course_for_change(session, call, assignment.course_id)
+    course = await course_for_change(session, call.actor, assignment.course_id)
     return assignment, course
 
 
@@ -225,33 +224,29 @@ async def get_assignment(session: AsyncSession, call: Call, assignment_id: int) 
     assignment = await session.get(Assignment, assignment_id)
     if assignment is None:
         raise NotFound()
-    await learning_course(session, call, assignment.course_id)
+    await learning_course(session, call.actor, assignment.course_id)
     row = await assignment_row(session, assignment)
-    if not call.is_staff and assignment.module_id is not None:
+    if not sees_unpublished_content(call.actor) and assignment.module_id is not None:
         published = await session.scalar(select(Module.is_published).where(Module.id == assignment.module_id))
         if not published:
             raise NotFound()
     return row
 
 
-def _taught_courses(user_id: str):
-    return select(CourseInstructor.course_id).where(CourseInstructor.user_id == user_id)
-
-
 async def list_assignments(session: AsyncSession, call: Call, course_id: int = 0,
                            module_id: int = 0) -> list[AssignmentRow]:
     """The caller's assignments in one query: students' of their active enrollments in published
     courses (published modules only), instructors' of the courses they teach, admins' all."""
-    user = call.require_user()
+    call.require_user()
+    actor = call.actor
     query = (select(Assignment, Course.title, Module.title)
              .join(Course, Course.id == Assignment.course_id)
              .outerjoin(Module, Module.id == Assignment.module_id))
-    if not user.is_staff:
-        query = query.join(Enrollment, and_(Enrollment.course_id == Course.id, Enrollment.user_id == user.user_id,
-                                            Enrollment.is_active.is_(True))).where(
-            Course.status == PUBLISHED, or_(Assignment.module_id.is_(None), Module.is_published.is_(True)))
-    elif not user.is_admin:
-        query = query.where(Assignment.course_id.in_(_taught_courses(user.user_id)))
+    if not actor.is_staff:  # learners: courses they may learn in, published modules
+        query = query.where(may_learn_clause(actor),
+                            or_(Assignment.module_id.is_(None), published_outline_clause(Module)))
+    else:  # staff: the courses they are staff of
+        query = query.where(staff_clause(actor, Assignment.course_id))
     if course_id:
         query = query.where(Assignment.course_id == course_id)
     if module_id:
@@ -278,12 +273,12 @@ async def submission_target(session: AsyncSession, call: Call, raw_assignment) -
         if not isinstance(raw_assignment, int) else raw_assignment
     assignment = await session.get(Assignment, assignment_id)
     course = await session.get(Course, assignment.course_id) if assignment is not None else None
-    if course is None or course.tenant_id != call.tenant_id or (not call.is_staff and course.status != PUBLISHED):
+    if course is None or not is_visible(call.actor, course):
         raise ValidationError({"assignment": [invalid_pk(assignment_id)]})
-    if not call.is_staff and assignment.module_id is not None:
+    if not sees_unpublished_content(call.actor) and assignment.module_id is not None:
         if not await session.scalar(select(Module.is_published).where(Module.id == assignment.module_id)):
             raise ValidationError({"assignment": [invalid_pk(assignment_id)]})
-    if not await is_enrolled(session, course.id, user.user_id):
+    if not await is_learner(session, course.id, user.user_id):
         raise PermissionDenied(NOT_ENROLLED)
     return assignment, course
 
@@ -375,7 +370,7 @@ async def get_submission(session: AsyncSession, call: Call, submission_id: int) 
     if row.submission.student_id != user.user_id:
         if not user.is_staff:
             raise NotFound()
-        await require_course_staff(session, user, row.assignment.course_id)
+        await require_course_staff(session, call.actor, row.assignment.course_id)
     return row
 
 
@@ -394,8 +389,8 @@ async def list_submissions(session: AsyncSession, call: Call, filters: Submissio
     conditions = []
     if not user.is_staff:
         conditions.append(Submission.student_id == user.user_id)
-    elif not user.is_admin:
-        conditions.append(Assignment.course_id.in_(_taught_courses(user.user_id)))
+    else:
+        conditions.append(staff_clause(call.actor, Assignment.course_id))
     if filters.assignment:
         conditions.append(Submission.assignment_id == filters.assignment)
     if filters.course:
@@ -418,9 +413,9 @@ async def assignment_submissions(session: AsyncSession, call: Call, assignment_i
     assignment = await session.get(Assignment, assignment_id)
     if assignment is None:
         raise NotFound()
-    await visible_course(session, call, assignment.course_id)
+    await visible_course(session, call.actor, assignment.course_id)
     if user.is_staff:
-        await require_course_staff(session, user, assignment.course_id)
+        await require_course_staff(session, call.actor, assignment.course_id)
     return await list_submissions(session, call, SubmissionFilters(assignment=assignment.id, graded=graded), page)
 
 
@@ -428,7 +423,7 @@ async def grade_submission(session: AsyncSession, call: Call, submission_id: int
     """Sets the grade and feedback sent (staff of the course), tells the student, checks their certificate."""
     user = call.require_staff()
     row = await _submission_row(session, submission_id, lock=True)
-    await course_for_change(session, call, row.assignment.course_id)
+    await course_for_change(session, call.actor, row.assignment.course_id)
     submission, assignment = row.submission, row.assignment
     values = _validate(GRADE_FIELDS, data, partial=True)
     if "grade" not in values and submission.grade is None:
@@ -447,5 +442,5 @@ async def grade_submission(session: AsyncSession, call: Call, submission_id: int
         "grade": float(submission.grade), "max_score": assignment.max_score})
     enrollment = await active_enrollment(session, assignment.course_id, submission.student_id)
     if enrollment is not None:
-        await issue_if_earned(session, call, enrollment)
+        await hooks.progress_changed.fire(session, call, enrollment)
     return row

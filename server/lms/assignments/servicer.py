@@ -7,14 +7,14 @@ from google.protobuf import empty_pb2
 from lms.assignments import gradebook, service
 from lms.assignments.models import INSTRUCTIONS_KIND, SUBMISSIONS_KIND
 from lms.assignments.v1 import assignments_pb2, assignments_pb2_grpc, submissions_pb2, submissions_pb2_grpc
-from lms.courses.models import Course
+from lms.courses.public import Course
 from lms.platform.context import Call, current_call
 from lms.platform.pagination import PageRequest, page_envelope
 from lms.platform.protos import nullable_number, nullable_string, nullable_timestamp, timestamp
 from lms.platform.storage import file_url
 from lms.platform.uploads import ALL_TYPES, DOCUMENTS, IMAGES, FileField, Upload
 from lms.platform.validation import present
-from lms.users.directory import display_names
+from lms.users.public import display_names
 
 INSTRUCTIONS_FILE = FileField(INSTRUCTIONS_KIND, DOCUMENTS + IMAGES, required=False)
 SUBMISSION_FILE = FileField(SUBMISSIONS_KIND, ALL_TYPES, required=False)

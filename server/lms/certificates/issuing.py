@@ -21,14 +21,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms.certificates.models import Certificate, CertificateSettings
 from lms.certificates.pdf import CertificateContent, render_certificate
-from lms.content.models import Lesson, Module
-from lms.courses.models import Course
-from lms.enrollments.models import Enrollment
+from lms.assignments.public import graded_percentages
+from lms.content.public import Lesson, Module
+from lms.courses.public import Course, Enrollment, published_outline_clause
 from lms.platform import files
 from lms.platform.context import Call
 from lms.platform.events import CERTIFICATE_ISSUED, emit
 from lms.platform.models import utcnow
-from lms.users.directory import display_names
+from lms.users.public import display_names
 
 log = logging.getLogger("lms.certificates")
 CERTIFICATE_KIND = "certificates"  # stored-file kind: private to the learner and the tenant's staff
@@ -36,8 +36,6 @@ CERTIFICATE_KIND = "certificates"  # stored-file kind: private to the learner an
 
 async def scores_of(session: AsyncSession, course_id: int, user_id: str) -> list[float]:
     """The learner's graded scores in the course, as percentages (graded assignments)."""
-    from lms.assignments.scores import graded_percentages
-
     return await graded_percentages(session, course_id, user_id)
 
 
@@ -55,7 +53,7 @@ async def _next_certificate_id(session: AsyncSession, course: Course, tenant_id:
 async def _course_hours(session: AsyncSession, course_id: int) -> float:
     minutes = await session.scalar(
         select(func.coalesce(func.sum(Lesson.duration), 0)).join(Module, Module.id == Lesson.module_id)
-        .where(Module.course_id == course_id, Module.is_published.is_(True), Lesson.is_published.is_(True)))
+        .where(Module.course_id == course_id, published_outline_clause(Module, Lesson)))
     return round(minutes / 60, 1)
 
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms.certificates.models import TEMPLATES, Certificate, CertificateSettings
-from lms.courses.service import course_for_change, visible_course
+from lms.courses.public import course_for_change, visible_course
 from lms.platform.context import Call
 from lms.platform.errors import NotFound
 from lms.platform.validation import Bool, Choice, Fields, Int, Str
@@ -30,12 +30,12 @@ async def _settings_of(session: AsyncSession, course_id: int) -> CertificateSett
 
 
 async def get_settings(session: AsyncSession, call: Call, course_id: int) -> CertificateSettings:
-    course = await visible_course(session, call, course_id)
+    course = await visible_course(session, call.actor, course_id)
     return await _settings_of(session, course.id)
 
 
 async def update_settings(session: AsyncSession, call: Call, course_id: int, data: dict) -> CertificateSettings:
-    course = await course_for_change(session, call, course_id)
+    course = await course_for_change(session, call.actor, course_id)
     values = SETTINGS_FIELDS.validate(data, partial=True)
     settings = await _settings_of(session, course.id)
     for name, value in values.items():

@@ -1,9 +1,9 @@
 """gRPC servicer of certificates."""
 from __future__ import annotations
 
-from lms.certificates import service
+from lms.certificates import public, service  # noqa: F401 - (public: connects the certificate hook)
 from lms.certificates.v1 import certificates_pb2, certificates_pb2_grpc
-from lms.courses.servicer import settings_message
+from lms.courses.public import settings_message
 from lms.platform.context import current_call
 from lms.platform.protos import timestamp
 from lms.platform.storage import file_url

@@ -13,8 +13,8 @@ from lms.platform.pagination import PageRequest
 from lms.platform.protos import timestamp
 from lms.platform.validation import Fields, Str
 from lms.realtime import rooms
-from lms.users.directory import profiles
-from lms.users.models import DirectoryUser
+from lms.users.public import profiles
+from lms.users.public import DirectoryUser
 
 MESSAGE_FIELDS = Fields(message=Str(max_length=2000, required=True))
 

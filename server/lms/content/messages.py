@@ -22,16 +22,6 @@ def module_message(call: Call, module: Module, lessons: list[Lesson]) -> content
         is_published=module.is_published, lessons=[lesson_message(call, lesson) for lesson in lessons])
 
 
-def module_summary(module: Module, lessons) -> content_pb2.ModuleSummary:
-    """A module's outline; `lessons` are rows with id, title, lesson_type, duration, order and is_published."""
-    return content_pb2.ModuleSummary(
-        id=module.id, title=module.title, description=module.description, order=module.order,
-        is_published=module.is_published,
-        lessons=[content_pb2.LessonSummary(id=row.id, title=row.title, lesson_type=row.lesson_type,
-                                           duration=row.duration, order=row.order, is_published=row.is_published)
-                 for row in lessons])
-
-
 def resource_message(call: Call, resource: Resource) -> content_pb2.Resource:
     return content_pb2.Resource(
         id=resource.id, title=resource.title, resource_type=resource.resource_type, url=resource.url,

@@ -23,9 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.content.models import LESSON_TYPES, RESOURCE_TYPES, Faq, Lesson, Module, Resource
-from lms.courses.models import Course
-from lms.courses.service import course_for_change, visible_course
-from lms.enrollments.access import learning_course
+from lms.courses.public import (
+    Course, course_for_change, learning_course, published_outline_clause, sees_unpublished_content, visible_course,
+)
 from lms.platform import files
 from lms.platform.context import Call
 from lms.platform.errors import MSG_REQUIRED, NotFound, ValidationError
@@ -113,7 +113,7 @@ class ModuleTree:
 
 
 def _students_see_published(call: Call) -> bool:
-    return not call.is_staff
+    return not sees_unpublished_content(call.actor)
 
 
 # Lookups under the right parent -------------------------------------------------------------------
@@ -128,8 +128,8 @@ async def _module_in(session: AsyncSession, call: Call, course_id: int, module_i
 async def _module_for(session: AsyncSession, call: Call, course_id: int, module_id: int, *, change: bool) -> Module:
     """The module under its course; for a change the course's modules are locked before it is read."""
     if not change:
-        return await _module_in(session, call, (await learning_course(session, call, course_id)).id, module_id)
-    course = await course_for_change(session, call, course_id)
+        return await _module_in(session, call, (await learning_course(session, call.actor, course_id)).id, module_id)
+    course = await course_for_change(session, call.actor, course_id)
     await _module_siblings(course.id).lock(session)
     return await _module_in(session, call, course.id, module_id)
 
@@ -137,12 +137,12 @@ async def _module_for(session: AsyncSession, call: Call, course_id: int, module_
 async def _child_of_course(session: AsyncSession, call: Call, model, course_id: int, item_id: int, *, change: bool):
     """A resource or FAQ under its course; for a change the course's items are locked before it is read."""
     if change:
-        course = await course_for_change(session, call, course_id)
+        course = await course_for_change(session, call.actor, course_id)
         await _course_siblings(model, course.id).lock(session)
     elif model is Resource:
-        course = await learning_course(session, call, course_id)
+        course = await learning_course(session, call.actor, course_id)
     else:
-        course = await visible_course(session, call, course_id)
+        course = await visible_course(session, call.actor, course_id)
     item = await session.scalar(select(model).where(model.id == item_id, model.course_id == course.id))
     if item is None:
         raise NotFound()
@@ -184,10 +184,10 @@ async def _move(session: AsyncSession, siblings: OrderedSiblings, item, requeste
 
 async def list_modules(session: AsyncSession, call: Call, course_id: int) -> list[ModuleTree]:
     """The course's modules with their lessons: three queries whatever their number."""
-    course = await learning_course(session, call, course_id)
+    course = await learning_course(session, call.actor, course_id)
     query = select(Module).where(Module.course_id == course.id).order_by(Module.order)
     if _students_see_published(call):
-        query = query.where(Module.is_published.is_(True))
+        query = query.where(published_outline_clause(Module))
     modules = list(await session.scalars(query))
     lessons = await _lessons_of(session, call, [m.id for m in modules])
     return [ModuleTree(m, lessons.get(m.id, [])) for m in modules]
@@ -199,7 +199,7 @@ async def get_module(session: AsyncSession, call: Call, course_id: int, module_i
 
 
 async def create_module(session: AsyncSession, call: Call, course_id: int, data: dict) -> ModuleTree:
-    course = await course_for_change(session, call, course_id)
+    course = await course_for_change(session, call.actor, course_id)
     values = MODULE_FIELDS.validate(data)
     position = await _module_siblings(course.id).insert_position(session, values.pop("order", None))
     module = Module(course_id=course.id, order=position, **values)
@@ -258,7 +258,7 @@ async def list_lessons(session: AsyncSession, call: Call, course_id: int, module
 async def _lesson_for_change(session: AsyncSession, call: Call, course_id: int, module_id: int,
                              lesson_id: int) -> tuple[Module, Lesson]:
     """The lesson under its module under its course, read after the module's lessons are locked."""
-    course = await course_for_change(session, call, course_id)
+    course = await course_for_change(session, call.actor, course_id)
     module = await _module_in(session, call, course.id, module_id)
     await _lesson_siblings(module.id).lock(session)
     return module, await _lesson_in(session, call, module, lesson_id)
@@ -280,7 +280,7 @@ async def course_for_lesson_upload(session: AsyncSession, call: Call, course_id:
                                    lesson_id: int | None = None) -> Course:
     """The course a lesson create or change stores its file under, checked before the body is read, so
     a caller without rights or a wrong id gets 403/404 before sending the file."""
-    course = await course_for_change(session, call, course_id)
+    course = await course_for_change(session, call.actor, course_id)
     module = await _module_in(session, call, course.id, module_id)
     if lesson_id is not None:
         await _lesson_in(session, call, module, lesson_id)
@@ -343,7 +343,7 @@ async def _list_of_course(session: AsyncSession, model, course_id: int) -> list:
 
 
 async def list_resources(session: AsyncSession, call: Call, course_id: int) -> list[Resource]:
-    course = await learning_course(session, call, course_id)
+    course = await learning_course(session, call.actor, course_id)
     return await _list_of_course(session, Resource, course.id)
 
 
@@ -362,7 +362,7 @@ def _check_resource(state: dict) -> None:
 async def course_for_resource_upload(session: AsyncSession, call: Call, course_id: int,
                                      resource_id: int | None = None) -> Course:
     """The course a resource create or change stores its file under, checked before the body is read."""
-    course = await course_for_change(session, call, course_id)
+    course = await course_for_change(session, call.actor, course_id)
     if resource_id is not None and await session.scalar(
             select(Resource.id).where(Resource.id == resource_id, Resource.course_id == course.id)) is None:
         raise NotFound()
@@ -372,7 +372,7 @@ async def course_for_resource_upload(session: AsyncSession, call: Call, course_i
 async def create_resource(session: AsyncSession, call: Call, course_id: int, data: dict, *,
                           file: StoredUpload | None = None) -> Resource:
     """A new resource; `file` is the file uploaded with it (file resources need one, links take none)."""
-    course = await course_for_change(session, call, course_id)
+    course = await course_for_change(session, call.actor, course_id)
     values = RESOURCE_FIELDS.validate(data)
     key = _check_upload("file", RESOURCE_FILE_TYPES, values["resource_type"], "resource", file) if file else ""
     _check_resource({**values, "file": key})
@@ -414,7 +414,7 @@ async def delete_resource(session: AsyncSession, call: Call, course_id: int, res
 
 
 async def list_faqs(session: AsyncSession, call: Call, course_id: int) -> list[Faq]:
-    course = await visible_course(session, call, course_id)
+    course = await visible_course(session, call.actor, course_id)
     return await _list_of_course(session, Faq, course.id)
 
 
@@ -429,7 +429,7 @@ async def _count_faqs(session: AsyncSession, course_id: int, delta: int) -> None
 
 
 async def create_faq(session: AsyncSession, call: Call, course_id: int, data: dict) -> Faq:
-    course = await course_for_change(session, call, course_id)
+    course = await course_for_change(session, call.actor, course_id)
     values = FAQ_FIELDS.validate(data)
     position = await _course_siblings(Faq, course.id).insert_position(session, values.pop("order", None))
     faq = Faq(course_id=course.id, order=position, **values)
@@ -459,38 +459,10 @@ async def delete_faq(session: AsyncSession, call: Call, course_id: int, faq_id: 
 
 async def reorder(session: AsyncSession, call: Call, model, field: str, course_id: int, items: list[dict]) -> list:
     """Applies a reorder request to the course's resources or FAQs; returns them all in their new order."""
-    course = await course_for_change(session, call, course_id)
+    course = await course_for_change(session, call.actor, course_id)
     siblings = _course_siblings(model, course.id)
     await siblings.lock(session)
     current = await siblings.ids(session)
     sequence = requested_sequence(field, items, current)
     await siblings.apply(session, sequence, current)
     return await _list_of_course(session, model, course.id)
-
-
-# The course detail's outline ----------------------------------------------------------------------
-
-@dataclasses.dataclass
-class Outline:
-    modules: list[tuple[Module, list]]  # (module, lesson rows without content)
-    resources: list[Resource]
-
-
-async def course_outline(session: AsyncSession, call: Call, course_id: int) -> Outline:
-    """Modules with their lessons' outlines, and resources: three queries whatever their number."""
-    module_query = select(Module).where(Module.course_id == course_id).order_by(Module.order)
-    lesson_query = (
-        select(Lesson.id, Lesson.module_id, Lesson.title, Lesson.lesson_type, Lesson.duration, Lesson.order,
-               Lesson.is_published)
-        .join(Module, Lesson.module_id == Module.id)
-        .where(Module.course_id == course_id)
-        .order_by(Lesson.module_id, Lesson.order))
-    if _students_see_published(call):
-        module_query = module_query.where(Module.is_published.is_(True))
-        lesson_query = lesson_query.where(Module.is_published.is_(True), Lesson.is_published.is_(True))
-    modules = list(await session.scalars(module_query))
-    lessons: dict[int, list] = defaultdict(list)
-    for row in await session.execute(lesson_query):
-        lessons[row.module_id].append(row)
-    resources = await _list_of_course(session, Resource, course_id)
-    return Outline(modules=[(m, lessons.get(m.id, [])) for m in modules], resources=resources)

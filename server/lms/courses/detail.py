@@ -12,28 +12,28 @@ The cache is filled and used only on the read path (`Call.read` outside a sessio
 which sees committed data only; inside a unit of work (a PUT/PATCH answering with the detail, or
 SQLite) the outline is read in the call's session, where it may include the call's own changes.
 Misses cost three more statements (modules with lessons, resources, instructors).
+
+The content domain builds on this one, so it provides the modules, lessons and resources of the
+outline (`provide_outline`, called by lms.content.public) rather than being imported here.
 """
 from __future__ import annotations
 
 import dataclasses
-import typing
-from collections import defaultdict
+from typing import Awaitable, Callable
 
 from sqlalchemy import DateTime, and_, bindparam, or_, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lms.certificates.models import CertificateSettings
 from lms.certificates.v1 import settings_pb2
-from lms.content.messages import resource_message
-from lms.content.models import Lesson, Module, Resource
-from lms.content.v1 import content_pb2
-from lms.courses.models import PUBLISHED, Category, Course, CourseCounter, CourseInstructor
+from lms.courses import policy
+from lms.courses.models import Category, CertificateSettings, Course, CourseCounter, CourseInstructor
 from lms.courses.v1 import courses_pb2
 from lms.platform.context import Call
+from lms.platform.db import row_type
 from lms.platform.errors import NotFound
 from lms.platform.protos import money, set_timestamp
 from lms.platform.storage import file_url
-from lms.users.models import DirectoryUser
+from lms.users.public import DirectoryUser
 
 CACHE_SIZE = 4096  # outlines kept per process (a few kB each)
 
@@ -68,20 +68,27 @@ async def load_instructors(session: AsyncSession, course_id: int) -> list[Instru
 
 _TENANT = bindparam("tenant")
 _COURSE = bindparam("course_id")
-_SETTINGS_COLUMNS = (
-    CertificateSettings.id, CertificateSettings.is_active, CertificateSettings.template,
-    CertificateSettings.custom_text, CertificateSettings.show_date, CertificateSettings.show_course_name,
-    CertificateSettings.show_completion_hours, CertificateSettings.min_score,
-    CertificateSettings.require_all_modules,
-)
+_HEAD_COLUMNS = {  # name -> column: rows of HEAD are read by these names (`HeadRow`), never by position
+    "id": Course.id, "title": Course.title, "description": Course.description, "slug": Course.slug,
+    "code": Course.code, "level": Course.level, "status": Course.status, "is_free": Course.is_free,
+    "price": Course.price, "currency": Course.currency, "thumbnail": Course.thumbnail,
+    "short_description": Course.short_description, "learning_outcomes": Course.learning_outcomes,
+    "prerequisites": Course.prerequisites, "total_enrollments": CourseCounter.total_enrollments,
+    "faq_count": Course.faq_count,
+    "created_at": type_coerce(Course.created_at, DateTime(timezone=True)),
+    "updated_at": type_coerce(Course.updated_at, DateTime(timezone=True)),
+    "content_version": Course.content_version, "category_id": Category.id, "category_name": Category.name,
+    "category_slug": Category.slug,
+    "settings_id": CertificateSettings.id, "settings_is_active": CertificateSettings.is_active,
+    "settings_template": CertificateSettings.template, "settings_custom_text": CertificateSettings.custom_text,
+    "settings_show_date": CertificateSettings.show_date,
+    "settings_show_course_name": CertificateSettings.show_course_name,
+    "settings_show_completion_hours": CertificateSettings.show_completion_hours,
+    "settings_min_score": CertificateSettings.min_score,
+    "settings_require_all_modules": CertificateSettings.require_all_modules,
+}
 HEAD = (
-    select(
-        Course.id, Course.title, Course.description, Course.slug, Course.code, Course.level, Course.status,
-        Course.is_free, Course.price, Course.currency, Course.thumbnail, Course.short_description,
-        Course.learning_outcomes, Course.prerequisites, CourseCounter.total_enrollments, Course.faq_count,
-        type_coerce(Course.created_at, DateTime(timezone=True)),
-        type_coerce(Course.updated_at, DateTime(timezone=True)),
-        Course.content_version, Category.id, Category.name, Category.slug, *_SETTINGS_COLUMNS)
+    select(*[column.label(name) for name, column in _HEAD_COLUMNS.items()])
     .select_from(Course)
     .join(CourseCounter, and_(CourseCounter.course_id == Course.id, CourseCounter.tenant_id == _TENANT))
     .join(Category, and_(Category.id == Course.category_id,
@@ -90,27 +97,7 @@ HEAD = (
                                          CertificateSettings.tenant_id == _TENANT))
     .where(Course.id == _COURSE, Course.tenant_id == _TENANT)
 )
-
-
-def _modules_and_lessons(published_only: bool):
-    lesson_join = [Lesson.module_id == Module.id, Lesson.tenant_id == _TENANT]
-    module_filter = [Module.course_id == _COURSE, Module.tenant_id == _TENANT]
-    if published_only:
-        lesson_join.append(Lesson.is_published.is_(True))
-        module_filter.append(Module.is_published.is_(True))
-    return (
-        select(Module.id, Module.title, Module.description, Module.order, Module.is_published,
-               Lesson.id, Lesson.title, Lesson.lesson_type, Lesson.duration, Lesson.order, Lesson.is_published)
-        .select_from(Module).outerjoin(Lesson, and_(*lesson_join))
-        .where(*module_filter).order_by(Module.order, Lesson.order)
-    )
-
-
-MODULES = {False: _modules_and_lessons(False), True: _modules_and_lessons(True)}  # by "published only"
-RESOURCES = (
-    select(Resource.id, Resource.title, Resource.resource_type, Resource.url, Resource.file, Resource.order)
-    .where(Resource.course_id == _COURSE, Resource.tenant_id == _TENANT).order_by(Resource.order)
-)
+HeadRow = row_type(HEAD, "HeadRow")  # the 31 columns of HEAD by name
 INSTRUCTORS = (
     select(CourseInstructor.user_id, DirectoryUser.email, DirectoryUser.first_name, DirectoryUser.last_name,
            DirectoryUser.avatar_url, DirectoryUser.phone)
@@ -120,22 +107,34 @@ INSTRUCTORS = (
     .where(CourseInstructor.course_id == _COURSE, CourseInstructor.tenant_id == _TENANT)
     .order_by(CourseInstructor.id)
 )
+InstructorRow = row_type(INSTRUCTORS, "InstructorRow")
 
 
-class _ResourceRow(typing.NamedTuple):  # a row of RESOURCES, as `content.messages.resource_message` reads it
-    id: int
-    title: str
-    resource_type: str
-    url: str
-    file: str
-    order: int
+@dataclasses.dataclass(frozen=True)
+class ContentOutline:
+    """What the content domain contributes to a course detail (`provide_outline`)."""
+
+    modules: list  # content_pb2.ModuleSummary, built once per version
+    resources: list  # rows; their messages depend on the caller (file URLs): `resource_messages(call, rows)`
+    resource_messages: Callable[[Call, list], list]
+
+
+# The content domain (above this one) provides the outline: (call, course_id, published_only) -> ContentOutline.
+OutlineLoader = Callable[[Call, int, bool], Awaitable[ContentOutline]]
+_outline_loader: OutlineLoader | None = None
+
+
+def provide_outline(loader: OutlineLoader) -> OutlineLoader:
+    """Called by the content domain when it is imported: the modules, lessons and resources of a detail."""
+    global _outline_loader
+    _outline_loader = loader
+    return loader
 
 
 @dataclasses.dataclass(frozen=True)
 class Outline:
     version: tuple  # (content_version, created_at) of the course row it was built from
-    modules: list  # content_pb2.ModuleSummary
-    resources: list  # rows of RESOURCES (their file URLs depend on the caller: built per request)
+    content: ContentOutline
     instructors: list  # courses_pb2.CourseInstructor
 
 
@@ -147,39 +146,26 @@ def clear_cache() -> None:
 
 
 async def _load_outline(call: Call, course_id: int, published_only: bool, version: tuple) -> Outline:
-    params = {"course_id": course_id}
-    modules: dict[int, content_pb2.ModuleSummary] = {}
-    lessons = defaultdict(list)
-    for (module_id, title, description, order, is_published, lesson_id, lesson_title, lesson_type, duration,
-         lesson_order, lesson_published) in await call.read(MODULES[published_only], params):
-        if module_id not in modules:
-            modules[module_id] = content_pb2.ModuleSummary(
-                id=module_id, title=title, description=description, order=order, is_published=is_published)
-        if lesson_id is not None:
-            lessons[module_id].append(content_pb2.LessonSummary(
-                id=lesson_id, title=lesson_title, lesson_type=lesson_type, duration=duration, order=lesson_order,
-                is_published=lesson_published))
-    for module_id, module in modules.items():
-        module.lessons.extend(lessons[module_id])
-    resources = (await call.read(RESOURCES, params)).all()
+    if _outline_loader is None:
+        raise RuntimeError("no outline provider: the content domain is not loaded (lms.content.public)")
+    content = await _outline_loader(call, course_id, published_only)
     instructors = [
-        courses_pb2.CourseInstructor(id=user_id, email=email or "", first_name=first or "", last_name=last or "",
-                                     avatar_url=avatar or "", phone=phone or "")
-        for user_id, email, first, last, avatar, phone in await call.read(INSTRUCTORS, params)]
-    return Outline(version=version, modules=list(modules.values()), resources=resources, instructors=instructors)
+        courses_pb2.CourseInstructor(id=row.user_id, email=row.email or "", first_name=row.first_name or "",
+                                     last_name=row.last_name or "", avatar_url=row.avatar_url or "",
+                                     phone=row.phone or "")
+        for row in map(InstructorRow._make, await call.read(INSTRUCTORS, {"course_id": course_id}))]
+    return Outline(version=version, content=content, instructors=instructors)
 
 
 async def course_detail(call: Call, course_id: int) -> courses_pb2.CourseDetail:
     """The detail of a course the caller may see, else 404 (drafts are staff-only)."""
-    call.require_tenant()
-    head = (await call.read(HEAD, {"course_id": course_id})).first()
-    if head is None or (not call.is_staff and head[6] != PUBLISHED):
+    actor = call.actor
+    first = (await call.read(HEAD, {"course_id": course_id})).first()
+    head = None if first is None else HeadRow._make(first)
+    if head is None or not policy.is_visible_status(actor, head.status):
         raise NotFound()
-    (_, title, description, slug, code, level, status, is_free, price, currency, thumbnail, short_description,
-     learning_outcomes, prerequisites, total_enrollments, faq_count, created_at, updated_at, content_version,
-     category_id, category_name, category_slug, settings_id, *settings) = head
-    published_only = not call.is_staff
-    version = (content_version, created_at)
+    published_only = not policy.sees_unpublished_content(actor)
+    version = (head.content_version, head.created_at)
     cacheable = call.reads_committed_data
     key = (call.tenant_id, course_id, published_only)
     outline = _outlines.get(key) if cacheable else None
@@ -189,22 +175,24 @@ async def course_detail(call: Call, course_id: int) -> courses_pb2.CourseDetail:
             if len(_outlines) >= CACHE_SIZE:
                 del _outlines[next(iter(_outlines))]
             _outlines[key] = outline
+    content = outline.content
     message = courses_pb2.CourseDetail(
-        id=course_id, title=title, description=description, slug=slug, code=code, level=level, status=status,
-        is_free=is_free, price=money(price), currency=currency, thumbnail_url=file_url(call, thumbnail),
-        short_description=short_description, learning_outcomes=learning_outcomes or [],
-        prerequisites=prerequisites or [], total_enrollments=total_enrollments, faq_count=faq_count,
-        modules=outline.modules, course_instructors=outline.instructors,
-        resources=[resource_message(call, _ResourceRow(*row)) for row in outline.resources])
+        id=course_id, title=head.title, description=head.description, slug=head.slug, code=head.code,
+        level=head.level, status=head.status, is_free=head.is_free, price=money(head.price),
+        currency=head.currency, thumbnail_url=file_url(call, head.thumbnail),
+        short_description=head.short_description, learning_outcomes=head.learning_outcomes or [],
+        prerequisites=head.prerequisites or [], total_enrollments=head.total_enrollments,
+        faq_count=head.faq_count, modules=content.modules, course_instructors=outline.instructors,
+        resources=content.resource_messages(call, content.resources))
     category = message.category
-    category.id, category.name, category.slug = category_id, category_name, category_slug
-    if settings_id is not None:
-        (is_active, template, custom_text, show_date, show_course_name, show_completion_hours, min_score,
-         require_all_modules) = settings
+    category.id, category.name, category.slug = head.category_id, head.category_name, head.category_slug
+    if head.settings_id is not None:
         message.certificate_settings.CopyFrom(settings_pb2.CertificateSettings(
-            id=settings_id, is_active=is_active, template=template, custom_text=custom_text, show_date=show_date,
-            show_course_name=show_course_name, show_completion_hours=show_completion_hours, min_score=min_score,
-            require_all_modules=require_all_modules))
-    set_timestamp(message.created_at, created_at)
-    set_timestamp(message.updated_at, updated_at)
+            id=head.settings_id, is_active=head.settings_is_active, template=head.settings_template,
+            custom_text=head.settings_custom_text, show_date=head.settings_show_date,
+            show_course_name=head.settings_show_course_name,
+            show_completion_hours=head.settings_show_completion_hours, min_score=head.settings_min_score,
+            require_all_modules=head.settings_require_all_modules))
+    set_timestamp(message.created_at, head.created_at)
+    set_timestamp(message.updated_at, head.updated_at)
     return message

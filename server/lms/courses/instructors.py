@@ -10,11 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms.courses.detail import InstructorProfile, load_instructors
 from lms.courses.models import CourseInstructor
-from lms.courses.service import teaches, visible_course
+from lms.courses.policy import teaches, visible_course
 from lms.platform.context import Call
 from lms.platform.errors import AlreadyExists, NotFound, PermissionDenied, ValidationError
 from lms.platform.validation import Fields, Str
-from lms.users.models import DirectoryUser
+from lms.users.public import DirectoryUser
 
 INSTRUCTOR_FIELDS = Fields(user_id=Str(max_length=128, required=True))
 TEACHING_ROLES = {"instructor", "admin"}
@@ -23,14 +23,14 @@ TEACHING_ROLES = {"instructor", "admin"}
 async def _course_for_admin(session: AsyncSession, call: Call, course_id: int):
     """The course if the caller is an admin who can see it: 404 first (as for anyone), then 403."""
     user = call.require_user()
-    course = await visible_course(session, call, course_id)
+    course = await visible_course(session, call.actor, course_id)
     if not user.is_admin:
         raise PermissionDenied()
     return course
 
 
 async def list_instructors(session: AsyncSession, call: Call, course_id: int) -> list[InstructorProfile]:
-    course = await visible_course(session, call, course_id)
+    course = await visible_course(session, call.actor, course_id)
     return await load_instructors(session, course.id)
 
 

@@ -1,4 +1,9 @@
-"""Tables of the catalogue: categories, courses and who teaches them."""
+"""Tables of the catalogue: categories, courses, who teaches them and who takes them.
+
+The courses domain owns course membership (`Enrollment`): the access policy (lms.courses.policy) decides
+on it, and the enrollments domain (rules, progress, listing) builds on it. Its migration stays in the
+enrollments branch (enrollments_0001); `lms.enrollments.models` re-exports it.
+"""
 from __future__ import annotations
 
 from datetime import datetime
@@ -124,3 +129,40 @@ class CourseInstructor(TenantScoped, Base):
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
     user_id: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class Enrollment(TenantScoped, Base):
+    """A user taking a course; never duplicated (unique per course and user), kept when deactivated."""
+
+    __tablename__ = "enrollments"
+    __table_args__ = (
+        UniqueConstraint("course_id", "user_id"),
+        Index("ix_enrollments_tenant_user", "tenant_id", "user_id"),
+        Index("ix_enrollments_course_active", "course_id", "is_active"),
+    )
+    __tenant_index__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(128))
+    enrolled_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, default=None)
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, default=None)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class CertificateSettings(TenantScoped, Base):
+    """How a course's certificate looks and when it is earned; one row per course, made with it."""
+
+    __tablename__ = "certificate_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), unique=True)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    template: Mapped[str] = mapped_column(String(32), default="default")
+    custom_text: Mapped[str] = mapped_column(Text, default="")
+    show_date: Mapped[bool] = mapped_column(Boolean, default=True)
+    show_course_name: Mapped[bool] = mapped_column(Boolean, default=True)
+    show_completion_hours: Mapped[bool] = mapped_column(Boolean, default=True)
+    min_score: Mapped[int] = mapped_column(Integer, default=0)
+    require_all_modules: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -1,31 +1,107 @@
 """The course-access policy: the one place that answers who may see, learn in, change or join a course.
 
-Every domain asks here, never re-derives the rules. Each rule exists as a Python predicate over loaded
-values and, where statements need it, as a SQLAlchemy clause, built from the same definitions.
+Every domain asks here, never re-derives the rules. Each rule is written once, as a function of its
+operands over a small `Logic` (all / any / not / equals); evaluated with Python values it is the
+predicate, with SQLAlchemy columns and bound parameters it is the clause of a statement. The two
+readings cannot drift apart: they are the same code (tests/courses/test_policy.py checks every
+combination of operands on both).
 
 | question            | answer                                                                          |
 |---------------------|---------------------------------------------------------------------------------|
-| visible             | the tenant's staff (any instructor or admin): every course; others: Published   |
+| visible             | the tenant's staff (any instructor or admin): every course; others: published   |
 | learner of          | an active enrollment of the user in the course                                  |
 | staff of            | the tenant's admins, and the instructors who teach the course                    |
 | may learn           | staff of the tenant, or learner of a visible course                              |
-| may enroll (self)   | Published, free (or bought), not already enrolled                               |
-| published content   | a published lesson of a published module of a Published course                  |
+| may enroll          | admins anyone; instructors anyone in a course they teach; a student themself in  |
+|                     | a published free course (bought courses: commerce); duplicates are refused       |
+| published content   | a published lesson of a published module of a published course                  |
 
-Other tenants' courses do not exist for a caller (404, never 403).
+"Staff" is one word with two scopes, used the same way everywhere: *tenant staff* (`Actor.is_staff`:
+any instructor or admin) see drafts and every learner's content; *course staff* (`is_course_staff`:
+the tenant's admins and the course's own instructors) change a course, enroll others and see its
+learners' work. Other tenants' courses do not exist for a caller (404, never 403).
 """
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, exists, false, select, true
+import operator
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lms.courses.models import PUBLISHED, Course, CourseInstructor
-from lms.enrollments.models import Enrollment
+from lms.courses.models import PUBLISHED, Course, CourseInstructor, Enrollment
 from lms.platform.actor import Actor
-from lms.platform.errors import NotFound, PermissionDenied
+from lms.platform.errors import AlreadyExists, NotAuthenticated, NotFound, PermissionDenied
 
 NOT_ENROLLED = "You are not enrolled in this course."
 MUST_PURCHASE = "This course must be purchased before enrolling."
+ALREADY_ENROLLED = "User is already enrolled in this course."
+
+
+# The rules, once -------------------------------------------------------------------------------------
+
+class Logic:
+    """How a rule combines its operands: Python's operators, or SQL's (`SQL`)."""
+
+    @staticmethod
+    def all(*parts) -> Any:
+        return all(parts)
+
+    @staticmethod
+    def any(*parts) -> Any:
+        return any(parts)
+
+    @staticmethod
+    def not_(part) -> Any:
+        return not part
+
+    equals = staticmethod(operator.eq)
+
+
+class _SqlLogic(Logic):
+    @staticmethod
+    def all(*parts) -> Any:
+        return and_(*[_sql(p) for p in parts])
+
+    @staticmethod
+    def any(*parts) -> Any:
+        return or_(*[_sql(p) for p in parts])
+
+    @staticmethod
+    def not_(part) -> Any:
+        return not_(_sql(part))
+
+
+def _sql(part):
+    if part is True:
+        return true()
+    if part is False:
+        return false()
+    return part
+
+
+PY = Logic()
+SQL = _SqlLogic()
+
+
+def visible_rule(L: Logic, *, is_tenant_staff, status):
+    """A course is visible to the tenant's staff, and to everyone else once published."""
+    return L.any(is_tenant_staff, L.equals(status, PUBLISHED))
+
+
+def enroll_rule(L: Logic, *, is_admin, is_instructor, teaches, is_self, status, is_free):
+    """Whether an enrollment of a user in a course may be made (duplicates aside): by an admin; by an
+    instructor in a course they teach; or by a student for themself in a published free course."""
+    return L.any(
+        is_admin,
+        L.all(is_instructor, teaches),
+        L.all(L.not_(L.any(is_admin, is_instructor)), is_self, L.equals(status, PUBLISHED), is_free),
+    )
+
+
+def published_content_rule(L: Logic, *, course_status, module_is_published, lesson_is_published=True):
+    """A lesson learners may see: published, in a published module, in a published course."""
+    return L.all(L.equals(course_status, PUBLISHED), module_is_published, lesson_is_published)
 
 
 # Predicates over loaded values ----------------------------------------------------------------
@@ -36,19 +112,49 @@ def is_published(status: str) -> bool:
 
 def is_visible(actor: Actor, course: Course) -> bool:
     """Whether the actor may see the course at all (catalogue, detail)."""
-    return course.tenant_id == actor.tenant_id and (actor.is_staff or is_published(course.status))
+    return course.tenant_id == actor.tenant_id and is_visible_status(actor, course.status)
+
+
+def is_visible_status(actor: Actor, status: str) -> bool:
+    """Visibility of a course of the actor's tenant, from its status alone (rows of prebuilt statements)."""
+    return visible_rule(PY, is_tenant_staff=actor.is_staff, status=status)
 
 
 def is_published_content(course_status: str, module_is_published: bool, lesson_is_published: bool = True) -> bool:
     """A lesson learners may see: published, in a published module, in a Published course."""
-    return is_published(course_status) and module_is_published and lesson_is_published
+    return published_content_rule(PY, course_status=course_status, module_is_published=module_is_published,
+                                  lesson_is_published=lesson_is_published)
+
+
+def sees_unpublished_content(actor: Actor) -> bool:
+    """The tenant's staff see unpublished modules and lessons (and drafts); learners do not."""
+    return actor.is_staff
+
+
+def may_enroll(actor: Actor, user_id: str, status: str, is_free: bool, teaches: bool) -> bool:
+    """Whether the actor may enroll `user_id` in a course of this status and price (duplicates aside)."""
+    return enroll_rule(PY, is_admin=actor.is_admin, is_instructor=actor.is_instructor, teaches=teaches,
+                       is_self=user_id == actor.user_id, status=status, is_free=is_free)
+
+
+def enroll_refusal(actor: Actor, user_id: str, status: str, is_free: bool, teaches: bool) -> Exception:
+    """Why an enrollment the rules allow was not made, or why the rules refuse it, in the order the rules
+    are stated (404 before 403): a draft is invisible to students, a student enrolls only themself, a paid
+    course must be bought first; anything the rules allow was refused as a duplicate."""
+    if may_enroll(actor, user_id, status, is_free, teaches):
+        return AlreadyExists(ALREADY_ENROLLED)
+    if not is_visible_status(actor, status):
+        return NotFound()
+    if actor.is_staff or user_id != actor.user_id or is_free:
+        return PermissionDenied()
+    return PermissionDenied(MUST_PURCHASE)
 
 
 # Clauses for statements ---------------------------------------------------------------------------
 
 def visible_clause(actor: Actor, course=Course) -> ColumnElement[bool]:
     """Courses the actor may see (the tenant is applied by the session's scoping)."""
-    return true() if actor.is_staff else course.status == PUBLISHED
+    return visible_rule(SQL, is_tenant_staff=actor.is_staff, status=course.status)
 
 
 def published_clause(course=Course) -> ColumnElement[bool]:
@@ -57,10 +163,21 @@ def published_clause(course=Course) -> ColumnElement[bool]:
 
 def published_content_clause(module, lesson=None, course=Course) -> ColumnElement[bool]:
     """Lessons (and their modules) learners may see; pass the mapped classes (or aliases) joined."""
-    parts = [course.status == PUBLISHED, module.is_published.is_(True)]
-    if lesson is not None:
-        parts.append(lesson.is_published.is_(True))
-    return and_(*parts)
+    return published_content_rule(SQL, course_status=course.status, module_is_published=module.is_published.is_(True),
+                                   lesson_is_published=True if lesson is None else lesson.is_published.is_(True))
+
+
+def published_outline_clause(module, lesson=None) -> ColumnElement[bool]:
+    """The module (and lesson) parts of `published_content_clause`, for statements that have already
+    decided the course is visible (the course's own status is checked where the course is loaded)."""
+    return published_content_rule(SQL, course_status=PUBLISHED, module_is_published=module.is_published.is_(True),
+                                  lesson_is_published=True if lesson is None else lesson.is_published.is_(True))
+
+
+def enroll_clause(*, is_admin, is_instructor, teaches, is_self, status, is_free) -> ColumnElement[bool]:
+    """`may_enroll` as a clause over columns or bound parameters (the enroll statements)."""
+    return enroll_rule(SQL, is_admin=is_admin, is_instructor=is_instructor, teaches=teaches, is_self=is_self,
+                       status=status, is_free=is_free)
 
 
 def learner_clause(user_id: str | None, course_id=Course.id) -> ColumnElement[bool]:
@@ -102,12 +219,17 @@ async def is_learner(session: AsyncSession, course_id: int, user_id: str | None)
     return bool(await session.scalar(select(learner_clause(user_id, course_id))))
 
 
+async def teaches(session: AsyncSession, user_id: str, course_id: int) -> bool:
+    """Whether the user is one of the course's instructors."""
+    return bool(await session.scalar(select(teaches_clause(user_id, course_id))))
+
+
 async def is_course_staff(session: AsyncSession, actor: Actor, course_id: int) -> bool:
     if actor.is_admin:
         return True
     if not actor.is_instructor:
         return False
-    return bool(await session.scalar(select(teaches_clause(actor.user_id, course_id))))
+    return await teaches(session, actor.user_id, course_id)
 
 
 async def visible_course(session: AsyncSession, actor: Actor, course_id: int) -> Course:
@@ -120,17 +242,22 @@ async def visible_course(session: AsyncSession, actor: Actor, course_id: int) ->
 
 async def learning_course(session: AsyncSession, actor: Actor, course_id: int) -> Course:
     """The course if the actor may read its content: the tenant's staff, or an active enrollment
-    (a deactivated learner loses access; the catalogue detail stays public). 404 if invisible, 403
-    (`You are not enrolled in this course.`) if visible but not theirs."""
+    (a deactivated learner loses access; the catalogue detail stays public). 404 if invisible, 401 for
+    anonymous callers, 403 (`You are not enrolled in this course.`) if visible but not theirs."""
     course = await visible_course(session, actor, course_id)
     if not actor.is_staff:
-        if actor.user_id is None or not await is_learner(session, course.id, actor.user_id):
+        if actor.user_id is None:
+            raise NotAuthenticated()
+        if not await is_learner(session, course.id, actor.user_id):
             raise PermissionDenied(NOT_ENROLLED)
     return course
 
 
 async def course_for_change(session: AsyncSession, actor: Actor, course_id: int) -> Course:
-    """The course if the actor is staff of it (admins, its instructors); 404 if invisible, else 403."""
+    """The course if the actor is staff of it (admins, its instructors); 401 for anonymous callers, 404 if
+    invisible, else 403."""
+    if actor.user_id is None:
+        raise NotAuthenticated()
     course = await visible_course(session, actor, course_id)
     if not await is_course_staff(session, actor, course.id):
         raise PermissionDenied()

@@ -1,7 +1,6 @@
-"""Catalogue logic: who sees and changes which course, slugs and codes, listing and popularity.
+"""Catalogue logic: slugs and codes, categories, listing and popularity, changing courses.
 
-Other domains use `visible_course` and `course_for_change` to apply the same rules to
-everything a course owns.
+Who sees and changes which course is decided by the policy (lms.courses.policy), here as everywhere.
 """
 from __future__ import annotations
 
@@ -14,14 +13,14 @@ from decimal import Decimal
 from sqlalchemy import DateTime, and_, bindparam, delete, exists, func, or_, select, true, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lms.courses import policy
 from lms.courses.models import (
-    LEVELS, PUBLISHED, STATUSES, Category, Course, CourseCounter, CourseInstructor, CourseTotals,
+    LEVELS, STATUSES, Category, CertificateSettings, Course, CourseCounter, CourseInstructor, CourseTotals,
 )
-from lms.certificates.models import CertificateSettings
-from lms.platform.auth import Principal
 from lms.platform.context import Call
 from lms.platform.currencies import ISO_4217
 from lms.platform import files
+from lms.platform.db import row_type
 from lms.platform.errors import FailedPrecondition, NotFound, PermissionDenied, ValidationError
 from lms.platform.pagination import PageRequest
 from lms.platform.validation import Bool, Choice, DecimalStr, Fields, Int, Str, StrList
@@ -57,40 +56,7 @@ _CODE_STOPWORDS = {
 LEVEL_CODE_BASE = {"Beginner": 100, "Intermediate": 200, "Advanced": 300}
 
 
-# Visibility and permissions ---------------------------------------------------------------------
-
-def visible_to(call: Call):
-    """Students and anonymous callers see Published courses only; staff see every course of the tenant."""
-    return None if call.is_staff else Course.status == PUBLISHED
-
-
-async def visible_course(session: AsyncSession, call: Call, course_id: int) -> Course:
-    """The course if the caller may see it, else 404 (drafts and other tenants' courses alike)."""
-    call.require_tenant()
-    course = await session.get(Course, course_id)
-    if course is None or course.tenant_id != call.tenant_id or (not call.is_staff and course.status != PUBLISHED):
-        raise NotFound()
-    return course
-
-
-async def teaches(session: AsyncSession, user_id: str, course_id: int) -> bool:
-    return bool(await session.scalar(select(exists().where(
-        CourseInstructor.course_id == course_id, CourseInstructor.user_id == user_id))))
-
-
-async def course_for_change(session: AsyncSession, call: Call, course_id: int) -> Course:
-    """The course if the caller may change it: admins, or instructors teaching it (else 403/404)."""
-    user = call.require_user()
-    course = await visible_course(session, call, course_id)
-    await require_course_staff(session, user, course_id)
-    return course
-
-
-async def require_course_staff(session: AsyncSession, user: Principal, course_id: int) -> None:
-    if user.is_admin:
-        return
-    if not (user.is_instructor and await teaches(session, user.user_id, course_id)):
-        raise PermissionDenied()
+# Visibility and permissions are the policy's (lms.courses.policy).
 
 
 # Slugs and codes ---------------------------------------------------------------------------------
@@ -145,10 +111,8 @@ class CategoryRow:
 
 
 def _course_count_subquery(call: Call):
-    condition = and_(Course.category_id == Category.id, Course.tenant_id == call.tenant_id)
-    visibility = visible_to(call)
-    if visibility is not None:
-        condition = and_(condition, visibility)
+    condition = and_(Course.category_id == Category.id, Course.tenant_id == call.tenant_id,
+                     policy.visible_clause(call.actor))
     return select(func.count(Course.id)).where(condition).correlate(Category).scalar_subquery()
 
 
@@ -232,13 +196,14 @@ class CourseFilters:
 
 @dataclasses.dataclass
 class CoursePage:
-    rows: list  # tuples in the order of LIST_COLUMNS
+    rows: list  # ListRow
     total: int
     total_all_enrollments: int
 
 
-# Rows of courses with their counters and categories (select them with `_with_counter_and_category`).
-LIST_COLUMNS = (  # in this order: `servicer.course_message` unpacks rows by position (cheaper than by name)
+# Rows of courses with their counters and categories (select them with `_with_counter_and_category`), read
+# by name (`ListRow`, the 18 columns' labels).
+LIST_COLUMNS = (
     Course.id, Course.title, Course.description, Course.slug, Course.code, Course.level, Course.status,
     Course.is_free, Course.price, Course.currency, Course.thumbnail, CourseCounter.total_enrollments,
     Course.faq_count,
@@ -248,6 +213,9 @@ LIST_COLUMNS = (  # in this order: `servicer.course_message` unpacks rows by pos
     type_coerce(Course.updated_at, DateTime(timezone=True)).label("updated_at"),
     Category.id.label("category_id"), Category.name.label("category_name"), Category.slug.label("category_slug"),
 )
+
+
+ListRow = row_type(select(*LIST_COLUMNS), "ListRow")
 
 
 def _with_counter_and_category(statement, tenant=None):
@@ -274,7 +242,7 @@ def _check_filters(filters: CourseFilters) -> None:
 
 
 @functools.lru_cache(maxsize=512)
-def _list_statement(published_only: bool, category: bool, level: bool, status: bool, is_free: bool, search: bool,
+def _list_statement(sees_drafts: bool, category: bool, level: bool, status: bool, is_free: bool, search: bool,
                     ordering: str):
     """The list query of one filter shape, built once: every value is a bound parameter.
 
@@ -286,8 +254,7 @@ def _list_statement(published_only: bool, category: bool, level: bool, status: b
     """
     tenant = bindparam("tenant")
     conditions = []
-    if published_only:
-        conditions.append(Course.status == PUBLISHED)
+    conditions.append(policy.visible_rule(policy.SQL, is_tenant_staff=sees_drafts, status=Course.status))
     if category:
         conditions.append(Course.category_id == bindparam("category"))
     if level:
@@ -305,7 +272,7 @@ def _list_statement(published_only: bool, category: bool, level: bool, status: b
                         select(enrollments).where(CourseTotals.tenant_id == tenant).scalar_subquery()
                         .label("all_enrollments"))
     else:  # the catalogue as a whole: sums over the tenant's few totals rows
-        counted = CourseTotals.published if published_only else CourseTotals.courses
+        counted = CourseTotals.courses if sees_drafts else CourseTotals.published
         totals = select(func.coalesce(func.sum(counted), 0).label("total"), enrollments.label("all_enrollments")) \
             .where(CourseTotals.tenant_id == tenant)
     totals = totals.subquery("totals")
@@ -330,10 +297,10 @@ def _list_statement(published_only: bool, category: bool, level: bool, status: b
 async def list_courses(call: Call, filters: CourseFilters, page: PageRequest) -> CoursePage:
     """One page of courses in one SQL statement on the read path, whatever the page size or the number
     of enrollments."""
-    call.require_tenant()
+    actor = call.actor
     _check_filters(filters)
     statement = _list_statement(
-        visible_to(call) is not None, bool(filters.category), bool(filters.level), bool(filters.status),
+        policy.sees_unpublished_content(actor), bool(filters.category), bool(filters.level), bool(filters.status),
         filters.is_free is not None, bool(filters.search), filters.ordering or "id")
     params = {"limit": page.size, "offset": page.offset}
     if filters.category:
@@ -350,24 +317,20 @@ async def list_courses(call: Call, filters: CourseFilters, page: PageRequest) ->
     rows = (await call.read(statement, params)).all()
     first = rows[0]
     # Rows are (total, all_enrollments, *LIST_COLUMNS); a page past the end is one row of NULLs.
-    return CoursePage(rows=[row[2:] for row in rows if row[2] is not None], total=first[0],
+    return CoursePage(rows=[ListRow._make(row[2:]) for row in rows if row[2] is not None], total=first[0],
                       total_all_enrollments=int(first[1]))
 
 
 async def list_row(session: AsyncSession, course_id: int):
     """The list-shaped row of one course (for create responses and popularity)."""
-    return (await session.execute(
+    return ListRow._make((await session.execute(
         _with_counter_and_category(select(*LIST_COLUMNS).select_from(Course)).where(Course.id == course_id)
-    )).one()
+    )).one())
 
 
 async def popular_course(session: AsyncSession, call: Call, *, most: bool):
     """The visible course with the most (or fewest) enrollments among courses that have any."""
-    call.require_tenant()
-    conditions = [CourseCounter.total_enrollments > 0]
-    visibility = visible_to(call)
-    if visibility is not None:
-        conditions.append(visibility)
+    conditions = [CourseCounter.total_enrollments > 0, policy.visible_clause(call.actor)]
     order = CourseCounter.total_enrollments.desc() if most else CourseCounter.total_enrollments.asc()
     row = (await session.execute(
         _with_counter_and_category(select(*LIST_COLUMNS).select_from(Course))
@@ -375,7 +338,7 @@ async def popular_course(session: AsyncSession, call: Call, *, most: bool):
     )).first()
     if row is None:
         raise NotFound()
-    return row
+    return ListRow._make(row)
 
 
 async def _check_category(session: AsyncSession, category_id: int) -> None:
@@ -433,7 +396,7 @@ async def create_course(session: AsyncSession, call: Call, data: dict) -> Course
 
 async def change_course(session: AsyncSession, call: Call, course_id: int, data: dict, *, partial: bool) -> Course:
     """PUT (partial=False: every required field must be sent) or PATCH (only the fields sent)."""
-    course = await course_for_change(session, call, course_id)
+    course = await policy.course_for_change(session, call.actor, course_id)
     values = COURSE_FIELDS.validate(data, partial=partial)
     if not partial:
         # PUT replaces: fields not sent go back to their defaults, except the generated code.
@@ -462,7 +425,7 @@ async def change_course(session: AsyncSession, call: Call, course_id: int, data:
 async def delete_course(session: AsyncSession, call: Call, course_id: int) -> Course:
     """Deletes the course; the database cascades to everything it owns, and its stored files go
     once the deletion has committed."""
-    course = await course_for_change(session, call, course_id)
+    course = await policy.course_for_change(session, call.actor, course_id)
     await files.discard_course(session, call, course.id)
     await session.execute(delete(Course).where(Course.id == course.id))
     return course
@@ -470,15 +433,10 @@ async def delete_course(session: AsyncSession, call: Call, course_id: int) -> Co
 
 async def set_thumbnail(session: AsyncSession, call: Call, course_id: int, key: str) -> Course:
     """Points the course at a newly stored thumbnail ("" removes it); the old image is deleted after commit."""
-    course = await course_for_change(session, call, course_id)
+    course = await policy.course_for_change(session, call.actor, course_id)
     old = course.thumbnail
     course.thumbnail = key
     await session.flush()
     if old and old != key:
         await files.discard(session, call, [old])
     return course
-
-
-async def instructor_ids(session: AsyncSession, course_id: int) -> list[str]:
-    return list(await session.scalars(
-        select(CourseInstructor.user_id).where(CourseInstructor.course_id == course_id).order_by(CourseInstructor.id)))

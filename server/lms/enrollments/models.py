@@ -1,32 +1,16 @@
-"""Tables of the enrollments domain."""
+"""Tables of the enrollments domain. `Enrollment` (course membership) belongs to the courses domain, which
+decides access on it; it is re-exported here for the enrollment rules."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from lms.courses.public import Enrollment
 from lms.platform.models import Base, TenantScoped, UtcDateTime, utcnow
 
-
-class Enrollment(TenantScoped, Base):
-    """A user taking a course; never duplicated (unique per course and user), kept when deactivated."""
-
-    __tablename__ = "enrollments"
-    __table_args__ = (
-        UniqueConstraint("course_id", "user_id"),
-        Index("ix_enrollments_tenant_user", "tenant_id", "user_id"),
-        Index("ix_enrollments_course_active", "course_id", "is_active"),
-    )
-    __tenant_index__ = False
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
-    user_id: Mapped[str] = mapped_column(String(128))
-    enrolled_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, default=None)
-    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, default=None)
-    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+__all__ = ["Enrollment", "LessonCompletion"]
 
 
 class LessonCompletion(TenantScoped, Base):

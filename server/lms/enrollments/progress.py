@@ -6,7 +6,8 @@ import dataclasses
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lms.content.models import Lesson, Module
+from lms.content.public import Lesson, Module
+from lms.courses.public import published_outline_clause
 from lms.enrollments.models import Enrollment, LessonCompletion
 
 
@@ -23,7 +24,7 @@ class ProgressFigures:
 def published_lessons():
     """Lessons students can see: published lessons of published modules."""
     return select(Lesson.id, Module.course_id).join(Module, Module.id == Lesson.module_id).where(
-        Lesson.is_published.is_(True), Module.is_published.is_(True))
+        published_outline_clause(Module, Lesson))
 
 
 async def progress_of(session: AsyncSession, enrollments: list[Enrollment]) -> dict[int, ProgressFigures]:

@@ -10,29 +10,35 @@ import re
 from datetime import datetime
 
 import psycopg
-from sqlalchemy import and_, bindparam, func, select, text, update
+from sqlalchemy import (
+    ARRAY, Boolean, DateTime, Integer, String, Text, and_, bindparam, cast, func, literal, select, true, union_all,
+    update,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lms.certificates.issuing import issue_if_earned
-from lms.content.models import Lesson, Module
-from lms.courses.models import PUBLISHED, Course, CourseCounter
-from lms.courses.service import require_course_staff, visible_course
-from lms.enrollments.access import NOT_ENROLLED
+from lms.content.public import Lesson, Module
+from lms.courses.public import (
+    ALREADY_ENROLLED, NOT_ENROLLED, Course, CourseCounter, CourseInstructor, enroll_clause, enroll_refusal,
+    is_published_content, require_course_staff, teaches_clause, visible_course,
+)
 from lms.enrollments.models import Enrollment, LessonCompletion
 from lms.enrollments.progress import ProgressFigures, completed_lesson_ids, progress_of
-from lms.platform.context import Call
+from lms.platform import hooks
+from lms.platform.actor import Actor
 from lms.platform.batching import Coalescer
-from lms.platform.db import dialect_insert, execute_alone, tenant_execute
+from lms.platform.context import Call
+from lms.platform.db import compiled_once, dialect_insert, execute_alone, tenant_execute
 from lms.platform.errors import AlreadyExists, NotFound, PermissionDenied, ValidationError
 from lms.platform.events import (
     COURSE_COMPLETED, ENROLLMENT_ACTIVATED, ENROLLMENT_CREATED, ENROLLMENT_DEACTIVATED, LESSON_COMPLETED,
-    PROGRESS_UPDATED, emit, emit_each,
+    PROGRESS_UPDATED, OutboxEvent, emit, emit_each,
 )
 from lms.platform.models import utcnow
 from lms.platform.pagination import PageRequest
-from lms.users.models import DirectoryUser, full_name
+from lms.users.public import DirectoryUser, full_name
 
-ALREADY_ENROLLED = "User is already enrolled in this course."
+__all__ = ["ALREADY_ENROLLED"]
 MAX_BULK_USERS = 50_000
 USER_ID = re.compile(r"^[\w.@:+-]{1,128}$")
 
@@ -60,84 +66,136 @@ class NewEnrollment:
     enrolled_at: datetime
 
 
-_TENANT = bindparam("tenant")
-# The course to enroll in and the directory entry of the user to enroll, in one statement.
-_ENROLL_TARGET = (
-    select(Course.status, Course.is_free, Course.title, Course.description,
-           DirectoryUser.first_name, DirectoryUser.last_name, DirectoryUser.email)
-    .select_from(Course)
-    .outerjoin(DirectoryUser, and_(DirectoryUser.tenant_id == _TENANT, DirectoryUser.user_id == bindparam("user_id")))
-    .where(Course.id == bindparam("course_id"), Course.tenant_id == _TENANT)
-)
+# The enroll statements. Both paths ask the same rule, `lms.courses.policy.enroll_clause` (and explain a
+# refusal with `enroll_refusal`, the same rule read in Python); they differ only in the statement: the
+# session path (SQLite, or a call that already has a unit of work) runs four small ones in the call's
+# transaction, the PostgreSQL read path one for a whole batch of concurrent requests.
+
+_TENANT = bindparam("tenant", type_=String)
+_ENROLLMENTS = Enrollment.__table__
 _COUNTERS = CourseCounter.__table__
+_OUTBOX = OutboxEvent.__table__
+
+
+def _target_columns(course_id, user_id, caller_id):
+    """The course to enroll in, the directory entry of the user to enroll and whether the caller teaches it."""
+    teaches = teaches_clause(caller_id, Course.id).where(CourseInstructor.tenant_id == _TENANT)
+    return (
+        select(Course.status, Course.is_free, Course.title, Course.description,
+               DirectoryUser.first_name, DirectoryUser.last_name, DirectoryUser.email, teaches.label("teaches"))
+        .select_from(Course)
+        .outerjoin(DirectoryUser, and_(DirectoryUser.tenant_id == _TENANT, DirectoryUser.user_id == user_id))
+        .where(Course.id == course_id, Course.tenant_id == _TENANT)
+    )
+
+
+def _caller_allowed(caller, target):
+    """`enroll_clause` over one request's operands (`caller`: columns or parameters of the caller's roles)."""
+    return enroll_clause(is_admin=caller.is_admin, is_instructor=caller.is_instructor, teaches=target.c.teaches,
+                         is_self=caller.is_self, status=target.c.status, is_free=target.c.is_free)
+
+
+class _Params:
+    """The caller's operands as bound parameters (the session path: one request)."""
+
+    is_admin = bindparam("is_admin", type_=Boolean)
+    is_instructor = bindparam("is_instructor", type_=Boolean)
+    is_self = bindparam("is_self", type_=Boolean)
+
+
+_TARGET_ONE = _target_columns(bindparam("course_id"), bindparam("user_id"), bindparam("caller")).subquery("target")
+# One row: the target with whether the caller may enroll the user in it.
+_ENROLL_TARGET = select(*_TARGET_ONE.c, _caller_allowed(_Params, _TARGET_ONE).label("allowed"))
+_INSERT_ENROLLMENT = compiled_once(
+    postgresql.insert(_ENROLLMENTS)
+    .values(tenant_id=_TENANT, course_id=bindparam("course_id"), user_id=bindparam("user_id"),
+            enrolled_at=bindparam("now", type_=_ENROLLMENTS.c.enrolled_at.type), is_active=true())
+    .on_conflict_do_nothing(index_elements=[_ENROLLMENTS.c.course_id, _ENROLLMENTS.c.user_id])
+    .returning(_ENROLLMENTS.c.id))
 _COUNT_ENROLLMENT = (
     update(_COUNTERS).where(_COUNTERS.c.course_id == bindparam("course"), _COUNTERS.c.tenant_id == _TENANT)
     .values(total_enrollments=_COUNTERS.c.total_enrollments + 1)
 )
 
 
-# Plain SQL both databases accept: the dialects' INSERT ... ON CONFLICT constructs are not cacheable in
-# SQLAlchemy (they would be compiled again on every request); a text() statement is compiled once.
-_INSERT_ENROLLMENT = text(
-    "INSERT INTO enrollments (tenant_id, course_id, user_id, enrolled_at, is_active) "
-    "VALUES (:tenant, :course_id, :user_id, :now, true) "
-    "ON CONFLICT (course_id, user_id) DO NOTHING RETURNING id"
-).bindparams(bindparam("now", type_=Enrollment.__table__.c.enrolled_at.type))
+def _enroll_many_statement():
+    """PostgreSQL: whole enrollments as one statement (data-modifying CTEs), run as its own transaction on
+    the read path's tenant-pinned connections, for every request of the batch (lms.platform.batching:
+    concurrent enrollments of a tenant share one statement and one commit). Per request: the course and the
+    user's directory entry, the INSERT when the caller may enroll this user (a duplicate is a no-op, so
+    concurrent requests cannot both succeed; a pair asked twice in one batch is inserted for its first
+    request only), the counter and the outbox events (the rows `emit_each` writes, numbered later by the
+    sequencer). Rows are inserted in (course, user) order and counters locked in course order, so two
+    batches never wait for each other in a cycle."""
+    def array(name, item_type):  # (an untyped parameter: psycopg sends the list as an array)
+        return cast(bindparam(name), ARRAY(item_type))
+
+    requests = func.unnest(
+        array("positions", Integer), array("course_ids", Integer), array("user_ids", Text), array("callers", Text),
+        array("admins", Boolean), array("instructors", Boolean), array("selves", Boolean),
+        array("nows", DateTime(timezone=True)),
+    ).table_valued("position", "course_id", "user_id", "caller", "is_admin", "is_instructor", "is_self", "now") \
+        .render_derived(name="i")
+    teaches = teaches_clause(requests.c.caller, Course.id).where(CourseInstructor.tenant_id == _TENANT)
+    target = (
+        select(requests, Course.status, Course.is_free, Course.title, Course.description, DirectoryUser.first_name,
+               DirectoryUser.last_name, DirectoryUser.email, teaches.label("teaches"))
+        .select_from(requests)
+        .join(Course, and_(Course.id == requests.c.course_id, Course.tenant_id == _TENANT))
+        .outerjoin(DirectoryUser, and_(DirectoryUser.tenant_id == _TENANT, DirectoryUser.user_id == requests.c.user_id))
+    ).cte("target")
+    caller = type("Caller", (), {"is_admin": target.c.is_admin, "is_instructor": target.c.is_instructor,
+                                 "is_self": target.c.is_self})
+    allowed = (
+        select(target.c.position, target.c.course_id, target.c.user_id, target.c.now)
+        .where(_caller_allowed(caller, target))
+        .distinct(target.c.course_id, target.c.user_id)
+        .order_by(target.c.course_id, target.c.user_id, target.c.position)
+    ).cte("allowed")
+    created = (
+        postgresql.insert(_ENROLLMENTS)
+        .from_select(["tenant_id", "course_id", "user_id", "enrolled_at", "is_active"],
+                     select(_TENANT, allowed.c.course_id, allowed.c.user_id, allowed.c.now, true())
+                     .order_by(allowed.c.course_id, allowed.c.user_id))
+        .on_conflict_do_nothing(index_elements=[_ENROLLMENTS.c.course_id, _ENROLLMENTS.c.user_id])
+        .returning(_ENROLLMENTS.c.id, _ENROLLMENTS.c.course_id, _ENROLLMENTS.c.user_id, _ENROLLMENTS.c.enrolled_at)
+    ).cte("created")
+    added = select(created.c.course_id, func.count().label("n")).group_by(created.c.course_id).cte("added")
+    locked = (
+        select(_COUNTERS.c.course_id).join(added, added.c.course_id == _COUNTERS.c.course_id)
+        .where(_COUNTERS.c.tenant_id == _TENANT).order_by(_COUNTERS.c.course_id).with_for_update(of=_COUNTERS)
+    ).cte("locked")
+    counted = (
+        update(_COUNTERS).values(total_enrollments=_COUNTERS.c.total_enrollments + added.c.n)
+        .where(_COUNTERS.c.course_id == added.c.course_id, _COUNTERS.c.tenant_id == _TENANT,
+               _COUNTERS.c.course_id.in_(select(locked.c.course_id)))
+    ).cte("counted")
+    data = func.jsonb_build_object(literal("course_id"), created.c.course_id, literal("user_id"), created.c.user_id,
+                                   literal("enrollment_id"), created.c.id)
+    rooms = union_all(
+        select(created.c.id, literal(1).label("k"), (literal("user_") + created.c.user_id).label("room"),
+               data.label("data"), created.c.enrolled_at),
+        select(created.c.id, literal(2).label("k"),
+               (literal("course_") + cast(created.c.course_id, Text)).label("room"), data.label("data"),
+               created.c.enrolled_at),
+    ).subquery("r")
+    events = (
+        postgresql.insert(_OUTBOX)
+        .from_select(["tenant_id", "type", "room", "data", "created_at"],
+                     select(_TENANT, bindparam("event_type", type_=String), rooms.c.room, rooms.c.data,
+                            rooms.c.enrolled_at).order_by(rooms.c.id, rooms.c.k))
+    ).cte("events")
+    return (
+        select(target.c.position, target.c.status, target.c.is_free, target.c.title, target.c.description,
+               target.c.first_name, target.c.last_name, target.c.email, target.c.teaches, created.c.id)
+        .select_from(target.outerjoin(allowed, allowed.c.position == target.c.position)
+                     .outerjoin(created, and_(created.c.course_id == allowed.c.course_id,
+                                              created.c.user_id == allowed.c.user_id)))
+        .add_cte(counted, events)
+    )
 
 
-# PostgreSQL: whole enrollments as one statement (data-modifying CTEs), run as its own transaction on the
-# read path's tenant-pinned connections, for every request of the batch (lms.platform.batching: concurrent
-# enrollments of a tenant share one statement and one commit). Per request: the course and the user's
-# directory entry, the INSERT when the caller may enroll this user (a duplicate is a no-op, so concurrent
-# requests cannot both succeed; a pair asked twice in one batch is inserted for its first request only),
-# the counter and the outbox events (the rows `emit_each` writes, numbered later by the sequencer).
-# Rows are inserted in (course, user) order and counters locked in course order, so two batches never
-# wait for each other in a cycle.
-_ENROLL_MANY = text("""
-WITH input AS (
-    SELECT * FROM unnest(CAST(:positions AS int[]), CAST(:course_ids AS int[]), CAST(:user_ids AS text[]),
-                         CAST(:callers AS text[]), CAST(:admins AS boolean[]), CAST(:instructors AS boolean[]),
-                         CAST(:staff AS boolean[]), CAST(:selves AS boolean[]), CAST(:nows AS timestamptz[]))
-        AS i(position, course_id, user_id, caller, is_admin, is_instructor, is_staff, self, now)
-), target AS (
-    SELECT i.*, c.status, c.is_free, c.title, c.description, d.first_name, d.last_name, d.email,
-           EXISTS (SELECT FROM course_instructors ci
-                   WHERE ci.tenant_id = :tenant AND ci.course_id = c.id AND ci.user_id = i.caller) AS teaches
-    FROM input i
-    JOIN courses c ON c.id = i.course_id AND c.tenant_id = :tenant
-    LEFT JOIN directory_users d ON d.tenant_id = :tenant AND d.user_id = i.user_id
-), allowed AS (
-    SELECT DISTINCT ON (course_id, user_id) position, course_id, user_id, now FROM target
-    WHERE is_admin OR (is_instructor AND teaches)
-       OR (NOT is_staff AND self AND status = 'Published' AND is_free)
-    ORDER BY course_id, user_id, position
-), created AS (
-    INSERT INTO enrollments (tenant_id, course_id, user_id, enrolled_at, is_active)
-    SELECT :tenant, course_id, user_id, now, true FROM allowed ORDER BY course_id, user_id
-    ON CONFLICT (course_id, user_id) DO NOTHING
-    RETURNING id, course_id, user_id, enrolled_at
-), added AS (
-    SELECT course_id, count(*) AS n FROM created GROUP BY course_id
-), locked AS (
-    SELECT course_counters.course_id FROM course_counters JOIN added USING (course_id)
-    WHERE course_counters.tenant_id = :tenant ORDER BY course_counters.course_id FOR UPDATE OF course_counters
-), counted AS (
-    UPDATE course_counters SET total_enrollments = total_enrollments + added.n FROM added
-    WHERE course_counters.course_id = added.course_id AND course_counters.tenant_id = :tenant
-      AND course_counters.course_id IN (SELECT course_id FROM locked)
-), events AS (
-    INSERT INTO outbox_events (tenant_id, type, room, data, created_at)
-    SELECT :tenant, :event_type, r.room,
-           jsonb_build_object('course_id', c.course_id, 'user_id', c.user_id, 'enrollment_id', c.id), c.enrolled_at
-    FROM created c CROSS JOIN LATERAL (VALUES (1, 'user_' || c.user_id), (2, 'course_' || c.course_id)) AS r(k, room)
-    ORDER BY c.id, r.k
-)
-SELECT t.position, t.status, t.is_free, t.title, t.description, t.first_name, t.last_name, t.email, t.teaches,
-       c.id
-FROM target t
-LEFT JOIN allowed a ON a.position = t.position
-LEFT JOIN created c ON c.course_id = a.course_id AND c.user_id = a.user_id
-""")
+_ENROLL_MANY = _enroll_many_statement()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -175,13 +233,12 @@ async def _enroll_many(key, items: list[_Enrolling]) -> list:
 
 
 def _batch_params(items: list[_Enrolling]) -> dict:
-    callers = [item.call.require_user() for item in items]
+    actors = [item.call.actor for item in items]
     return {
         "positions": list(range(len(items))), "course_ids": [item.course_id for item in items],
-        "user_ids": [item.user_id for item in items], "callers": [c.user_id for c in callers],
-        "admins": [c.is_admin for c in callers], "instructors": [c.is_instructor for c in callers],
-        "staff": [c.is_staff for c in callers],
-        "selves": [item.user_id == c.user_id for item, c in zip(items, callers)],
+        "user_ids": [item.user_id for item in items], "callers": [a.user_id for a in actors],
+        "admins": [a.is_admin for a in actors], "instructors": [a.is_instructor for a in actors],
+        "selves": [item.user_id == a.user_id for item, a in zip(items, actors)],
         "nows": [item.now for item in items], "event_type": ENROLLMENT_CREATED,
     }
 
@@ -189,19 +246,9 @@ def _batch_params(items: list[_Enrolling]) -> dict:
 _ENROLLING = Coalescer(_enroll_many)
 
 
-def _refusal(caller, target: str, status: str, is_free: bool, teaches: bool) -> Exception:
-    """Why an enrollment was not made, checked in the order the rules are stated (404 before 403)."""
-    if caller.is_staff:
-        if not (caller.is_admin or teaches):
-            return PermissionDenied()
-    else:
-        if status != PUBLISHED:
-            return NotFound()  # drafts are invisible to students
-        if target != caller.user_id:
-            return PermissionDenied()
-        if not is_free:
-            return PermissionDenied("This course must be purchased before enrolling.")
-    return AlreadyExists(ALREADY_ENROLLED)
+def _refusal(actor: Actor, target: str, status: str, is_free: bool, teaches: bool) -> Exception:
+    """Why an enrollment was not made (lms.courses.policy.enroll_refusal)."""
+    return enroll_refusal(actor, target, status, is_free, teaches)
 
 
 async def enroll(call: Call, course_id: int, user_id: str) -> NewEnrollment:
@@ -209,39 +256,37 @@ async def enroll(call: Call, course_id: int, user_id: str) -> NewEnrollment:
 
     On PostgreSQL one statement (`_ENROLL_MANY`, shared with the tenant's concurrent enrollments) when the
     call runs nothing else; otherwise, in the call's session, four: the course with the user's directory
-    entry, the INSERT, the counter and the outbox events. A new enrollment has no completed lessons, so its
-    progress is 0 without asking.
+    entry and the rule's answer, the INSERT, the counter and the outbox events. A new enrollment has no
+    completed lessons, so its progress is 0 without asking.
     """
     caller = call.require_user()
     target = _check_user_id(user_id.strip() or caller.user_id)
-    tenant = call.require_tenant()
+    actor = call.actor
     now = utcnow()
     if call.single_statement_available:
-        row = await _ENROLLING.submit((call.runtime.read_engine, tenant), _Enrolling(call, course_id, target, now))
+        row = await _ENROLLING.submit((call.runtime.read_engine, actor.tenant_id),
+                                      _Enrolling(call, course_id, target, now))
         if row is None:
             raise NotFound()
         status, is_free, title, description, first_name, last_name, email, teaches, enrollment_id = row
-        if enrollment_id is None:
-            raise _refusal(caller, target, status, is_free, teaches)
     else:
         session = await call.session()
-        row = (await tenant_execute(session, _ENROLL_TARGET, {"course_id": course_id, "user_id": target})).first()
+        row = (await tenant_execute(session, _ENROLL_TARGET, {
+            "course_id": course_id, "user_id": target, "caller": actor.user_id, "is_admin": actor.is_admin,
+            "is_instructor": actor.is_instructor, "is_self": target == actor.user_id})).first()
         if row is None:
             raise NotFound()
-        status, is_free, title, description, first_name, last_name, email = row
-        if caller.is_staff:
-            await require_course_staff(session, caller, course_id)
-        else:
-            refusal = _refusal(caller, target, status, is_free, teaches=False)
-            if not isinstance(refusal, AlreadyExists):
-                raise refusal
-        enrollment_id = (await tenant_execute(session, _INSERT_ENROLLMENT,
-                                              {"course_id": course_id, "user_id": target, "now": now})).scalar()
-        if enrollment_id is None:
-            raise AlreadyExists(ALREADY_ENROLLED)
-        await tenant_execute(session, _COUNT_ENROLLMENT, {"course": course_id})
-        data = {"course_id": course_id, "user_id": target, "enrollment_id": enrollment_id}
-        emit_each(session, ENROLLMENT_CREATED, [(f"user_{target}", data), (f"course_{course_id}", data)])
+        status, is_free, title, description, first_name, last_name, email, teaches, allowed = row
+        enrollment_id = None
+        if allowed:
+            enrollment_id = (await tenant_execute(session, _INSERT_ENROLLMENT,
+                                                  {"course_id": course_id, "user_id": target, "now": now})).scalar()
+        if enrollment_id is not None:
+            await tenant_execute(session, _COUNT_ENROLLMENT, {"course": course_id})
+            data = {"course_id": course_id, "user_id": target, "enrollment_id": enrollment_id}
+            emit_each(session, ENROLLMENT_CREATED, [(f"user_{target}", data), (f"course_{course_id}", data)])
+    if enrollment_id is None:
+        raise _refusal(actor, target, status, is_free, teaches)
     return NewEnrollment(id=enrollment_id, user_id=target, user_name=full_name(first_name or "", last_name or "",
                                                                                 email or "", target),
                          course_id=course_id, course_title=title, course_description=description, enrolled_at=now)
@@ -256,8 +301,8 @@ class BulkResult:
 async def bulk_enroll(session: AsyncSession, call: Call, course_id: int, user_ids: list[str]) -> BulkResult:
     """INSERT ... ON CONFLICT DO NOTHING in batches of 1,000 users, one counter update, one event per user."""
     caller = call.require_staff()
-    course = await visible_course(session, call, course_id)
-    await require_course_staff(session, caller, course.id)
+    course = await visible_course(session, call.actor, course_id)
+    await require_course_staff(session, call.actor, course.id)
     unique_ids = list(dict.fromkeys(u.strip() for u in user_ids))
     if not unique_ids:
         raise ValidationError({"user_ids": ["This list may not be empty."]})
@@ -301,7 +346,7 @@ async def enrollment_for_staff_or_owner(session: AsyncSession, call: Call, enrol
     if enrollment.user_id != caller.user_id:
         if not caller.is_staff:
             raise NotFound()
-        await require_course_staff(session, caller, enrollment.course_id)
+        await require_course_staff(session, call.actor, enrollment.course_id)
     return enrollment
 
 
@@ -311,7 +356,7 @@ async def set_active(session: AsyncSession, call: Call, enrollment_id: int, acti
     enrollment = await session.get(Enrollment, enrollment_id)
     if enrollment is None:
         raise NotFound()
-    await require_course_staff(session, caller, enrollment.course_id)
+    await require_course_staff(session, call.actor, enrollment.course_id)
     if enrollment.is_active != active:
         enrollment.is_active = active
         await _adjust_counter(session, enrollment.course_id, 1 if active else -1)
@@ -330,8 +375,8 @@ async def active_enrollment(session: AsyncSession, course_id: int, user_id: str)
 async def course_enrollments(session: AsyncSession, call: Call, course_id: int, page: PageRequest,
                              is_active: bool | None, completed: bool | None):
     caller = call.require_staff()
-    course = await visible_course(session, call, course_id)
-    await require_course_staff(session, caller, course.id)
+    course = await visible_course(session, call.actor, course_id)
+    await require_course_staff(session, call.actor, course.id)
     conditions = [Enrollment.course_id == course.id]
     if is_active is not None:
         conditions.append(Enrollment.is_active.is_(is_active))
@@ -364,8 +409,8 @@ async def complete_lesson(session: AsyncSession, call: Call, lesson_id: int | No
     if row is None:
         raise NotFound()
     lesson, module = row
-    course = await visible_course(session, call, module.course_id)
-    if not (lesson.is_published and module.is_published and course.status == PUBLISHED):
+    course = await visible_course(session, call.actor, module.course_id)
+    if not is_published_content(course.status, module.is_published, lesson.is_published):
         raise NotFound()
     # Lock the enrollment: concurrent completions of a course's last lessons must see each other.
     enrollment = await session.scalar(select(Enrollment).where(
@@ -397,7 +442,7 @@ async def complete_lesson(session: AsyncSession, call: Call, lesson_id: int | No
                                                   "enrollment_id": enrollment.id})
     await session.flush()
     if enrollment.completed_at is not None:
-        await issue_if_earned(session, call, enrollment)
+        await hooks.progress_changed.fire(session, call, enrollment)
     return CompletionResult(created=True, figures=figures, course_completed=course_completed)
 
 
@@ -406,11 +451,11 @@ async def progress_report(session: AsyncSession, call: Call, course_id: int | No
     if course_id is None:
         raise ValidationError({"course": ["This field is required."]})
     target = user_id.strip() or caller.user_id
-    course = await visible_course(session, call, course_id)
+    course = await visible_course(session, call.actor, course_id)
     if target != caller.user_id:
         if not caller.is_staff:
             raise PermissionDenied()
-        await require_course_staff(session, caller, course.id)
+        await require_course_staff(session, call.actor, course.id)
     enrollment = await session.scalar(select(Enrollment).where(
         Enrollment.course_id == course.id, Enrollment.user_id == target))
     if enrollment is None:

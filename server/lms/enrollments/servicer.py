@@ -6,8 +6,8 @@ from collections import defaultdict
 from google.protobuf import empty_pb2
 from sqlalchemy import select
 
-from lms.content.models import Lesson, Module, Resource
-from lms.courses.models import Course, CourseInstructor
+from lms.content.public import Lesson, Module, Resource
+from lms.courses.public import Course, CourseInstructor
 from lms.enrollments import service
 from lms.enrollments.models import Enrollment, LessonCompletion
 from lms.enrollments.v1 import enrollments_pb2, enrollments_pb2_grpc
@@ -15,7 +15,7 @@ from lms.platform.context import Call, current_call
 from lms.platform.pagination import PageRequest, page_envelope
 from lms.platform.protos import null, nullable_timestamp, set_timestamp, timestamp
 from lms.platform.storage import file_url
-from lms.users.directory import display_names
+from lms.users.public import display_names
 
 
 def enrollment_message(call: Call, enrollment: Enrollment, course: Course, user_name: str,

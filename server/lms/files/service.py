@@ -18,10 +18,8 @@ import dataclasses
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lms.courses.models import PUBLISHED, Course
-from lms.courses.service import course_for_change
-from lms.content.models import Lesson, Module
-from lms.enrollments.access import is_enrolled
+from lms.content.public import Lesson, Module
+from lms.courses.public import Course, course_for_change, is_learner, is_visible, published_outline_clause
 from lms.platform import files
 from lms.platform.context import Call
 from lms.platform.errors import NotAuthenticated, NotFound, PermissionDenied, RangeNotSatisfiable
@@ -80,12 +78,12 @@ async def downloadable(session: AsyncSession, call: Call, key: str, parts: KeyPa
         if row.uploaded_by != user.user_id:
             raise NotFound()
         return row
-    if course.status != PUBLISHED:
+    if not is_visible(call.actor, course):
         raise NotFound()
     if parts.kind in PUBLIC_KINDS:
         return row
     user = call.require_user()
-    if not await is_enrolled(session, course.id, user.user_id):
+    if not await is_learner(session, course.id, user.user_id):
         raise PermissionDenied()
     if parts.kind == LESSON_KIND and not await _lesson_file_published(session, course.id, key):
         raise NotFound()  # the file of an unpublished lesson is as invisible as the lesson
@@ -94,8 +92,8 @@ async def downloadable(session: AsyncSession, call: Call, key: str, parts: KeyPa
 
 async def _lesson_file_published(session: AsyncSession, course_id: int, key: str) -> bool:
     return bool(await session.scalar(select(exists().where(
-        Lesson.content_file == key, Lesson.is_published.is_(True), Module.id == Lesson.module_id,
-        Module.course_id == course_id, Module.is_published.is_(True)))))
+        Lesson.content_file == key, Module.id == Lesson.module_id, Module.course_id == course_id,
+        published_outline_clause(Module, Lesson)))))
 
 
 async def delete_media(session: AsyncSession, call: Call, key: str) -> None:
@@ -105,7 +103,7 @@ async def delete_media(session: AsyncSession, call: Call, key: str) -> None:
     row = await session.scalar(select(StoredFile).where(StoredFile.key == key, StoredFile.state == ACTIVE))
     if row is None or row.course_id is None:
         raise NotFound()
-    await course_for_change(session, call, row.course_id)
+    await course_for_change(session, call.actor, row.course_id)
     if parts.kind != MEDIA_KIND:
         raise PermissionDenied("Only media-library files can be deleted here; delete the item the file belongs to.")
     await files.discard(session, call, [key])

@@ -6,8 +6,7 @@ import dataclasses
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lms.courses.models import PUBLISHED, Course
-from lms.enrollments.models import Enrollment
+from lms.courses.public import Course, Enrollment, is_visible
 from lms.learningpaths.models import LearningPath, LearningPathCourse
 from lms.platform.context import Call
 from lms.platform.errors import NotFound, ValidationError
@@ -87,7 +86,7 @@ async def views(session: AsyncSession, call: Call, paths: list[LearningPath]) ->
     for path_id, position, course in rows:
         view = result[path_id]
         view.course_ids.append(course.id)
-        if call.is_staff or course.status == PUBLISHED:
+        if is_visible(call.actor, course):
             view.courses.append((position, course, course.id in states, states.get(course.id, False)))
     return [result[p.id] for p in paths]
 

@@ -9,10 +9,11 @@ to run tenant-owned queries unless it was opened explicitly for all tenants.
 """
 from __future__ import annotations
 
+import collections
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
-from sqlalchemy import event, or_, text
+from sqlalchemy import bindparam, event, or_, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.pool import AsyncAdaptedQueuePool
@@ -173,6 +174,8 @@ async def tenant_execute(session: AsyncSession, statement, params: dict | None =
     if tenant in (None, ALL_TENANTS):
         raise TenantScopeError("tenant_execute needs a session of one tenant")
     connection = await session.connection()
+    if isinstance(statement, compiled_once):
+        statement = statement.for_dialect(connection.dialect)
     return await connection.execute(statement, {TENANT_PARAM: tenant, **(params or {})})
 
 
@@ -209,6 +212,48 @@ class Rows(list):
 
     def scalar(self):
         return self[0][0] if self else None
+
+
+def _text_dialects() -> dict:
+    from sqlalchemy.dialects.postgresql.base import PGDialect
+    from sqlalchemy.dialects.sqlite.base import SQLiteDialect
+
+    return {"postgresql": PGDialect, "sqlite": SQLiteDialect}  # (the drivers' own render casts text() cannot parse)
+
+
+_TEXT_DIALECTS = _text_dialects()
+
+
+class compiled_once:
+    """A Core statement SQLAlchemy cannot cache (the dialects' INSERT ... ON CONFLICT constructs are compiled
+    again on every execution), compiled once per dialect and run as the equivalent `text()` statement.
+
+    Write the statement with `sqlalchemy.dialects.postgresql.insert`: SQLite accepts the same ON CONFLICT
+    clause, and the text is compiled for the connection's dialect on first use (bound parameters keep their
+    types, RETURNING columns theirs)."""
+
+    def __init__(self, statement):
+        self.statement = statement
+        self._texts: dict[str, object] = {}
+
+    def for_dialect(self, dialect):
+        prepared = self._texts.get(dialect.name)
+        if prepared is None:
+            compiled = self.statement.compile(dialect=_TEXT_DIALECTS[dialect.name](paramstyle="named"))
+            binds = [bindparam(bind.key, value=bind.value, type_=bind.type) for bind in compiled.binds.values()]
+            prepared = text(str(compiled)).bindparams(*binds)
+            returning = list(getattr(self.statement, "exported_columns", ()))
+            if returning:
+                prepared = prepared.columns(*returning)
+            self._texts[dialect.name] = prepared
+        return prepared
+
+
+def row_type(statement, name: str = "Row") -> type:
+    """A named-tuple type with the statement's column names, in its order: `row_type(s)._make(row)` reads a
+    row of either path (the read path's plain tuples, or SQLAlchemy rows) by name. Build it once, next to
+    the statement; a column the consumer reads and the statement lacks fails at once (AttributeError)."""
+    return collections.namedtuple(name, list(statement.selected_columns.keys()))
 
 
 def _postgresql_sql(statement, dialect) -> tuple[str, dict]:

@@ -1,0 +1,37 @@
+"""Hooks: how a lower domain lets a higher one act in the same unit of work without importing it.
+
+Domains import each other in one direction only (tests/core/test_imports.py). When a lower domain
+reaches a point a higher one must act on (a learner's progress changed: certificates may be due;
+it fires a hook declared here; the higher
+domain connects its handler when its public module is imported (the app imports every domain at
+start-up, lms.app.registry). Handlers run in order, awaited, in the caller's session and transaction.
+"""
+from __future__ import annotations
+
+from typing import Awaitable, Callable
+
+
+class Hook:
+    """A named point other domains may act on: `connect(handler)`, then `await fire(...)` calls each."""
+
+    def __init__(self, name: str, doc: str = ""):
+        self.name = name
+        self.__doc__ = doc
+        self._handlers: list[Callable[..., Awaitable[None]]] = []
+
+    def connect(self, handler: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+        if handler not in self._handlers:
+            self._handlers.append(handler)
+        return handler
+
+    async def fire(self, *args, **kwargs) -> None:
+        for handler in self._handlers:
+            await handler(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"Hook({self.name!r}, {len(self._handlers)} handlers)"
+
+
+progress_changed = Hook(
+    "progress_changed",
+    "(session, call, enrollment): a learner completed a course or was graded; certificates may be due.")
