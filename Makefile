@@ -27,6 +27,7 @@ generate: $(BIN)/.installed
 check: $(BIN)/.installed
 	$(BIN)/python -m tools.codegen --check
 	$(BIN)/buf lint
+	$(BIN)/lint-imports
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench.run
