@@ -8,9 +8,10 @@ from lms.assignments import gradebook, service
 from lms.assignments.models import INSTRUCTIONS_KIND, SUBMISSIONS_KIND
 from lms.assignments.v1 import assignments_pb2, assignments_pb2_grpc, submissions_pb2, submissions_pb2_grpc
 from lms.courses.public import Course
-from lms.platform.context import Call, current_call
+from lms.platform.context import Call
 from lms.platform.pagination import PageRequest, page_envelope
 from lms.platform.protos import nullable_number, nullable_string, nullable_timestamp, timestamp
+from lms.platform.servicing import rpc
 from lms.platform.storage import file_url
 from lms.platform.uploads import ALL_TYPES, DOCUMENTS, IMAGES, FileField, Upload
 from lms.platform.validation import present
@@ -57,13 +58,13 @@ def _graded_filter(request) -> bool | None:
 
 
 class AssignmentServicer(assignments_pb2_grpc.AssignmentServiceServicer):
-    async def ListAssignments(self, request, context):
-        call = current_call()
-        rows = await service.list_assignments(await call.session(), call, request.course, request.module)
+    @rpc
+    async def ListAssignments(self, request, call, session):
+        rows = await service.list_assignments(session, call, request.course, request.module)
         return assignments_pb2.ListAssignmentsResponse(assignments=[assignment_message(call, r) for r in rows])
 
-    async def CreateAssignment(self, request_iterator, context):
-        call = current_call()
+    @rpc
+    async def CreateAssignment(self, request_iterator, call):
         call.require_staff()
         upload = await Upload.open(request_iterator)
         located: list[Course] = []
@@ -80,10 +81,10 @@ class AssignmentServicer(assignments_pb2_grpc.AssignmentServiceServicer):
             instructions_file=stored.key if stored else "", file_course_id=located[0].id if located else None)
         return assignment_message(call, row)
 
-    async def ExportGradebook(self, request, context):
-        call = current_call()
+    @rpc
+    async def ExportGradebook(self, request, call, session):
         course, assignments = await gradebook.start(
-            await call.session(), call, request.course if request.HasField("course") else None)
+            session, call, request.course if request.HasField("course") else None)
         call.response_headers.append(("content-disposition", gradebook.disposition(course)))
         # The first message carries the content type; the interceptor commits and sends the headers.
         yield httpbody_pb2.HttpBody(content_type=gradebook.CONTENT_TYPE, data=gradebook.header(assignments))
@@ -91,15 +92,15 @@ class AssignmentServicer(assignments_pb2_grpc.AssignmentServiceServicer):
         while True:
             # Each batch reads in its own short transaction, released before the batch is sent, so a
             # slow client never holds a database connection.
-            data, after = await gradebook.rows_after(await call.session(), course, assignments, after)
+            data, after = await gradebook.rows_after(session, course, assignments, after)
             await call.release_session()
             if after is None:
                 return
             yield httpbody_pb2.HttpBody(data=data)
 
-    async def GetAssignment(self, request, context):
-        call = current_call()
-        return assignment_message(call, await service.get_assignment(await call.session(), call,
+    @rpc
+    async def GetAssignment(self, request, call, session):
+        return assignment_message(call, await service.get_assignment(session, call,
                                                                      request.assignment_id))
 
     async def ReplaceAssignment(self, request_iterator, context):
@@ -108,8 +109,8 @@ class AssignmentServicer(assignments_pb2_grpc.AssignmentServiceServicer):
     async def UpdateAssignment(self, request_iterator, context):
         return await self._change(request_iterator, partial=True)
 
-    async def _change(self, request_iterator, *, partial: bool):
-        call = current_call()
+    @rpc
+    async def _change(self, request_iterator, call, *, partial: bool):
         call.require_staff()
         upload = await Upload.open(request_iterator)
         assignment_id = upload.request.assignment_id
@@ -122,14 +123,13 @@ class AssignmentServicer(assignments_pb2_grpc.AssignmentServiceServicer):
             partial=partial, instructions_file=stored.key if stored else None)
         return assignment_message(call, row)
 
-    async def DeleteAssignment(self, request, context):
-        call = current_call()
-        await service.delete_assignment(await call.session(), call, request.assignment_id)
+    @rpc
+    async def DeleteAssignment(self, request, call, session):
+        await service.delete_assignment(session, call, request.assignment_id)
         return empty_pb2.Empty()
 
-    async def ListAssignmentSubmissions(self, request, context):
-        call = current_call()
-        session = await call.session()
+    @rpc
+    async def ListAssignmentSubmissions(self, request, call, session):
         page = PageRequest.from_request(request)
         rows, total = await service.assignment_submissions(session, call, request.assignment_id,
                                                            _graded_filter(request), page)
@@ -138,9 +138,8 @@ class AssignmentServicer(assignments_pb2_grpc.AssignmentServiceServicer):
 
 
 class SubmissionServicer(submissions_pb2_grpc.SubmissionServiceServicer):
-    async def ListSubmissions(self, request, context):
-        call = current_call()
-        session = await call.session()
+    @rpc
+    async def ListSubmissions(self, request, call, session):
         page = PageRequest.from_request(request)
         filters = service.SubmissionFilters(assignment=request.assignment, course=request.course,
                                             student=request.student.strip(), graded=_graded_filter(request))
@@ -148,8 +147,8 @@ class SubmissionServicer(submissions_pb2_grpc.SubmissionServiceServicer):
         return submissions_pb2.ListSubmissionsResponse(
             **page_envelope(call, request, page, total), results=await submission_messages(call, session, rows))
 
-    async def CreateSubmission(self, request_iterator, context):
-        call = current_call()
+    @rpc
+    async def CreateSubmission(self, request_iterator, call):
         call.require_user()
         upload = await Upload.open(request_iterator)
         located: list[Course] = []
@@ -168,18 +167,16 @@ class SubmissionServicer(submissions_pb2_grpc.SubmissionServiceServicer):
             session, call, service.form_values(form.fields, form.media_type),
             submission_file=stored.key if stored else "", file_course_id=located[0].id if located else None)
         if created:
-            call.response_headers.append(("x-lms-http-status", "201"))
+            call.set_http_status(201)
         return (await submission_messages(call, session, [row]))[0]
 
-    async def GetSubmission(self, request, context):
-        call = current_call()
-        session = await call.session()
+    @rpc
+    async def GetSubmission(self, request, call, session):
         row = await service.get_submission(session, call, request.submission_id)
         return (await submission_messages(call, session, [row]))[0]
 
-    async def GradeSubmission(self, request, context):
-        call = current_call()
-        session = await call.session()
+    @rpc
+    async def GradeSubmission(self, request, call, session):
         data = present(request)
         data.pop("submission_id", None)
         row = await service.grade_submission(session, call, request.submission_id, data)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from lms.chat import service
 from lms.chat.v1 import chat_pb2, chat_pb2_grpc
-from lms.platform.context import current_call
 from lms.platform.pagination import PageRequest, page_envelope
 from lms.platform.protos import timestamp
+from lms.platform.servicing import rpc
 from lms.platform.validation import present
 
 
@@ -18,14 +18,14 @@ def message_message(row: service.MessageRow) -> chat_pb2.RoomMessage:
 
 
 class ChatServicer(chat_pb2_grpc.ChatServiceServicer):
-    async def PostRoomMessage(self, request, context):
-        call = current_call()
-        row = await service.post_message(await call.session(), call, request.room, present(request.message))
+    @rpc
+    async def PostRoomMessage(self, request, call, session):
+        row = await service.post_message(session, call, request.room, present(request.message))
         return message_message(row)
 
-    async def ListRoomMessages(self, request, context):
-        call = current_call()
+    @rpc
+    async def ListRoomMessages(self, request, call, session):
         page = PageRequest.from_request(request)
-        rows, total = await service.list_messages(await call.session(), call, request.room, page)
+        rows, total = await service.list_messages(session, call, request.room, page)
         return chat_pb2.ListRoomMessagesResponse(**page_envelope(call, request, page, total),
                                                  results=[message_message(r) for r in rows])

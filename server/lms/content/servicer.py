@@ -16,7 +16,7 @@ from lms.content.v1 import (
     faqs_pb2, faqs_pb2_grpc, lessons_pb2, lessons_pb2_grpc, modules_pb2, modules_pb2_grpc, resources_pb2,
     resources_pb2_grpc,
 )
-from lms.platform.context import current_call
+from lms.platform.servicing import rpc
 from lms.platform.uploads import Upload
 from lms.platform.validation import present
 
@@ -26,19 +26,19 @@ def _tree_message(call, tree: service.ModuleTree):
 
 
 class ModuleServicer(modules_pb2_grpc.ModuleServiceServicer):
-    async def ListModules(self, request, context):
-        call = current_call()
-        trees = await service.list_modules(await call.session(), call, request.course_id)
+    @rpc
+    async def ListModules(self, request, call, session):
+        trees = await service.list_modules(session, call, request.course_id)
         return modules_pb2.ListModulesResponse(modules=[_tree_message(call, t) for t in trees])
 
-    async def CreateModule(self, request, context):
-        call = current_call()
-        tree = await service.create_module(await call.session(), call, request.course_id, present(request.module))
+    @rpc
+    async def CreateModule(self, request, call, session):
+        tree = await service.create_module(session, call, request.course_id, present(request.module))
         return _tree_message(call, tree)
 
-    async def GetModule(self, request, context):
-        call = current_call()
-        return _tree_message(call, await service.get_module(await call.session(), call, request.course_id,
+    @rpc
+    async def GetModule(self, request, call, session):
+        return _tree_message(call, await service.get_module(session, call, request.course_id,
                                                             request.module_id))
 
     async def ReplaceModule(self, request, context):
@@ -47,26 +47,26 @@ class ModuleServicer(modules_pb2_grpc.ModuleServiceServicer):
     async def UpdateModule(self, request, context):
         return await self._change(request, partial=True)
 
-    async def _change(self, request, *, partial: bool):
-        call = current_call()
-        tree = await service.change_module(await call.session(), call, request.course_id, request.module_id,
+    @rpc
+    async def _change(self, request, call, session, *, partial: bool):
+        tree = await service.change_module(session, call, request.course_id, request.module_id,
                                            present(request.module), partial=partial)
         return _tree_message(call, tree)
 
-    async def DeleteModule(self, request, context):
-        call = current_call()
-        await service.delete_module(await call.session(), call, request.course_id, request.module_id)
+    @rpc
+    async def DeleteModule(self, request, call, session):
+        await service.delete_module(session, call, request.course_id, request.module_id)
         return empty_pb2.Empty()
 
 
 class LessonServicer(lessons_pb2_grpc.LessonServiceServicer):
-    async def ListLessons(self, request, context):
-        call = current_call()
-        lessons = await service.list_lessons(await call.session(), call, request.course_id, request.module_id)
+    @rpc
+    async def ListLessons(self, request, call, session):
+        lessons = await service.list_lessons(session, call, request.course_id, request.module_id)
         return lessons_pb2.ListLessonsResponse(lessons=[lesson_message(call, lesson) for lesson in lessons])
 
-    async def CreateLesson(self, request_iterator, context):
-        call = current_call()
+    @rpc
+    async def CreateLesson(self, request_iterator, call):
         upload = await Upload.open(request_iterator)
         ids = upload.request
         course = await service.course_for_lesson_upload(await call.session(), call, ids.course_id, ids.module_id)
@@ -76,9 +76,9 @@ class LessonServicer(lessons_pb2_grpc.LessonServiceServicer):
                                              content_file=form.files.get("content_file"))
         return lesson_message(call, lesson)
 
-    async def GetLesson(self, request, context):
-        call = current_call()
-        lesson = await service.get_lesson(await call.session(), call, request.course_id, request.module_id,
+    @rpc
+    async def GetLesson(self, request, call, session):
+        lesson = await service.get_lesson(session, call, request.course_id, request.module_id,
                                           request.lesson_id)
         return lesson_message(call, lesson)
 
@@ -88,8 +88,8 @@ class LessonServicer(lessons_pb2_grpc.LessonServiceServicer):
     async def UpdateLesson(self, request_iterator, context):
         return await self._change(request_iterator, partial=True)
 
-    async def _change(self, request_iterator, *, partial: bool):
-        call = current_call()
+    @rpc
+    async def _change(self, request_iterator, call, *, partial: bool):
         upload = await Upload.open(request_iterator)
         ids = upload.request
         course = await service.course_for_lesson_upload(await call.session(), call, ids.course_id, ids.module_id,
@@ -101,21 +101,21 @@ class LessonServicer(lessons_pb2_grpc.LessonServiceServicer):
                                              content_file=form.files.get("content_file"))
         return lesson_message(call, lesson)
 
-    async def DeleteLesson(self, request, context):
-        call = current_call()
-        await service.delete_lesson(await call.session(), call, request.course_id, request.module_id,
+    @rpc
+    async def DeleteLesson(self, request, call, session):
+        await service.delete_lesson(session, call, request.course_id, request.module_id,
                                     request.lesson_id)
         return empty_pb2.Empty()
 
 
 class ResourceServicer(resources_pb2_grpc.ResourceServiceServicer):
-    async def ListResources(self, request, context):
-        call = current_call()
-        resources = await service.list_resources(await call.session(), call, request.course_id)
+    @rpc
+    async def ListResources(self, request, call, session):
+        resources = await service.list_resources(session, call, request.course_id)
         return resources_pb2.ListResourcesResponse(resources=[resource_message(call, r) for r in resources])
 
-    async def CreateResource(self, request_iterator, context):
-        call = current_call()
+    @rpc
+    async def CreateResource(self, request_iterator, call):
         upload = await Upload.open(request_iterator)
         course = await service.course_for_resource_upload(await call.session(), call, upload.request.course_id)
         form = await upload.read(call, files={"file": service.RESOURCE_FILE}, course_id=course.id,
@@ -124,15 +124,15 @@ class ResourceServicer(resources_pb2_grpc.ResourceServiceServicer):
                                                  file=form.files.get("file"))
         return resource_message(call, resource)
 
-    async def ReorderResources(self, request, context):
-        call = current_call()
-        resources = await service.reorder(await call.session(), call, Resource, "resources", request.course_id,
+    @rpc
+    async def ReorderResources(self, request, call, session):
+        resources = await service.reorder(session, call, Resource, "resources", request.course_id,
                                           [present(item) for item in request.resources])
         return resources_pb2.ListResourcesResponse(resources=[resource_message(call, r) for r in resources])
 
-    async def GetResource(self, request, context):
-        call = current_call()
-        resource = await service.get_resource(await call.session(), call, request.course_id, request.resource_id)
+    @rpc
+    async def GetResource(self, request, call, session):
+        resource = await service.get_resource(session, call, request.course_id, request.resource_id)
         return resource_message(call, resource)
 
     async def ReplaceResource(self, request_iterator, context):
@@ -141,8 +141,8 @@ class ResourceServicer(resources_pb2_grpc.ResourceServiceServicer):
     async def UpdateResource(self, request_iterator, context):
         return await self._change(request_iterator, partial=True)
 
-    async def _change(self, request_iterator, *, partial: bool):
-        call = current_call()
+    @rpc
+    async def _change(self, request_iterator, call, *, partial: bool):
         upload = await Upload.open(request_iterator)
         ids = upload.request
         course = await service.course_for_resource_upload(await call.session(), call, ids.course_id,
@@ -153,32 +153,32 @@ class ResourceServicer(resources_pb2_grpc.ResourceServiceServicer):
                                                  form.present(), partial=partial, file=form.files.get("file"))
         return resource_message(call, resource)
 
-    async def DeleteResource(self, request, context):
-        call = current_call()
-        await service.delete_resource(await call.session(), call, request.course_id, request.resource_id)
+    @rpc
+    async def DeleteResource(self, request, call, session):
+        await service.delete_resource(session, call, request.course_id, request.resource_id)
         return empty_pb2.Empty()
 
 
 class FaqServicer(faqs_pb2_grpc.FaqServiceServicer):
-    async def ListFaqs(self, request, context):
-        call = current_call()
-        faqs = await service.list_faqs(await call.session(), call, request.course_id)
+    @rpc
+    async def ListFaqs(self, request, call, session):
+        faqs = await service.list_faqs(session, call, request.course_id)
         return faqs_pb2.ListFaqsResponse(faqs=[faq_message(f) for f in faqs])
 
-    async def CreateFaq(self, request, context):
-        call = current_call()
-        faq = await service.create_faq(await call.session(), call, request.course_id, present(request.faq))
+    @rpc
+    async def CreateFaq(self, request, call, session):
+        faq = await service.create_faq(session, call, request.course_id, present(request.faq))
         return faq_message(faq)
 
-    async def ReorderFaqs(self, request, context):
-        call = current_call()
-        faqs = await service.reorder(await call.session(), call, Faq, "faqs", request.course_id,
+    @rpc
+    async def ReorderFaqs(self, request, call, session):
+        faqs = await service.reorder(session, call, Faq, "faqs", request.course_id,
                                      [present(item) for item in request.faqs])
         return faqs_pb2.ListFaqsResponse(faqs=[faq_message(f) for f in faqs])
 
-    async def GetFaq(self, request, context):
-        call = current_call()
-        return faq_message(await service.get_faq(await call.session(), call, request.course_id, request.faq_id))
+    @rpc
+    async def GetFaq(self, request, call, session):
+        return faq_message(await service.get_faq(session, call, request.course_id, request.faq_id))
 
     async def ReplaceFaq(self, request, context):
         return await self._change(request, partial=False)
@@ -186,13 +186,13 @@ class FaqServicer(faqs_pb2_grpc.FaqServiceServicer):
     async def UpdateFaq(self, request, context):
         return await self._change(request, partial=True)
 
-    async def _change(self, request, *, partial: bool):
-        call = current_call()
-        faq = await service.change_faq(await call.session(), call, request.course_id, request.faq_id,
+    @rpc
+    async def _change(self, request, call, session, *, partial: bool):
+        faq = await service.change_faq(session, call, request.course_id, request.faq_id,
                                        present(request.faq), partial=partial)
         return faq_message(faq)
 
-    async def DeleteFaq(self, request, context):
-        call = current_call()
-        await service.delete_faq(await call.session(), call, request.course_id, request.faq_id)
+    @rpc
+    async def DeleteFaq(self, request, call, session):
+        await service.delete_faq(session, call, request.course_id, request.faq_id)
         return empty_pb2.Empty()

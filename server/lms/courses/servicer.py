@@ -7,9 +7,10 @@ from lms.courses import detail, instructors, policy, service
 from lms.courses.v1 import (
     categories_pb2, categories_pb2_grpc, courses_pb2, courses_pb2_grpc, instructors_pb2, instructors_pb2_grpc,
 )
-from lms.platform.context import Call, current_call
+from lms.platform.context import Call
 from lms.platform.pagination import PageRequest, page_envelope
 from lms.platform.protos import money, set_timestamp
+from lms.platform.servicing import rpc
 from lms.platform.storage import file_url
 from lms.platform.uploads import IMAGES, FileField, Upload
 from lms.platform.validation import present
@@ -69,35 +70,35 @@ def instructor_message(profile: detail.InstructorProfile) -> courses_pb2.CourseI
 
 
 class CategoryServicer(categories_pb2_grpc.CategoryServiceServicer):
-    async def ListCategories(self, request, context):
-        call = current_call()
-        rows = await service.list_categories(await call.session(), call)
+    @rpc
+    async def ListCategories(self, request, call, session):
+        rows = await service.list_categories(session, call)
         return categories_pb2.ListCategoriesResponse(categories=[category_message(r) for r in rows])
 
-    async def CreateCategory(self, request, context):
-        call = current_call()
-        row = await service.create_category(await call.session(), call, present(request.category))
+    @rpc
+    async def CreateCategory(self, request, call, session):
+        row = await service.create_category(session, call, present(request.category))
         return category_message(row)
 
-    async def GetCategory(self, request, context):
-        call = current_call()
-        return category_message(await service.get_category(await call.session(), call, request.category_id))
+    @rpc
+    async def GetCategory(self, request, call, session):
+        return category_message(await service.get_category(session, call, request.category_id))
 
-    async def UpdateCategory(self, request, context):
-        call = current_call()
-        row = await service.update_category(await call.session(), call, request.category_id,
+    @rpc
+    async def UpdateCategory(self, request, call, session):
+        row = await service.update_category(session, call, request.category_id,
                                             present(request.category))
         return category_message(row)
 
-    async def DeleteCategory(self, request, context):
-        call = current_call()
-        await service.delete_category(await call.session(), call, request.category_id)
+    @rpc
+    async def DeleteCategory(self, request, call, session):
+        await service.delete_category(session, call, request.category_id)
         return empty_pb2.Empty()
 
 
 class CourseServicer(courses_pb2_grpc.CourseServiceServicer):
-    async def ListCourses(self, request, context):
-        call = current_call()
+    @rpc
+    async def ListCourses(self, request, call):
         page = PageRequest.from_request(request)
         filters = service.CourseFilters(
             category=request.category, level=request.level, status=request.status,
@@ -113,14 +114,14 @@ class CourseServicer(courses_pb2_grpc.CourseServiceServicer):
                 course_message(call, row, into=response.results)
         return response
 
-    async def CreateCourse(self, request, context):
-        call = current_call()
-        session = await call.session()
+    @rpc
+    async def CreateCourse(self, request, call, session):
         course = await service.create_course(session, call, present(request.course))
         return course_message(call, await service.list_row(session, course.id))
 
-    async def GetCourse(self, request, context):
-        return await detail.course_detail(current_call(), request.course_id)
+    @rpc
+    async def GetCourse(self, request, call):
+        return await detail.course_detail(call, request.course_id)
 
     async def ReplaceCourse(self, request, context):
         return await self._change(request, partial=False)
@@ -128,20 +129,19 @@ class CourseServicer(courses_pb2_grpc.CourseServiceServicer):
     async def UpdateCourse(self, request, context):
         return await self._change(request, partial=True)
 
-    async def _change(self, request, *, partial: bool):
-        call = current_call()
-        session = await call.session()
+    @rpc
+    async def _change(self, request, call, session, *, partial: bool):
         course = await service.change_course(session, call, request.course_id, present(request.course),
                                              partial=partial)
         return await detail.course_detail(call, course.id)
 
-    async def DeleteCourse(self, request, context):
-        call = current_call()
-        await service.delete_course(await call.session(), call, request.course_id)
+    @rpc
+    async def DeleteCourse(self, request, call, session):
+        await service.delete_course(session, call, request.course_id)
         return empty_pb2.Empty()
 
-    async def UploadCourseThumbnail(self, request_iterator, context):
-        call = current_call()
+    @rpc
+    async def UploadCourseThumbnail(self, request_iterator, call):
         upload = await Upload.open(request_iterator)
         course = await policy.course_for_change(await call.session(), call.actor, upload.request.course_id)
         form = await upload.read(call, files={"thumbnail": THUMBNAIL}, course_id=course.id, course_slug=course.slug)
@@ -149,37 +149,37 @@ class CourseServicer(courses_pb2_grpc.CourseServiceServicer):
         await service.set_thumbnail(session, call, course.id, form.files["thumbnail"].key)
         return course_message(call, await service.list_row(session, course.id))
 
-    async def DeleteCourseThumbnail(self, request, context):
-        call = current_call()
-        await service.set_thumbnail(await call.session(), call, request.course_id, "")
+    @rpc
+    async def DeleteCourseThumbnail(self, request, call, session):
+        await service.set_thumbnail(session, call, request.course_id, "")
         return empty_pb2.Empty()
 
     async def GetMostPopularCourse(self, request, context):
-        return await self._popular(most=True)
+        return await self._popular(request, most=True)
 
     async def GetLeastPopularCourse(self, request, context):
-        return await self._popular(most=False)
+        return await self._popular(request, most=False)
 
-    async def _popular(self, *, most: bool):
-        call = current_call()
-        row = await service.popular_course(await call.session(), call, most=most)
+    @rpc
+    async def _popular(self, request, call, session, *, most: bool):
+        row = await service.popular_course(session, call, most=most)
         return courses_pb2.PopularCourse(course=course_message(call, row), enrollment_count=row.total_enrollments)
 
 
 class CourseInstructorServicer(instructors_pb2_grpc.CourseInstructorServiceServicer):
-    async def ListCourseInstructors(self, request, context):
-        call = current_call()
-        profiles = await instructors.list_instructors(await call.session(), call, request.course_id)
+    @rpc
+    async def ListCourseInstructors(self, request, call, session):
+        profiles = await instructors.list_instructors(session, call, request.course_id)
         return instructors_pb2.ListCourseInstructorsResponse(instructors=[instructor_message(p) for p in profiles])
 
-    async def AddCourseInstructor(self, request, context):
-        call = current_call()
+    @rpc
+    async def AddCourseInstructor(self, request, call, session):
         data = present(request)
         data.pop("course_id", None)
-        profile = await instructors.add_instructor(await call.session(), call, request.course_id, data)
+        profile = await instructors.add_instructor(session, call, request.course_id, data)
         return instructor_message(profile)
 
-    async def RemoveCourseInstructor(self, request, context):
-        call = current_call()
-        await instructors.remove_instructor(await call.session(), call, request.course_id, request.user_id)
+    @rpc
+    async def RemoveCourseInstructor(self, request, call, session):
+        await instructors.remove_instructor(session, call, request.course_id, request.user_id)
         return empty_pb2.Empty()

@@ -11,9 +11,10 @@ from lms.courses.public import Course, CourseInstructor
 from lms.enrollments import service
 from lms.enrollments.models import Enrollment, LessonCompletion
 from lms.enrollments.v1 import enrollments_pb2, enrollments_pb2_grpc
-from lms.platform.context import Call, current_call
+from lms.platform.context import Call
 from lms.platform.pagination import PageRequest, page_envelope
 from lms.platform.protos import null, nullable_timestamp, set_timestamp, timestamp
+from lms.platform.servicing import rpc
 from lms.platform.storage import file_url
 from lms.users.public import display_names
 
@@ -73,17 +74,16 @@ async def course_trees(call: Call, session, courses: list[Course], enrollment_id
 
 
 class EnrollmentServicer(enrollments_pb2_grpc.EnrollmentServiceServicer):
-    async def ListMyEnrollments(self, request, context):
-        call = current_call()
-        session = await call.session()
+    @rpc
+    async def ListMyEnrollments(self, request, call, session):
         rows, figures = await service.my_enrollments(session, call)
         trees = await course_trees(call, session, [c for _, c in rows], [e.id for e, _ in rows])
         return enrollments_pb2.ListMyEnrollmentsResponse(enrollments=[enrollments_pb2.UserEnrollment(
             id=e.id, course=trees[c.id], enrolled_at=timestamp(e.enrolled_at),
             completed_at=nullable_timestamp(e.completed_at), progress=figures[e.id].percent) for e, c in rows])
 
-    async def Enroll(self, request, context):
-        call = current_call()
+    @rpc
+    async def Enroll(self, request, call):
         new = await service.enroll(call, request.course_id, request.user_id)
         message = enrollments_pb2.Enrollment(
             id=new.id, user_id=new.user_id, user_name=new.user_name, course_id=new.course_id, is_active=True,
@@ -93,15 +93,14 @@ class EnrollmentServicer(enrollments_pb2_grpc.EnrollmentServiceServicer):
         set_timestamp(message.enrolled_at, new.enrolled_at)
         return message
 
-    async def BulkEnroll(self, request, context):
-        call = current_call()
-        result = await service.bulk_enroll(await call.session(), call, request.course_id, list(request.user_ids))
+    @rpc
+    async def BulkEnroll(self, request, call, session):
+        result = await service.bulk_enroll(session, call, request.course_id, list(request.user_ids))
         return enrollments_pb2.BulkEnrollResponse(detail=f"Enrolled {result.created} users", created=result.created,
                                                   already_enrolled=result.already_enrolled)
 
-    async def ListCourseEnrollments(self, request, context):
-        call = current_call()
-        session = await call.session()
+    @rpc
+    async def ListCourseEnrollments(self, request, call, session):
         page = PageRequest.from_request(request)
         course, rows, total = await service.course_enrollments(
             session, call, request.course_id, page,
@@ -110,51 +109,49 @@ class EnrollmentServicer(enrollments_pb2_grpc.EnrollmentServiceServicer):
         return enrollments_pb2.ListCourseEnrollmentsResponse(
             **page_envelope(call, request, page, total), results=await enrollment_messages(call, session, course, rows))
 
-    async def ListMyCourses(self, request, context):
-        call = current_call()
-        rows, figures = await service.my_enrollments(await call.session(), call)
+    @rpc
+    async def ListMyCourses(self, request, call, session):
+        rows, figures = await service.my_enrollments(session, call)
         return enrollments_pb2.ListMyCoursesResponse(courses=[enrollments_pb2.MyCourse(
             id=c.id, title=c.title, description=c.description, slug=c.slug, level=c.level,
             thumbnail_url=file_url(call, c.thumbnail), progress=figures[e.id].percent,
             enrolled_at=timestamp(e.enrolled_at), completed_at=nullable_timestamp(e.completed_at)) for e, c in rows])
 
-    async def CompleteLesson(self, request, context):
-        call = current_call()
-        result = await service.complete_lesson(await call.session(), call,
+    @rpc
+    async def CompleteLesson(self, request, call, session):
+        result = await service.complete_lesson(session, call,
                                                request.lesson if request.HasField("lesson") else None)
         if result.created:
-            call.response_headers.append(("x-lms-http-status", "201"))
+            call.set_http_status(201)
         return enrollments_pb2.CompleteLessonResponse(detail="Lesson marked as completed",
                                                       progress=result.figures.percent,
                                                       course_completed=result.course_completed)
 
-    async def GetProgress(self, request, context):
-        call = current_call()
+    @rpc
+    async def GetProgress(self, request, call, session):
         enrollment, figures, lesson_ids = await service.progress_report(
-            await call.session(), call, request.course if request.HasField("course") else None, request.user)
+            session, call, request.course if request.HasField("course") else None, request.user)
         return enrollments_pb2.Progress(
             course=enrollment.course_id, user=enrollment.user_id, progress=figures.percent,
             completed_lessons=figures.completed, total_lessons=figures.total, completed_lesson_ids=lesson_ids,
             started_at=nullable_timestamp(enrollment.started_at),
             completed_at=nullable_timestamp(enrollment.completed_at), is_active=enrollment.is_active)
 
-    async def GetEnrollment(self, request, context):
-        call = current_call()
-        session = await call.session()
+    @rpc
+    async def GetEnrollment(self, request, call, session):
         enrollment = await service.enrollment_for_staff_or_owner(session, call, request.enrollment_id)
         course = await session.get(Course, enrollment.course_id)
         return (await enrollment_messages(call, session, course, [enrollment]))[0]
 
-    async def UpdateEnrollment(self, request, context):
-        call = current_call()
-        session = await call.session()
+    @rpc
+    async def UpdateEnrollment(self, request, call, session):
         enrollment = await service.enrollment_for_staff_or_owner(session, call, request.enrollment_id)
         if request.HasField("is_active"):
             enrollment = await service.set_active(session, call, enrollment.id, request.is_active)
         course = await session.get(Course, enrollment.course_id)
         return (await enrollment_messages(call, session, course, [enrollment]))[0]
 
-    async def DeleteEnrollment(self, request, context):
-        call = current_call()
-        await service.set_active(await call.session(), call, request.enrollment_id, False)
+    @rpc
+    async def DeleteEnrollment(self, request, call, session):
+        await service.set_active(session, call, request.enrollment_id, False)
         return empty_pb2.Empty()

@@ -53,8 +53,7 @@ def parse_key(key: str) -> KeyParts:
 def resolve_tenant(call: Call, key: str) -> KeyParts:
     """The key's tenant must be the caller's; anonymous callers without X-Tenant-ID take the key's."""
     parts = parse_key(key)
-    if call.tenant_id is None and call.principal is None:
-        call.tenant_id = parts.tenant_id
+    call.adopt_tenant(parts.tenant_id)
     if call.tenant_id != parts.tenant_id:
         raise NotFound()
     if call.principal is None and parts.kind not in PUBLIC_KINDS:
@@ -149,6 +148,5 @@ def response_headers(row: StoredFile, selected: tuple[int, int] | None) -> list[
         ("cache-control", "private, max-age=300"),
     ]
     if selected is not None:
-        headers += [("x-lms-http-status", "206"),
-                    ("content-range", f"bytes {selected[0]}-{selected[1]}/{row.size}")]
+        headers.append(("content-range", f"bytes {selected[0]}-{selected[1]}/{row.size}"))
     return headers

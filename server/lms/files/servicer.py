@@ -7,8 +7,8 @@ from google.protobuf import empty_pb2
 from lms.courses.public import course_for_change
 from lms.files import service
 from lms.files.v1 import files_pb2, files_pb2_grpc
-from lms.platform.context import current_call
 from lms.platform.errors import NotFound
+from lms.platform.servicing import rpc
 from lms.platform.storage import file_url
 from lms.platform.uploads import ALL_TYPES, FileField, Upload
 
@@ -16,12 +16,14 @@ MEDIA = FileField(service.MEDIA_KIND, ALL_TYPES)
 
 
 class FileServicer(files_pb2_grpc.FileServiceServicer):
-    async def GetFile(self, request, context):
-        call = current_call()
-        parts = service.resolve_tenant(call, request.key)
+    @rpc
+    async def GetFile(self, request, call):
+        parts = service.resolve_tenant(call, request.key)  # (an anonymous caller's tenant: before the session)
         row = await service.downloadable(await call.session(), call, request.key, parts)
         selected = service.byte_range(call.metadata.get("range", ""), row.size)
-        call.response_headers.extend(service.response_headers(row, selected))
+        if selected is not None:
+            call.set_http_status(206)
+        call.add_response_headers(service.response_headers(row, selected))
         start, end = selected if selected is not None else (0, None)
         chunks = call.runtime.storage.read(row.key, start, end)
         try:
@@ -37,8 +39,8 @@ class FileServicer(files_pb2_grpc.FileServiceServicer):
         async for chunk in chunks:
             yield httpbody_pb2.HttpBody(data=chunk)
 
-    async def UploadCourseFile(self, request_iterator, context):
-        call = current_call()
+    @rpc
+    async def UploadCourseFile(self, request_iterator, call):
         upload = await Upload.open(request_iterator)
         course = await course_for_change(await call.session(), call.actor, upload.request.course_id)
         form = await upload.read(call, files={"file": MEDIA}, course_id=course.id, course_slug=course.slug)
@@ -47,7 +49,7 @@ class FileServicer(files_pb2_grpc.FileServiceServicer):
         return files_pb2.CourseFile(key=stored.key, url=file_url(call, stored.key), filename=stored.filename,
                                     content_type=stored.content_type, size=stored.size)
 
-    async def DeleteCourseFile(self, request, context):
-        call = current_call()
-        await service.delete_media(await call.session(), call, request.key)
+    @rpc
+    async def DeleteCourseFile(self, request, call, session):
+        await service.delete_media(session, call, request.key)
         return empty_pb2.Empty()

@@ -5,8 +5,8 @@ from google.protobuf import empty_pb2
 
 from lms.learningpaths import service
 from lms.learningpaths.v1 import learningpaths_pb2, learningpaths_pb2_grpc
-from lms.platform.context import current_call
 from lms.platform.protos import timestamp
+from lms.platform.servicing import rpc
 from lms.platform.validation import present
 
 
@@ -26,30 +26,30 @@ def path_message(view: service.PathView) -> learningpaths_pb2.LearningPath:
 
 
 class LearningPathServicer(learningpaths_pb2_grpc.LearningPathServiceServicer):
-    async def ListLearningPaths(self, request, context):
-        call = current_call()
-        views = await service.list_paths(await call.session(), call)
+    @rpc
+    async def ListLearningPaths(self, request, call, session):
+        views = await service.list_paths(session, call)
         return learningpaths_pb2.ListLearningPathsResponse(learning_paths=[path_message(v) for v in views])
 
-    async def CreateLearningPath(self, request, context):
-        call = current_call()
-        return path_message(await service.create_path(await call.session(), call, present(request.learning_path)))
+    @rpc
+    async def CreateLearningPath(self, request, call, session):
+        return path_message(await service.create_path(session, call, present(request.learning_path)))
 
-    async def GetLearningPath(self, request, context):
-        call = current_call()
-        return path_message(await service.get_path(await call.session(), call, request.learning_path_id))
+    @rpc
+    async def GetLearningPath(self, request, call, session):
+        return path_message(await service.get_path(session, call, request.learning_path_id))
 
-    async def ReplaceLearningPath(self, request, context):
-        call = current_call()
-        return path_message(await service.change_path(await call.session(), call, request.learning_path_id,
+    @rpc
+    async def ReplaceLearningPath(self, request, call, session):
+        return path_message(await service.change_path(session, call, request.learning_path_id,
                                                       present(request.learning_path), partial=False))
 
-    async def UpdateLearningPath(self, request, context):
-        call = current_call()
-        return path_message(await service.change_path(await call.session(), call, request.learning_path_id,
+    @rpc
+    async def UpdateLearningPath(self, request, call, session):
+        return path_message(await service.change_path(session, call, request.learning_path_id,
                                                       present(request.learning_path), partial=True))
 
-    async def DeleteLearningPath(self, request, context):
-        call = current_call()
-        await service.delete_path(await call.session(), call, request.learning_path_id)
+    @rpc
+    async def DeleteLearningPath(self, request, call, session):
+        await service.delete_path(session, call, request.learning_path_id)
         return empty_pb2.Empty()

@@ -26,6 +26,7 @@ from lms.platform.ratelimit import RateLimits
 if TYPE_CHECKING:
     from lms.platform.storage import Storage
 
+HTTP_STATUS_HEADER = "x-lms-http-status"  # the status the edge answers with (lms.platform.interceptors)
 SessionHook = Callable[[AsyncSession, Principal], Awaitable[None]]
 OutcomeHook = Callable[[], Awaitable[None]]
 log = logging.getLogger("lms.call")
@@ -94,6 +95,26 @@ class Call:
     @property
     def is_staff(self) -> bool:
         return self.principal is not None and self.principal.is_staff
+
+    def adopt_tenant(self, tenant_id: str) -> None:
+        """An anonymous call that names no tenant takes the one of the public resource it asks for (a file
+        key carries its tenant); before its unit of work begins. A call with a tenant keeps its own."""
+        if self.tenant_id is not None or self.principal is not None:
+            return
+        if self._session is not None:
+            raise RuntimeError("the tenant must be adopted before the session is first used")
+        self.tenant_id = tenant_id
+
+    # Response ------------------------------------------------------------------------------------
+
+    def set_http_status(self, status: int) -> None:
+        """The HTTP status the edge answers a successful call with (201 Created, 206 Partial Content);
+        gRPC callers see it as response metadata."""
+        self.response_headers.append((HTTP_STATUS_HEADER, str(status)))
+
+    def add_response_headers(self, headers) -> None:
+        """HTTP response headers of a successful call (a download's content disposition, ranges...)."""
+        self.response_headers.extend(headers)
 
     @property
     def actor(self) -> Actor:

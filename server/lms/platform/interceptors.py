@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from lms.common.v1 import options_pb2
 from lms.platform import querycount
-from lms.platform.context import Call, Runtime, reset_current_call, set_current_call
+from lms.platform.context import HTTP_STATUS_HEADER, Call, Runtime, reset_current_call, set_current_call
 from lms.platform.errors import (
     AuthenticationFailed,
     LmsError,
@@ -35,7 +35,7 @@ from lms.platform.errors import (
 log = logging.getLogger("lms.rpc")
 TENANT_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
 # Response metadata the edge's Lua filter turns into an HTTP status and a bare array body.
-HEADER_STATUS = "x-lms-http-status"
+HEADER_STATUS = HTTP_STATUS_HEADER
 HEADER_BARE_ARRAY = "x-lms-bare-array"
 # Set by the edge: the client's HTTP version ("HTTP/1.1", "HTTP/2").
 HEADER_DOWNSTREAM_PROTOCOL = "x-lms-downstream-protocol"

@@ -7,8 +7,9 @@ from pathlib import Path
 from google.api import httpbody_pb2
 from sqlalchemy import text
 
-from lms.platform.context import current_call
+
 from lms.platform.errors import NotFound, Unavailable
+from lms.platform.servicing import rpc
 from lms.system.v1 import system_pb2, system_pb2_grpc
 
 OPENAPI_PATH = Path(__file__).with_name("openapi.json")
@@ -59,8 +60,8 @@ def _schema() -> bytes:
 
 
 class SystemServicer(system_pb2_grpc.SystemServiceServicer):
-    async def GetHealth(self, request, context):
-        call = current_call()
+    @rpc
+    async def GetHealth(self, request, call):
         try:
             async with call.runtime.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))

@@ -1,9 +1,9 @@
 """gRPC servicer of the user directory."""
 from __future__ import annotations
 
-from lms.platform.context import current_call
 from lms.platform.pagination import PageRequest, page_envelope
 from lms.platform.protos import timestamp
+from lms.platform.servicing import rpc
 from lms.platform.validation import present
 from lms.users import service
 from lms.users.models import DirectoryUser
@@ -18,23 +18,23 @@ def user_message(entry: DirectoryUser) -> users_pb2.User:
 
 
 class UserDirectoryServicer(users_pb2_grpc.UserDirectoryServiceServicer):
-    async def GetCurrentUser(self, request, context):
-        call = current_call()
+    @rpc
+    async def GetCurrentUser(self, request, call, session):
         user = call.require_user()
-        return user_message(await service.get_user(await call.session(), call, user.user_id))
+        return user_message(await service.get_user(session, call, user.user_id))
 
-    async def ListUsers(self, request, context):
-        call = current_call()
+    @rpc
+    async def ListUsers(self, request, call, session):
         page = PageRequest.from_request(request)
-        rows, total = await service.list_users(await call.session(), call, request.search.strip(), page)
+        rows, total = await service.list_users(session, call, request.search.strip(), page)
         return users_pb2.ListUsersResponse(**page_envelope(call, request, page, total),
                                            results=[user_message(r) for r in rows])
 
-    async def GetUser(self, request, context):
-        call = current_call()
-        return user_message(await service.get_user(await call.session(), call, request.user_id))
+    @rpc
+    async def GetUser(self, request, call, session):
+        return user_message(await service.get_user(session, call, request.user_id))
 
-    async def SetUser(self, request, context):
-        call = current_call()
-        entry = await service.set_user(await call.session(), call, request.user_id, present(request.user))
+    @rpc
+    async def SetUser(self, request, call, session):
+        entry = await service.set_user(session, call, request.user_id, present(request.user))
         return user_message(entry)
