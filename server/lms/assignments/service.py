@@ -202,11 +202,8 @@ async def change_assignment(session: AsyncSession, call: Call, assignment_id: in
     for name in ("title", "description", "due_date", "max_score", "allow_late"):
         if name in values:
             setattr(assignment, name, values[name])
-    old_file = assignment.instructions_file
     if instructions_file is not None or clear_file:
-        assignment.instructions_file = instructions_file or ""
-        if old_file and old_file != assignment.instructions_file:
-            await files.discard(session, call, [old_file])
+        await files.replace(session, call, assignment, "instructions_file", instructions_file or "")
     await session.flush()
     return await assignment_row(session, assignment)
 
@@ -329,14 +326,11 @@ async def submit(session: AsyncSession, call: Call, data: dict, *, submission_fi
             .with_for_update().execution_options(populate_existing=True))
         if submission.grade is not None:
             raise FailedPrecondition(MSG_GRADED)
-        old_file = submission.submission_file
         submission.attempt += 1
         submission.response_text = text
-        submission.submission_file = submission_file
         submission.submitted_at = now
         submission.is_late = late
-        if old_file and old_file != submission_file:
-            await files.discard(session, call, [old_file])
+        await files.replace(session, call, submission, "submission_file", submission_file)
     await session.flush()
     emit(session, "submission.created", [f"course_{course.id}", f"user_{user.user_id}"], {
         "submission_id": submission.id, "assignment_id": assignment.id, "course_id": course.id,

@@ -318,11 +318,12 @@ async def change_lesson(session: AsyncSession, call: Call, course_id: int, modul
     state = {name: getattr(lesson, name) for name in ("lesson_type", "content_url", "content_text", "content_file")}
     _check_lesson_content({**state, **values})
     await _move(session, _lesson_siblings(module.id), lesson, values.pop("order", None))
+    new_file = values.pop("content_file", None)
     for name, value in values.items():
         setattr(lesson, name, value)
+    if new_file is not None:
+        await files.replace(session, call, lesson, "content_file", new_file)
     await session.flush()
-    if old and lesson.content_file != old:
-        await files.discard(session, call, [old])
     return lesson
 
 
@@ -397,11 +398,12 @@ async def change_resource(session: AsyncSession, call: Call, course_id: int, res
         values["file"] = ""
     _check_resource({"resource_type": resource.resource_type, "url": resource.url, "file": resource.file, **values})
     await _move(session, _course_siblings(Resource, resource.course_id), resource, values.pop("order", None))
+    new_file = values.pop("file", None)
     for name, value in values.items():
         setattr(resource, name, value)
+    if new_file is not None:
+        await files.replace(session, call, resource, "file", new_file)
     await session.flush()
-    if old and resource.file != old:
-        await files.discard(session, call, [old])
     return resource
 
 

@@ -434,9 +434,6 @@ async def delete_course(session: AsyncSession, call: Call, course_id: int) -> Co
 async def set_thumbnail(session: AsyncSession, call: Call, course_id: int, key: str) -> Course:
     """Points the course at a newly stored thumbnail ("" removes it); the old image is deleted after commit."""
     course = await policy.course_for_change(session, call.actor, course_id)
-    old = course.thumbnail
-    course.thumbnail = key
+    await files.replace(session, call, course, "thumbnail", key)
     await session.flush()
-    if old and old != key:
-        await files.discard(session, call, [old])
     return course

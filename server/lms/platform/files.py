@@ -110,6 +110,17 @@ async def discard(session: AsyncSession, call: Call, keys: Iterable[str]) -> Non
     call.after_commit(purge_after_commit)
 
 
+async def replace(session: AsyncSession, call: Call, row, field: str, key: str) -> None:
+    """Points `row.<field>` at `key` (a newly stored object, or "" for none); the object it pointed at before,
+    if another, is discarded: deleted once the call's transaction commits, kept if it rolls back. The one
+    way a row's file is replaced (a course thumbnail, a lesson's or resource's file, an assignment's
+    instructions, a resubmitted submission's file)."""
+    old = getattr(row, field)
+    setattr(row, field, key)
+    if old and old != key:
+        await discard(session, call, [old])
+
+
 async def discard_course(session: AsyncSession, call: Call, course_id: int) -> None:
     """Every object of a course (thumbnails, resources, lessons, assignments, SCORM, ...) goes with it."""
     keys = await session.scalars(select(StoredFile.key).where(StoredFile.course_id == course_id))
