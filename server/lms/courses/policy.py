@@ -27,6 +27,7 @@ import operator
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, select, true
+from sqlalchemy.sql.elements import True_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms.courses.models import PUBLISHED, Course, CourseInstructor, Enrollment
@@ -59,25 +60,26 @@ class Logic:
 
 
 class _SqlLogic(Logic):
+    """SQL's operators; operands already known in Python (the caller's roles) are decided here, so a
+    clause keeps only what the database must check (`true()`/`false()` when nothing is left)."""
+
     @staticmethod
     def all(*parts) -> Any:
-        return and_(*[_sql(p) for p in parts])
+        if any(p is False for p in parts):
+            return false()
+        rest = [p for p in parts if p is not True]
+        return and_(*rest) if len(rest) > 1 else rest[0] if rest else true()
 
     @staticmethod
     def any(*parts) -> Any:
-        return or_(*[_sql(p) for p in parts])
+        if any(p is True for p in parts):
+            return true()
+        rest = [p for p in parts if p is not False]
+        return or_(*rest) if len(rest) > 1 else rest[0] if rest else false()
 
     @staticmethod
     def not_(part) -> Any:
-        return not_(_sql(part))
-
-
-def _sql(part):
-    if part is True:
-        return true()
-    if part is False:
-        return false()
-    return part
+        return (not part) if isinstance(part, bool) else not_(part)
 
 
 PY = Logic()
@@ -151,6 +153,12 @@ def enroll_refusal(actor: Actor, user_id: str, status: str, is_free: bool, teach
 
 
 # Clauses for statements ---------------------------------------------------------------------------
+
+def conditions(*clauses) -> list:
+    """The clauses that restrict anything (an answer the policy knew in Python, `true()`, is left out), for
+    `.where(*conditions(...))`: a staff member's statement carries no `AND true`."""
+    return [clause for clause in clauses if not isinstance(clause, True_)]
+
 
 def visible_clause(actor: Actor, course=Course) -> ColumnElement[bool]:
     """Courses the actor may see (the tenant is applied by the session's scoping)."""

@@ -12,7 +12,7 @@ from lms.courses.models import (
     Category, CertificateSettings, Course, CourseCounter, CourseInstructor, Enrollment,
 )
 from lms.courses.policy import (
-    ALREADY_ENROLLED, MUST_PURCHASE, NOT_ENROLLED, course_for_change, enroll_clause, enroll_refusal,
+    ALREADY_ENROLLED, MUST_PURCHASE, NOT_ENROLLED, conditions, course_for_change, enroll_clause, enroll_refusal,
     is_course_staff, is_learner, is_published_content, is_visible, is_visible_status, learner_clause,
     learning_course, may_enroll, may_learn_clause, published_clause, published_content_clause,
     published_outline_clause, require_course_staff, sees_unpublished_content, staff_clause, teaches,
@@ -21,7 +21,7 @@ from lms.courses.policy import (
 
 __all__ = [
     "ALREADY_ENROLLED", "MUST_PURCHASE", "ContentOutline", "NOT_ENROLLED", "Category", "CertificateSettings", "Course",
-    "CourseCounter", "CourseInstructor", "Enrollment", "course_for_change", "enroll_clause", "enroll_refusal",
+    "CourseCounter", "CourseInstructor", "Enrollment", "conditions", "course_for_change", "enroll_clause", "enroll_refusal",
     "is_course_staff", "is_learner", "is_published_content", "is_visible", "is_visible_status", "learner_clause",
     "learning_course", "may_enroll", "may_learn_clause", "provide_outline", "published_clause",
     "published_content_clause", "published_outline_clause", "require_course_staff", "sees_unpublished_content",

@@ -112,7 +112,7 @@ class CategoryRow:
 
 def _course_count_subquery(call: Call):
     condition = and_(Course.category_id == Category.id, Course.tenant_id == call.tenant_id,
-                     policy.visible_clause(call.actor))
+                     *policy.conditions(policy.visible_clause(call.actor)))
     return select(func.count(Course.id)).where(condition).correlate(Category).scalar_subquery()
 
 
@@ -254,7 +254,8 @@ def _list_statement(sees_drafts: bool, category: bool, level: bool, status: bool
     """
     tenant = bindparam("tenant")
     conditions = []
-    conditions.append(policy.visible_rule(policy.SQL, is_tenant_staff=sees_drafts, status=Course.status))
+    conditions.extend(policy.conditions(policy.visible_rule(policy.SQL, is_tenant_staff=sees_drafts,
+                                                           status=Course.status)))
     if category:
         conditions.append(Course.category_id == bindparam("category"))
     if level:
@@ -330,7 +331,7 @@ async def list_row(session: AsyncSession, course_id: int):
 
 async def popular_course(session: AsyncSession, call: Call, *, most: bool):
     """The visible course with the most (or fewest) enrollments among courses that have any."""
-    conditions = [CourseCounter.total_enrollments > 0, policy.visible_clause(call.actor)]
+    conditions = [CourseCounter.total_enrollments > 0, *policy.conditions(policy.visible_clause(call.actor))]
     order = CourseCounter.total_enrollments.desc() if most else CourseCounter.total_enrollments.asc()
     row = (await session.execute(
         _with_counter_and_category(select(*LIST_COLUMNS).select_from(Course))
