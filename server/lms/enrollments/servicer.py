@@ -4,12 +4,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from google.protobuf import empty_pb2
-from sqlalchemy import select
-
-from lms.content.public import Lesson, Module, Resource
-from lms.courses.public import Course, CourseInstructor
+from lms.courses.public import Course
 from lms.enrollments import service
-from lms.enrollments.models import Enrollment, LessonCompletion
+from lms.enrollments.trees import course_trees as load_course_trees
+from lms.enrollments.models import Enrollment
 from lms.enrollments.v1 import enrollments_pb2, enrollments_pb2_grpc
 from lms.platform.context import Call
 from lms.platform.pagination import PageRequest, page_envelope
@@ -37,20 +35,10 @@ async def enrollment_messages(call: Call, session, course: Course, enrollments: 
 
 async def course_trees(call: Call, session, courses: list[Course], enrollment_ids: list[int]):
     """course id -> EnrolledCourse, in five queries for any number of courses."""
-    course_ids = [c.id for c in courses]
-    modules = list(await session.scalars(select(Module).where(
-        Module.course_id.in_(course_ids), Module.is_published.is_(True)).order_by(Module.course_id, Module.order)))
-    lessons = list(await session.scalars(select(Lesson).where(
-        Lesson.module_id.in_([m.id for m in modules]), Lesson.is_published.is_(True))
-        .order_by(Lesson.module_id, Lesson.order))) if modules else []
-    resources = list(await session.scalars(select(Resource).where(Resource.course_id.in_(course_ids))
-                                           .order_by(Resource.course_id, Resource.order)))
-    instructor_rows = (await session.execute(select(CourseInstructor.course_id, CourseInstructor.user_id).where(
-        CourseInstructor.course_id.in_(course_ids)).order_by(CourseInstructor.id))).all()
-    names = await display_names(session, [user_id for _, user_id in instructor_rows])
-    done = set(await session.scalars(select(LessonCompletion.lesson_id).where(
-        LessonCompletion.enrollment_id.in_(enrollment_ids)))) if enrollment_ids else set()
-
+    loaded = await load_course_trees(session, [c.id for c in courses], enrollment_ids)
+    modules, lessons, resources, names, done = (loaded.modules, loaded.lessons, loaded.resources, loaded.names,
+                                                loaded.completed)
+    instructor_rows = loaded.instructors
     lessons_by_module = defaultdict(list)
     for lesson in lessons:
         lessons_by_module[lesson.module_id].append(enrollments_pb2.TreeLesson(
