@@ -65,3 +65,15 @@ def test_contracts_catch_violations(scratch_tree, module, line, broken):
         target.unlink()
     assert result.returncode != 0
     assert broken in result.stdout, result.stdout
+
+
+def test_every_public_face_is_loaded_and_connected():
+    """The app imports each domain's public module before serving: hooks and providers are connected."""
+    from lms.app import registry
+    from lms.courses import detail
+    from lms.platform import hooks
+
+    loaded = registry.load_public_faces()
+    assert {"courses", "content", "enrollments", "assignments", "certificates", "users"} <= set(loaded)
+    assert hooks.progress_changed._handlers, "certificates must act on progress (lms.certificates.public)"
+    assert detail._outline_loader is not None, "content must provide the course outline (lms.content.public)"
