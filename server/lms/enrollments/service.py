@@ -11,7 +11,8 @@ from datetime import datetime
 
 import psycopg
 from sqlalchemy import (
-    ARRAY, Boolean, DateTime, Integer, String, Text, and_, bindparam, cast, func, literal, select, true, union_all,
+    ARRAY, Boolean, DateTime, Integer, String, Text, and_, bindparam, cast, func, literal_column, select, true,
+    union_all,
     update,
 )
 from sqlalchemy.dialects import postgresql
@@ -170,13 +171,16 @@ def _enroll_many_statement():
         .where(_COUNTERS.c.course_id == added.c.course_id, _COUNTERS.c.tenant_id == _TENANT,
                _COUNTERS.c.course_id.in_(select(locked.c.course_id)))
     ).cte("counted")
-    data = func.jsonb_build_object(literal("course_id"), created.c.course_id, literal("user_id"), created.c.user_id,
-                                   literal("enrollment_id"), created.c.id)
+    def constant(sql: str, type_=Text):  # an SQL constant, as written (jsonb_build_object's keys need types)
+        return literal_column(sql, type_)
+
+    data = func.jsonb_build_object(constant("'course_id'"), created.c.course_id, constant("'user_id'"),
+                                   created.c.user_id, constant("'enrollment_id'"), created.c.id)
     rooms = union_all(
-        select(created.c.id, literal(1).label("k"), (literal("user_") + created.c.user_id).label("room"),
-               data.label("data"), created.c.enrolled_at),
-        select(created.c.id, literal(2).label("k"),
-               (literal("course_") + cast(created.c.course_id, Text)).label("room"), data.label("data"),
+        select(created.c.id, constant("1", Integer).label("k"),
+               (constant("'user_'") + created.c.user_id).label("room"), data.label("data"), created.c.enrolled_at),
+        select(created.c.id, constant("2", Integer).label("k"),
+               (constant("'course_'") + cast(created.c.course_id, Text)).label("room"), data.label("data"),
                created.c.enrolled_at),
     ).subquery("r")
     events = (
