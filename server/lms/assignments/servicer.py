@@ -85,7 +85,7 @@ class AssignmentServicer(assignments_pb2_grpc.AssignmentServiceServicer):
     async def ExportGradebook(self, request, call, session):
         course, assignments = await gradebook.start(
             session, call, request.course if request.HasField("course") else None)
-        call.response_headers.append(("content-disposition", gradebook.disposition(course)))
+        call.add_response_headers([("content-disposition", gradebook.disposition(course))])
         # The first message carries the content type; the interceptor commits and sends the headers.
         yield httpbody_pb2.HttpBody(content_type=gradebook.CONTENT_TYPE, data=gradebook.header(assignments))
         after = 0
