@@ -23,7 +23,13 @@ def points(actor, **params) -> dict:
 
 
 def wait_for_total(actor, total: int, **params) -> dict:
-    body = wait_for(lambda: (lambda b: b if b["total_points"] >= total else None)(points(actor, **params)))
+    """The caller's points once their total reached `total` and the ledger page shows every award (PostgreSQL
+    reads the total and the page in separate statements, so a poll may fall between two awards)."""
+    def check():
+        body = points(actor, **params)
+        settled = body["total_points"] >= total and sum(e["points"] for e in body["results"]) == body["total_points"]
+        return body if settled or (body["total_points"] >= total and body["next"] is not None) else None
+    body = wait_for(check)
     assert body, points(actor, **params)
     return body
 

@@ -225,13 +225,20 @@ async def total_points(session: AsyncSession, user_id: str, scope: int = ALL_COU
 
 
 async def user_points(session: AsyncSession, actor: Actor, user_id: str | None, page: PageRequest):
-    """(user, total, ledger page newest first, ledger count)."""
+    """(user, total, ledger page newest first, ledger count), read by one statement so the three agree
+    while awards arrive (separate statements each see the latest commit on PostgreSQL)."""
     subject = subject_of(actor, user_id)
     condition = PointsEntry.user_id == subject
+    total = (select(PointsTotal.total_points)
+             .where(PointsTotal.user_id == subject, PointsTotal.scope == ALL_COURSES).scalar_subquery())
+    rows = (await session.execute(
+        select(PointsEntry, func.count().over().label("ledger_count"),
+               total.label("total_points")).where(condition)
+        .order_by(PointsEntry.id.desc()).offset(page.offset).limit(page.size))).all()
+    if rows:
+        return subject, rows[0].total_points or 0, [row[0] for row in rows], rows[0].ledger_count
     count = await session.scalar(select(func.count()).select_from(PointsEntry).where(condition))
-    entries = list(await session.scalars(select(PointsEntry).where(condition).order_by(PointsEntry.id.desc())
-                                         .offset(page.offset).limit(page.size)))
-    return subject, await total_points(session, subject), entries, count
+    return subject, await total_points(session, subject), [], count
 
 
 @dataclasses.dataclass(frozen=True)
