@@ -53,16 +53,20 @@ class PointsTotal(TenantScoped, Base):
     the total was reached: equal totals rank by who got there first."""
 
     __tablename__ = "points_totals"
-    __table_args__ = (
-        PrimaryKeyConstraint("tenant_id", "scope", "user_id"),
-        Index("ix_points_totals_rank", "tenant_id", "scope", "total_points", "reached_at"),
-    )
+    __table_args__ = (PrimaryKeyConstraint("tenant_id", "scope", "user_id"),)
     __tenant_index__ = False
 
     scope: Mapped[int] = mapped_column(Integer)
     user_id: Mapped[str] = mapped_column(String(128))
     total_points: Mapped[int] = mapped_column(Integer, default=0)
     reached_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+# The ranking order itself (total descending, then who got there first), so the top of a leaderboard is the
+# first rows of one index range and the caller's rank a count over its head; an ascending index would make
+# PostgreSQL sort the whole scope for the mixed directions.
+Index("ix_points_totals_rank", PointsTotal.tenant_id, PointsTotal.scope, PointsTotal.total_points.desc(),
+      PointsTotal.reached_at, PointsTotal.user_id)
 
 
 class Badge(TenantScoped, Timestamped, Base):

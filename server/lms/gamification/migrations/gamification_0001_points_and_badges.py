@@ -56,7 +56,8 @@ def upgrade() -> None:
         _when("reached_at"),
         sa.PrimaryKeyConstraint("tenant_id", "scope", "user_id", name="pk_points_totals"),
     )
-    op.create_index("ix_points_totals_rank", "points_totals", ["tenant_id", "scope", "total_points", "reached_at"])
+    op.create_index("ix_points_totals_rank", "points_totals",
+                    ["tenant_id", "scope", sa.text("total_points DESC"), "reached_at", "user_id"])
     op.create_table(
         "badges",
         sa.Column("id", sa.Integer(), primary_key=True),
