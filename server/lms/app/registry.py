@@ -39,6 +39,7 @@ def servicer_classes() -> list[type]:
     from lms.courses.servicer import CategoryServicer, CourseInstructorServicer, CourseServicer
     from lms.enrollments.servicer import EnrollmentServicer
     from lms.files.servicer import FileServicer
+    from lms.gamification.servicer import BadgeServicer, PointsServicer
     from lms.learningpaths.servicer import LearningPathServicer
     from lms.system.servicer import SystemServicer
     from lms.users.servicer import UserDirectoryServicer
@@ -60,6 +61,8 @@ def servicer_classes() -> list[type]:
         ChatServicer,
         AssignmentServicer,
         SubmissionServicer,
+        BadgeServicer,
+        PointsServicer,
     ]
 
 

@@ -6,6 +6,7 @@ access does not depend on the slug (a renamed course keeps its old keys).
 
 - Another tenant's file, an unknown key, a draft course for a student: 404.
 - Thumbnails: whoever may see the course (published courses are public, anonymous callers too).
+- Badge images (`courses/<tenant>/_badges/badges/...`): anyone of the tenant, anonymous callers too.
 - Private kinds (assignment submissions; certificate PDFs, owned by their learner): the tenant's
   staff and the uploader/owner; others 404.
 - Everything else (resources, lesson content, assignment instructions, SCORM): the tenant's staff,
@@ -27,7 +28,8 @@ from lms.platform.files import ACTIVE, StoredFile
 
 LESSON_KIND = "lessons"  # lms.content.service.LESSON_FILE
 MEDIA_KIND = "media"  # the course media library (lms.files.v1.FileService.UploadCourseFile)
-PUBLIC_KINDS = frozenset({"thumbnails"})
+TENANT_KINDS = frozenset({"badges"})  # the tenant's own files, of no course (badge images, lms.gamification)
+PUBLIC_KINDS = frozenset({"thumbnails"}) | TENANT_KINDS
 PRIVATE_KINDS = frozenset({"submissions", "assignments/submissions", "certificates"})
 INLINE_TYPES = ("image/", "video/", "application/pdf")
 
@@ -64,6 +66,8 @@ def resolve_tenant(call: Call, key: str) -> KeyParts:
 async def downloadable(session: AsyncSession, call: Call, key: str, parts: KeyParts) -> StoredFile:
     """The register row of `key` if the caller may download it (see the module doc)."""
     row = await session.scalar(select(StoredFile).where(StoredFile.key == key, StoredFile.state == ACTIVE))
+    if row is not None and parts.kind in TENANT_KINDS:
+        return row
     if row is None or row.course_id is None:
         raise NotFound()
     course = await session.get(Course, row.course_id)

@@ -11,7 +11,9 @@ def all_metadata() -> MetaData:
     import lms.content.models  # noqa: F401
     import lms.courses.models  # noqa: F401
     import lms.enrollments.models  # noqa: F401
+    import lms.gamification.models  # noqa: F401
     import lms.learningpaths.models  # noqa: F401
+    import lms.platform.consumers  # noqa: F401
     import lms.platform.events  # noqa: F401
     import lms.platform.files  # noqa: F401
     import lms.users.models  # noqa: F401

@@ -76,6 +76,8 @@ class Settings:
     ws_max_rooms: int = 100
     ws_reauth_seconds: float = 300.0
     outbox_retention_days: int = 7
+    # Outbox consumers (lms.platform.consumers) in every gRPC worker: LMS_CONSUMERS=off turns them off.
+    consumers_enabled: bool = True
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -117,6 +119,7 @@ class Settings:
             ws_max_rooms=_int("LMS_WS_MAX_ROOMS", 100),
             ws_reauth_seconds=_float("LMS_WS_REAUTH_SECONDS", 300.0),
             outbox_retention_days=_int("LMS_OUTBOX_RETENTION_DAYS", 7),
+            consumers_enabled=_env("LMS_CONSUMERS", "on").lower() not in ("0", "off", "false", "no"),
         )
 
     @property

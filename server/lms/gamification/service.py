@@ -1,0 +1,372 @@
+"""Badges, points, leaderboards and their settings: the rules behind the gamification routes.
+
+Awards themselves are made in one place, from committed events (lms.gamification.awards); the routes
+here read the ledger and totals, manage badges and rules, and award badges by hand.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lms.courses import policy
+from lms.courses.models import Course
+from lms.gamification import awards, rules
+from lms.gamification.models import (
+    ALL_COURSES, Badge, GamificationSettings, LeaderboardOptOut, PointsEntry, PointsRule, PointsTotal, UserBadge,
+)
+from lms.platform import files
+from lms.platform.actor import Actor
+from lms.platform.context import Call
+from lms.platform.db import dialect_insert
+from lms.platform.errors import NotAuthenticated, NotFound, PermissionDenied, ValidationError
+from lms.platform.pagination import PageRequest
+from lms.platform.validation import Bool, Choice, Field, Fields, Int, Str
+from lms.users.directory import display_names, profiles
+
+ANONYMOUS = "Anonymous"
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 100
+LEADERBOARD_OFF = "Leaderboards are turned off for learners."
+OPT_OUT_NOT_ALLOWED = "Opting out of leaderboards is not allowed here."
+
+
+class CourseRef(Field):
+    """A course id of the tenant, or null."""
+
+    def convert(self, value):
+        return Int(min_value=1, max_value=2**31 - 1).convert(value)
+
+
+BADGE_FIELDS = Fields(
+    name=Str(max_length=100, required=True),
+    description=Str(max_length=1000, allow_blank=True),
+    criteria_type=Choice(rules.CRITERIA, required=True),
+    threshold=Int(min_value=0, max_value=1_000_000, default=0),
+    course=CourseRef(allow_null=True, default=None),
+    min_grade_percent=Int(min_value=0, max_value=100, default=0),
+    is_active=Bool(default=True),
+)
+AWARD_FIELDS = Fields(
+    badge=Int(min_value=1, max_value=2**31 - 1, required=True),
+    user_id=Str(max_length=128, required=True),
+    reason=Str(max_length=500, required=True),
+)
+RULE_FIELDS = Fields(points=Int(min_value=0, max_value=rules.MAX_RULE_POINTS), is_active=Bool())
+SETTINGS_FIELDS = Fields(leaderboard_enabled=Bool(), allow_opt_out=Bool())
+PREFERENCE_FIELDS = Fields(show_on_leaderboard=Bool(required=True))
+
+
+def require_admin(actor: Actor) -> None:
+    if not actor.is_authenticated:
+        raise NotAuthenticated()
+    if not actor.is_admin:
+        raise PermissionDenied()
+
+
+def require_user(actor: Actor) -> str:
+    if not actor.is_authenticated:
+        raise NotAuthenticated()
+    return actor.user_id
+
+
+def subject_of(actor: Actor, user_id: str | None) -> str:
+    """Whose data a request is about: the caller, or (staff only) the user asked for."""
+    me = require_user(actor)
+    if not user_id or user_id == me:
+        return me
+    if not actor.is_staff:
+        raise PermissionDenied()
+    return user_id
+
+
+# Badges ------------------------------------------------------------------------------------------------
+
+async def list_badges(session: AsyncSession, actor: Actor, page: PageRequest, include_inactive: bool):
+    condition = None if include_inactive and actor.is_staff else Badge.is_active.is_(True)
+    query = select(Badge)
+    count = select(func.count()).select_from(Badge)
+    if condition is not None:
+        query, count = query.where(condition), count.where(condition)
+    total = await session.scalar(count)
+    badges = list(await session.scalars(query.order_by(Badge.name, Badge.id).offset(page.offset).limit(page.size)))
+    return badges, total
+
+
+async def get_badge(session: AsyncSession, actor: Actor, badge_id: int) -> Badge:
+    badge = await session.get(Badge, badge_id)
+    if badge is None or (not badge.is_active and not actor.is_staff):
+        raise NotFound()
+    return badge
+
+
+async def _check_badge(session: AsyncSession, values: dict, badge: Badge | None) -> None:
+    errors = {}
+    criteria = values.get("criteria_type", badge.criteria_type if badge else None)
+    course = values.get("course", badge.course_id if badge else None)
+    threshold = values.get("threshold", badge.threshold if badge else 0)
+    if criteria == "course_completed" and course is None:
+        errors["course"] = ["This field is required for course_completed badges."]
+    if criteria in rules.COUNTING_CRITERIA and threshold < 1:
+        errors["threshold"] = ["Ensure this value is greater than or equal to 1."]
+    if course is not None and "course" in values and await session.get(Course, course) is None:
+        errors["course"] = [f'Invalid pk "{course}" - object does not exist.']
+    name = values.get("name")
+    if name is not None:
+        taken = select(Badge.id).where(Badge.name == name)
+        if badge is not None:
+            taken = taken.where(Badge.id != badge.id)
+        if await session.scalar(taken) is not None:
+            errors["name"] = ["badge with this name already exists."]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _apply(badge: Badge, values: dict) -> None:
+    for name, value in values.items():
+        setattr(badge, "course_id" if name == "course" else name, value)
+    if badge.criteria_type != "course_completed":
+        badge.course_id = None
+    if badge.criteria_type != "assignments_graded":
+        badge.min_grade_percent = 0
+    if badge.criteria_type in ("course_completed", "manual"):
+        badge.threshold = 0
+
+
+async def create_badge(session: AsyncSession, actor: Actor, data: dict) -> Badge:
+    require_admin(actor)
+    values = BADGE_FIELDS.validate(data)
+    await _check_badge(session, values, None)
+    badge = Badge(image="", awarded_count=0)
+    _apply(badge, values)
+    session.add(badge)
+    await session.flush()
+    return badge
+
+
+async def change_badge(session: AsyncSession, actor: Actor, badge_id: int, data: dict, *, partial: bool) -> Badge:
+    require_admin(actor)
+    badge = await get_badge(session, actor, badge_id)
+    values = BADGE_FIELDS.validate(data, partial=partial)
+    await _check_badge(session, values, badge)
+    _apply(badge, values)
+    await session.flush()
+    return badge
+
+
+async def retire_badge(session: AsyncSession, actor: Actor, badge_id: int) -> None:
+    badge = await change_badge(session, actor, badge_id, {"is_active": False}, partial=True)
+    badge.is_active = False
+
+
+async def badge_for_image(session: AsyncSession, actor: Actor, badge_id: int) -> Badge:
+    require_admin(actor)
+    return await get_badge(session, actor, badge_id)
+
+
+async def set_badge_image(session: AsyncSession, call: Call, badge_id: int, key: str) -> Badge:
+    """Points the badge at a newly stored image ("" removes it); the old one is deleted after commit."""
+    badge = await badge_for_image(session, call.actor, badge_id)
+    old, badge.image = badge.image, key
+    if old and old != key:
+        await files.discard(session, call, [old])
+    await session.flush()
+    return badge
+
+
+@dataclasses.dataclass
+class AwardRow:
+    award: UserBadge
+    badge: Badge
+    user_name: str
+
+
+async def list_user_badges(session: AsyncSession, actor: Actor, user_id: str | None, page: PageRequest):
+    subject = subject_of(actor, user_id)
+    condition = UserBadge.user_id == subject
+    total = await session.scalar(select(func.count()).select_from(UserBadge).where(condition))
+    rows = (await session.execute(
+        select(UserBadge, Badge).join(Badge, Badge.id == UserBadge.badge_id).where(condition)
+        .order_by(UserBadge.awarded_at.desc(), UserBadge.id.desc()).offset(page.offset).limit(page.size))).all()
+    names = await display_names(session, [subject])
+    return [AwardRow(award, badge, names[subject]) for award, badge in rows], total
+
+
+async def award_badge(session: AsyncSession, actor: Actor, data: dict) -> AwardRow:
+    """A staff member awards a badge by hand (with a reason), once per user."""
+    if not actor.is_staff:
+        require_user(actor)
+        raise PermissionDenied()
+    values = AWARD_FIELDS.validate(data)
+    badge = await session.get(Badge, values["badge"])
+    errors = {}
+    if badge is None or not badge.is_active:
+        errors["badge"] = [f'Invalid pk "{values["badge"]}" - object does not exist.']
+    if not (await profiles(session, [values["user_id"]])):
+        errors["user_id"] = ["Unknown user."]
+    if errors:
+        raise ValidationError(errors)
+    award_id = await awards.grant(session, actor.tenant_id, badge, values["user_id"], awarded_by=actor.user_id,
+                                  reason=values["reason"])
+    if award_id is None:
+        raise ValidationError({"non_field_errors": ["The user already holds this badge."]})
+    award = await session.get(UserBadge, award_id)
+    await session.refresh(badge)
+    names = await display_names(session, [values["user_id"]])
+    return AwardRow(award, badge, names[values["user_id"]])
+
+
+# Points -------------------------------------------------------------------------------------------------
+
+async def total_points(session: AsyncSession, user_id: str, scope: int = ALL_COURSES) -> int:
+    return await session.scalar(select(PointsTotal.total_points).where(
+        PointsTotal.user_id == user_id, PointsTotal.scope == scope)) or 0
+
+
+async def user_points(session: AsyncSession, actor: Actor, user_id: str | None, page: PageRequest):
+    """(user, total, ledger page newest first, ledger count), read by one statement so the three agree
+    while awards arrive (separate statements each see the latest commit on PostgreSQL)."""
+    subject = subject_of(actor, user_id)
+    condition = PointsEntry.user_id == subject
+    total = (select(PointsTotal.total_points)
+             .where(PointsTotal.user_id == subject, PointsTotal.scope == ALL_COURSES).scalar_subquery())
+    rows = (await session.execute(
+        select(PointsEntry, func.count().over().label("ledger_count"),
+               total.label("total_points")).where(condition)
+        .order_by(PointsEntry.id.desc()).offset(page.offset).limit(page.size))).all()
+    if rows:
+        return subject, rows[0].total_points or 0, [row[0] for row in rows], rows[0].ledger_count
+    count = await session.scalar(select(func.count()).select_from(PointsEntry).where(condition))
+    return subject, await total_points(session, subject), [], count
+
+
+@dataclasses.dataclass(frozen=True)
+class Place:
+    rank: int
+    user_id: str
+    user_name: str
+    total_points: int
+    is_current_user: bool
+
+
+async def settings_of(session: AsyncSession) -> tuple[bool, bool]:
+    row = (await session.execute(select(GamificationSettings.leaderboard_enabled,
+                                        GamificationSettings.allow_opt_out))).first()
+    return (True, True) if row is None else (row[0], row[1])
+
+
+async def leaderboard(session: AsyncSession, actor: Actor, course_id: int | None, limit: int | None):
+    """Top users by points (tenant-wide, or earned in one course the caller may see) and the caller's place.
+
+    Reads the top of the totals index and, for the caller, counts the totals above theirs: never the ledger.
+    """
+    me = require_user(actor)
+    if limit is not None and not 1 <= limit <= MAX_LIMIT:
+        raise ValidationError({"limit": [f"Ensure this value is between 1 and {MAX_LIMIT}."]})
+    limit = limit or DEFAULT_LIMIT
+    enabled, allow_opt_out = await settings_of(session)
+    if not enabled and not actor.is_staff:
+        raise PermissionDenied(LEADERBOARD_OFF)
+    scope = ALL_COURSES
+    if course_id is not None:
+        await policy.visible_course(session, actor, course_id)
+        scope = course_id
+    top = (await session.execute(
+        select(PointsTotal.user_id, PointsTotal.total_points)
+        .where(PointsTotal.scope == scope, PointsTotal.total_points > 0)
+        .order_by(PointsTotal.total_points.desc(), PointsTotal.reached_at, PointsTotal.user_id).limit(limit))).all()
+    ranks = rules.competition_ranks([total for _, total in top])
+    mine = (await session.execute(select(PointsTotal.total_points).where(
+        PointsTotal.scope == scope, PointsTotal.user_id == me, PointsTotal.total_points > 0))).first()
+    my_rank = None
+    for (user, _), rank in zip(top, ranks):
+        if user == me:
+            my_rank = rank
+    if mine is not None and my_rank is None:
+        my_rank = 1 + (await session.scalar(select(func.count()).select_from(PointsTotal).where(
+            PointsTotal.scope == scope, PointsTotal.total_points > mine[0])) or 0)
+    ids = [user for user, _ in top] + ([me] if mine is not None else [])
+    hidden = set()
+    if allow_opt_out and ids:
+        hidden = set(await session.scalars(select(LeaderboardOptOut.user_id).where(LeaderboardOptOut.user_id.in_(ids))))
+    names = await display_names(session, ids)
+
+    def place(user: str, total: int, rank: int) -> Place:
+        if user in hidden and user != me:
+            return Place(rank, "", ANONYMOUS, total, False)
+        return Place(rank, user, names.get(user, user), total, user == me)
+
+    results = [place(user, total, rank) for (user, total), rank in zip(top, ranks)]
+    current = place(me, mine[0], my_rank) if mine is not None else None
+    return results, current, limit
+
+
+async def preference(session: AsyncSession, actor: Actor) -> bool:
+    me = require_user(actor)
+    return await session.scalar(select(LeaderboardOptOut.user_id).where(LeaderboardOptOut.user_id == me)) is None
+
+
+async def set_preference(session: AsyncSession, actor: Actor, data: dict) -> bool:
+    me = require_user(actor)
+    show = PREFERENCE_FIELDS.validate(data)["show_on_leaderboard"]
+    if show:
+        await session.execute(delete(LeaderboardOptOut).where(LeaderboardOptOut.user_id == me))
+        return True
+    _, allow_opt_out = await settings_of(session)
+    if not allow_opt_out:
+        raise ValidationError({"show_on_leaderboard": [OPT_OUT_NOT_ALLOWED]})
+    await session.execute(dialect_insert(session, LeaderboardOptOut)
+                          .values(tenant_id=actor.tenant_id, user_id=me).on_conflict_do_nothing())
+    return False
+
+
+# Rules and settings (admins) ---------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class RuleView:
+    rule: str
+    event_type: str
+    points: int
+    is_active: bool
+    description: str
+
+
+async def list_rules(session: AsyncSession, actor: Actor) -> list[RuleView]:
+    require_admin(actor)
+    values = await awards.rule_points(session)
+    return [RuleView(rule, event_type, *values[rule], description)
+            for rule, (event_type, _, description) in rules.RULES.items()]
+
+
+async def update_rule(session: AsyncSession, actor: Actor, rule: str, data: dict) -> RuleView:
+    require_admin(actor)
+    if rule not in rules.RULES:
+        raise NotFound()
+    values = RULE_FIELDS.validate(data, partial=True)
+    current = (await awards.rule_points(session))[rule]
+    points, active = values.get("points", current[0]), values.get("is_active", current[1])
+    statement = dialect_insert(session, PointsRule).values(tenant_id=actor.tenant_id, rule=rule, points=points,
+                                                           is_active=active)
+    await session.execute(statement.on_conflict_do_update(
+        index_elements=[PointsRule.tenant_id, PointsRule.rule], set_={"points": points, "is_active": active}))
+    event_type, _, description = rules.RULES[rule]
+    return RuleView(rule, event_type, points, active, description)
+
+
+async def get_settings(session: AsyncSession, actor: Actor) -> tuple[bool, bool]:
+    require_user(actor)
+    return await settings_of(session)
+
+
+async def update_settings(session: AsyncSession, actor: Actor, data: dict) -> tuple[bool, bool]:
+    require_admin(actor)
+    values = SETTINGS_FIELDS.validate(data, partial=True)
+    enabled, allow = await settings_of(session)
+    enabled, allow = values.get("leaderboard_enabled", enabled), values.get("allow_opt_out", allow)
+    statement = dialect_insert(session, GamificationSettings).values(
+        tenant_id=actor.tenant_id, leaderboard_enabled=enabled, allow_opt_out=allow)
+    await session.execute(statement.on_conflict_do_update(
+        index_elements=[GamificationSettings.tenant_id],
+        set_={"leaderboard_enabled": enabled, "allow_opt_out": allow}))
+    return enabled, allow
