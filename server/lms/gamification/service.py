@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms.courses import policy
-from lms.courses.models import Course
+from lms.courses.public import Course
 from lms.gamification import awards, rules
 from lms.gamification.models import (
     ALL_COURSES, Badge, GamificationSettings, LeaderboardOptOut, PointsEntry, PointsRule, PointsTotal, UserBadge,
@@ -23,7 +23,7 @@ from lms.platform.db import dialect_insert
 from lms.platform.errors import NotAuthenticated, NotFound, PermissionDenied, ValidationError
 from lms.platform.pagination import PageRequest
 from lms.platform.validation import Bool, Choice, Field, Fields, Int, Str
-from lms.users.directory import display_names, profiles
+from lms.users.public import display_names, profiles
 
 ANONYMOUS = "Anonymous"
 DEFAULT_LIMIT = 10
@@ -168,9 +168,7 @@ async def badge_for_image(session: AsyncSession, actor: Actor, badge_id: int) ->
 async def set_badge_image(session: AsyncSession, call: Call, badge_id: int, key: str) -> Badge:
     """Points the badge at a newly stored image ("" removes it); the old one is deleted after commit."""
     badge = await badge_for_image(session, call.actor, badge_id)
-    old, badge.image = badge.image, key
-    if old and old != key:
-        await files.discard(session, call, [old])
+    await files.replace(session, call, badge, "image", key)
     await session.flush()
     return badge
 

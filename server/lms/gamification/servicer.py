@@ -8,9 +8,10 @@ from google.protobuf import empty_pb2, struct_pb2
 from lms.gamification import service
 from lms.gamification.models import Badge, PointsEntry
 from lms.gamification.v1 import gamification_pb2 as pb, gamification_pb2_grpc as pb_grpc
-from lms.platform.context import Call, current_call
+from lms.platform.context import Call
 from lms.platform.pagination import PageRequest, page_envelope
 from lms.platform.protos import null, nullable_number, nullable_string, timestamp
+from lms.platform.servicing import rpc
 from lms.platform.storage import file_url
 from lms.platform.uploads import IMAGES, FileField, Upload
 from lms.platform.validation import present
@@ -58,107 +59,109 @@ def rule_message(view: service.RuleView) -> pb.PointsRule:
 
 
 class BadgeServicer(pb_grpc.BadgeServiceServicer):
-    async def ListBadges(self, request, context):
-        call = current_call()
+    @rpc
+    async def ListBadges(self, request, call, session):
         page = PageRequest.from_request(request)
-        badges, total = await service.list_badges(await call.session(), call.actor, page, request.include_inactive)
+        badges, total = await service.list_badges(session, call.actor, page, request.include_inactive)
         return pb.ListBadgesResponse(**page_envelope(call, request, page, total),
                                      results=[badge_message(call, b) for b in badges])
 
-    async def CreateBadge(self, request, context):
-        call = current_call()
-        return badge_message(call, await service.create_badge(await call.session(), call.actor, present(request.badge)))
+    @rpc
+    async def CreateBadge(self, request, call, session):
+        return badge_message(call, await service.create_badge(session, call.actor, present(request.badge)))
 
-    async def GetBadge(self, request, context):
-        call = current_call()
-        return badge_message(call, await service.get_badge(await call.session(), call.actor, request.badge_id))
+    @rpc
+    async def GetBadge(self, request, call, session):
+        return badge_message(call, await service.get_badge(session, call.actor, request.badge_id))
 
-    async def ReplaceBadge(self, request, context):
+    @rpc
+    async def ReplaceBadge(self, request, call):
         return await self._change(request, partial=False)
 
-    async def UpdateBadge(self, request, context):
+    @rpc
+    async def UpdateBadge(self, request, call):
         return await self._change(request, partial=True)
 
-    async def _change(self, request, *, partial: bool):
-        call = current_call()
-        badge = await service.change_badge(await call.session(), call.actor, request.badge_id, present(request.badge),
+    @rpc
+    async def _change(self, request, call, session, *, partial: bool):
+        badge = await service.change_badge(session, call.actor, request.badge_id, present(request.badge),
                                            partial=partial)
         return badge_message(call, badge)
 
-    async def DeleteBadge(self, request, context):
-        call = current_call()
-        await service.retire_badge(await call.session(), call.actor, request.badge_id)
+    @rpc
+    async def DeleteBadge(self, request, call, session):
+        await service.retire_badge(session, call.actor, request.badge_id)
         return empty_pb2.Empty()
 
-    async def UploadBadgeImage(self, request_iterator, context):
-        call = current_call()
+    @rpc
+    async def UploadBadgeImage(self, request_iterator, call):
         upload = await Upload.open(request_iterator)
         badge = await service.badge_for_image(await call.session(), call.actor, upload.request.badge_id)
         form = await upload.read(call, files={"image": BADGE_IMAGE}, course_id=None, course_slug=BADGE_FILES_SLUG)
         badge = await service.set_badge_image(await call.session(), call, badge.id, form.files["image"].key)
         return badge_message(call, badge)
 
-    async def DeleteBadgeImage(self, request, context):
-        call = current_call()
+    @rpc
+    async def DeleteBadgeImage(self, request, call):
         await service.set_badge_image(await call.session(), call, request.badge_id, "")
         return empty_pb2.Empty()
 
-    async def ListUserBadges(self, request, context):
-        call = current_call()
+    @rpc
+    async def ListUserBadges(self, request, call, session):
         page = PageRequest.from_request(request)
-        rows, total = await service.list_user_badges(await call.session(), call.actor, request.user_id or None, page)
+        rows, total = await service.list_user_badges(session, call.actor, request.user_id or None, page)
         return pb.ListUserBadgesResponse(**page_envelope(call, request, page, total),
                                          results=[award_message(call, r) for r in rows])
 
-    async def AwardBadge(self, request, context):
-        call = current_call()
-        return award_message(call, await service.award_badge(await call.session(), call.actor, present(request.award)))
+    @rpc
+    async def AwardBadge(self, request, call, session):
+        return award_message(call, await service.award_badge(session, call.actor, present(request.award)))
 
 
 class PointsServicer(pb_grpc.PointsServiceServicer):
-    async def ListUserPoints(self, request, context):
-        call = current_call()
+    @rpc
+    async def ListUserPoints(self, request, call, session):
         page = PageRequest.from_request(request)
-        user, total, entries, count = await service.user_points(await call.session(), call.actor,
+        user, total, entries, count = await service.user_points(session, call.actor,
                                                                 request.user_id or None, page)
         return pb.ListUserPointsResponse(user_id=user, total_points=total, **page_envelope(call, request, page, count),
                                          results=[entry_message(e) for e in entries])
 
-    async def GetLeaderboard(self, request, context):
-        call = current_call()
+    @rpc
+    async def GetLeaderboard(self, request, call, session):
         results, current, limit = await service.leaderboard(
-            await call.session(), call.actor, request.course_id if request.HasField("course_id") else None,
+            session, call.actor, request.course_id if request.HasField("course_id") else None,
             request.limit if request.HasField("limit") else None)
         return pb.Leaderboard(
             course_id=nullable_number(request.course_id if request.HasField("course_id") else None), limit=limit,
             results=[place_message(p) for p in results],
             current_user=null() if current is None else object_value(dataclasses.asdict(current)))
 
-    async def GetLeaderboardPreference(self, request, context):
-        call = current_call()
-        return pb.LeaderboardPreference(show_on_leaderboard=await service.preference(await call.session(), call.actor))
+    @rpc
+    async def GetLeaderboardPreference(self, request, call, session):
+        return pb.LeaderboardPreference(show_on_leaderboard=await service.preference(session, call.actor))
 
-    async def UpdateLeaderboardPreference(self, request, context):
-        call = current_call()
-        show = await service.set_preference(await call.session(), call.actor, present(request.preference))
+    @rpc
+    async def UpdateLeaderboardPreference(self, request, call, session):
+        show = await service.set_preference(session, call.actor, present(request.preference))
         return pb.LeaderboardPreference(show_on_leaderboard=show)
 
-    async def ListPointsRules(self, request, context):
-        call = current_call()
-        views = await service.list_rules(await call.session(), call.actor)
+    @rpc
+    async def ListPointsRules(self, request, call, session):
+        views = await service.list_rules(session, call.actor)
         return pb.ListPointsRulesResponse(rules=[rule_message(v) for v in views])
 
-    async def UpdatePointsRule(self, request, context):
-        call = current_call()
-        return rule_message(await service.update_rule(await call.session(), call.actor, request.rule,
+    @rpc
+    async def UpdatePointsRule(self, request, call, session):
+        return rule_message(await service.update_rule(session, call.actor, request.rule,
                                                       present(request.points_rule)))
 
-    async def GetGamificationSettings(self, request, context):
-        call = current_call()
-        enabled, allow = await service.get_settings(await call.session(), call.actor)
+    @rpc
+    async def GetGamificationSettings(self, request, call, session):
+        enabled, allow = await service.get_settings(session, call.actor)
         return pb.GamificationSettings(leaderboard_enabled=enabled, allow_opt_out=allow)
 
-    async def UpdateGamificationSettings(self, request, context):
-        call = current_call()
-        enabled, allow = await service.update_settings(await call.session(), call.actor, present(request.settings))
+    @rpc
+    async def UpdateGamificationSettings(self, request, call, session):
+        enabled, allow = await service.update_settings(session, call.actor, present(request.settings))
         return pb.GamificationSettings(leaderboard_enabled=enabled, allow_opt_out=allow)
