@@ -24,9 +24,11 @@ test: $(BIN)/.installed
 generate: $(BIN)/.installed
 	$(BIN)/python -m tools.codegen
 
+## Generated files up to date, protos and Python code linted (buf lint, ruff: see pyproject.toml).
 check: $(BIN)/.installed
 	$(BIN)/python -m tools.codegen --check
 	$(BIN)/buf lint
+	$(BIN)/ruff check server tests tools bench
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench.run

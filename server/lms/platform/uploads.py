@@ -12,11 +12,13 @@ writes each file to storage while it arrives, so memory does not grow with the f
     form.fields   # text fields (multipart/urlencoded: strings) or the parsed JSON object
     form.files    # {"file": StoredUpload(key=..., size=..., file_type=PDF, ...)}, already stored
 
-`read` checks each file's type from its first bytes (magic numbers; the name only supplies the
-stored file name, whose extension is made to match the detected type), stops with 413 as soon as
-a file passes its type's limit, and charges the caller's "upload" rate limit when the body carries
-a file (a multipart body of text fields only is not an upload). It releases the request's database session while the body streams (so a slow upload holds
-no connection) and opens a fresh one afterwards, in which the stored objects become `active`
+The body is parsed by python-multipart's streaming parser (the one Starlette uses). `read` checks
+each file's type from its first bytes (magic numbers, told by the `filetype` library; the name only
+supplies the stored file name, whose extension is made to match the detected type), stops with 413
+as soon as a file passes its type's limit, and charges the caller's "upload" rate limit when the
+body carries a file (a multipart body of text fields only is not an upload). It releases the
+request's database session while the body streams (so a slow upload holds no connection) and opens
+a fresh one afterwards, in which the stored objects become `active`
 (lms.platform.files): the domain's row and the objects commit together. If anything fails --
 a rejected file, a parse error, a disconnect, a later validation error, a failed commit -- the
 objects and their register rows are deleted again, so nothing is left behind.
