@@ -31,6 +31,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import json
+import logging
 from email.message import Message
 from email.utils import collapse_rfc2231_value
 from typing import Any, AsyncIterator, Awaitable, Callable
@@ -51,6 +52,9 @@ MAX_TEXT_BYTES = 1 * MiB  # all non-file parts together
 MAX_JSON_BYTES = 2 * MiB
 MAX_PARTS = 200
 MAX_HEADER_BYTES = 16 * 1024
+
+# python-multipart logs a warning for every malformed body; that is the client's 400, not the service's problem.
+logging.getLogger("python_multipart").setLevel(logging.ERROR)
 
 
 # File types, decided from the bytes ---------------------------------------------------------------
