@@ -33,7 +33,7 @@ check: $(BIN)/.installed
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench.run
 
-## The API benchmark side by side with the DRF peer (needs PostgreSQL, wrk and ../shared/peers/drf).
+## The API benchmark side by side with the DRF peer (needs PostgreSQL and wrk; the peer is optional: docs/performance.md).
 bench-compare: $(BIN)/.installed
 	$(BIN)/python -m bench.compare
 
