@@ -30,6 +30,11 @@ check: $(BIN)/.installed
 	$(BIN)/buf lint
 	$(BIN)/ruff check server tests tools bench
 
+## Lint only: protos (buf) and Python (ruff, configured in pyproject.toml).
+lint: $(BIN)/.installed
+	$(BIN)/buf lint
+	$(BIN)/ruff check server tests tools bench
+
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench.run
 
