@@ -24,15 +24,23 @@ test: $(BIN)/.installed
 generate: $(BIN)/.installed
 	$(BIN)/python -m tools.codegen
 
+## Generated files up to date, protos and Python code linted (buf lint, ruff: see pyproject.toml).
 check: $(BIN)/.installed
 	$(BIN)/python -m tools.codegen --check
 	$(BIN)/buf lint
+	$(BIN)/lint-imports
+	$(BIN)/ruff check server tests tools bench
+
+## Lint only: protos (buf), Python (ruff, configured in pyproject.toml) and import boundaries (import-linter).
+lint: $(BIN)/.installed
+	$(BIN)/buf lint
+	$(BIN)/ruff check server tests tools bench
 	$(BIN)/lint-imports
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench.run
 
-## The API benchmark side by side with the DRF peer (needs PostgreSQL, wrk and ../shared/peers/drf).
+## The API benchmark side by side with the DRF peer (needs PostgreSQL and wrk; the peer is optional: docs/performance.md).
 bench-compare: $(BIN)/.installed
 	$(BIN)/python -m bench.compare
 

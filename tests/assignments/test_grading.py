@@ -29,8 +29,10 @@ def test_bad_grades_and_wrong_graders_change_nothing(tenant, other_tenant, stack
     assignment = make_assignment(teacher, course["id"], max_score=50)
     submission = submit(student, assignment["id"])
     url = f"{URL}{submission['id']}/grade/"
-    assert_error(teacher.patch(url, {"grade": 50.01}), 400, {"grade": ["Ensure this value is less than or equal to 50."]})
-    assert_error(teacher.patch(url, {"grade": -1}), 400, {"grade": ["Ensure this value is greater than or equal to 0."]})
+    assert_error(teacher.patch(url, {"grade": 50.01}), 400,
+                 {"grade": ["Ensure this value is less than or equal to 50."]})
+    assert_error(teacher.patch(url, {"grade": -1}), 400,
+                 {"grade": ["Ensure this value is greater than or equal to 0."]})
     assert_error(teacher.patch(url, {"grade": 10.123}), 400,
                  {"grade": ["Ensure that there are no more than 2 decimal places."]})
     assert_error(teacher.patch(url, {"grade": "ten"}), 400, {"grade": ["A valid number is required."]})

@@ -3,7 +3,7 @@ import uuid
 
 import pytest
 
-from lms.platform.ratelimit import InProcessLimiter, _decide
+from lms.platform.ratelimit import InProcessLimiter, RedisLimiter, retry_after
 from tests.helpers import assert_error
 from tests.stack import make_stack
 
@@ -61,7 +61,32 @@ async def test_in_process_limiter_counts_a_sliding_window():
     assert await limiter.hit("other", 3, 3600) == 0
 
 
-def test_previous_window_weighs_less_as_time_passes():
-    assert _decide(prev=10, cur=0, limit=10, period=100, elapsed=0) > 0
-    assert _decide(prev=10, cur=0, limit=10, period=100, elapsed=50) == 0
-    assert _decide(prev=0, cur=10, limit=10, period=100, elapsed=30) == 70
+def test_retry_after_follows_the_previous_window_as_its_weight_shrinks():
+    # A full previous window (10 of 10), 0 s into the current one: it weighs fully for another 100 s.
+    assert retry_after(prev=10, prev_ttl=100, cur=0, cur_ttl=200, limit=10, period=100) > 0
+    # 20 s in, it weighs 8: with 4 in the current window, one more fits once it weighs under 6, 20 s later.
+    assert retry_after(prev=10, prev_ttl=80, cur=4, cur_ttl=180, limit=10, period=100) == 20
+    # Halfway it weighs 5: with 5 more now, the next fits as soon as it weighs less (at least 1 s).
+    assert retry_after(prev=10, prev_ttl=50, cur=5, cur_ttl=150, limit=10, period=100) == 1.0
+    # A full current window waits for its end (70 s left of it).
+    assert retry_after(prev=0, prev_ttl=0, cur=10, cur_ttl=170, limit=10, period=100) == 70
+
+
+@pytest.mark.asyncio
+async def test_redis_limiter_shares_the_count_under_the_namespace():
+    import redis.asyncio as redis
+
+    namespace = f"lms-test-{uuid.uuid4().hex[:8]}"
+    first, second = RedisLimiter(REDIS_URL, namespace), RedisLimiter(REDIS_URL, namespace)
+    client = redis.from_url(REDIS_URL)
+    try:
+        results = [await limiter.hit("user:k", 3, 3600) for limiter in (first, second, first, second)]
+        assert results[:3] == [0, 0, 0] and 0 < results[3] <= 3600
+        keys = [key.decode() async for key in client.scan_iter(f"{namespace}:*")]
+        assert keys and all(key.startswith(f"{namespace}:rl:") for key in keys)
+    finally:
+        async for key in client.scan_iter(f"{namespace}:*"):
+            await client.delete(key)
+        await client.aclose()
+        await first.close()
+        await second.close()

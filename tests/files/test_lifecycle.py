@@ -47,7 +47,8 @@ def objects(runtime) -> list[str]:
 
 async def rows(runtime) -> list[tuple[str, str]]:
     async with unit_of_work(runtime.sessions, TENANT) as session:
-        return [tuple(r) for r in await session.execute(select(StoredFile.key, StoredFile.state).order_by(StoredFile.id))]
+        rows = await session.execute(select(StoredFile.key, StoredFile.state).order_by(StoredFile.id))
+        return [tuple(r) for r in rows]
 
 
 def messages(body: bytes, chunk: int = 64 * 1024, fail_after: int | None = None):

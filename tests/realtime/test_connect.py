@@ -39,7 +39,8 @@ async def test_a_valid_token_connects_and_joins_the_private_room(stack, tenant):
     assert (await client.request(type="ping", ref={"n": 1})) == {"type": "pong", "ref": {"n": 1}}
     await client.close()
     # Without the trailing slash too, and with the token in an Authorization header (non-browser clients).
-    client = await open_client(stack.ws_url.rstrip("/"), additional_headers={"Authorization": f"Bearer {student.token}"})
+    client = await open_client(stack.ws_url.rstrip("/"),
+                               additional_headers={"Authorization": f"Bearer {student.token}"})
     assert client.connected["user_id"] == student.user_id
     await client.close()
 

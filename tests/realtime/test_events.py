@@ -66,7 +66,8 @@ async def test_each_event_kind_reaches_its_rooms_members_only(stack, tenant, oth
             c_twin: await produce(stack, other_tenant.id, "test.marker", f"user_{twin.user_id}", {}),
         }
         expected_rooms = {
-            c_student: [r for r in rooms if r in (f"user_{student.user_id}", f"course_{course['id']}", f"forum_{forum}")],
+            c_student: [r for r in rooms
+                        if r in (f"user_{student.user_id}", f"course_{course['id']}", f"forum_{forum}")],
             c_instructor: [r for r in rooms if r in (f"user_{instructor.user_id}", f"course_{course['id']}")],
             c_classmate: [],
             c_twin: [],

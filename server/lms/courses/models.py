@@ -123,7 +123,8 @@ class CourseInstructor(TenantScoped, Base):
     """A user teaching a course; instructors may change only the courses they teach."""
 
     __tablename__ = "course_instructors"
-    __table_args__ = (UniqueConstraint("course_id", "user_id"), Index("ix_course_instructors_user", "tenant_id", "user_id"))
+    __table_args__ = (UniqueConstraint("course_id", "user_id"),
+                      Index("ix_course_instructors_user", "tenant_id", "user_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))

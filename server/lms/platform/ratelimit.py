@@ -1,84 +1,70 @@
 """Request rate limits: per process by default, shared by all replicas through Redis.
 
-Both backends use the same sliding-window counter (the current and the previous fixed window,
-the previous one weighted by how much of it still overlaps the sliding window), so limits hold
-closely without keeping a timestamp per request. Rejected requests are not counted.
+Counting is the `limits` library's sliding-window counter (the current and the previous fixed window, the
+previous one weighted by how much of it still overlaps the sliding window), so limits hold closely without
+keeping a timestamp per request; its memory storage serves one process, its Redis storage (keys under
+`<LMS_REDIS_NAMESPACE>:rl:`) every replica. Rejected requests are not counted.
+
+Kept here: `retry_after`, the seconds until one more request fits (DRF's `Retry-After`); `limits`' own reset
+time is when the weighted count next drops by one, which is too early while the current window alone is full.
 """
 from __future__ import annotations
 
 import math
-import time
+
+from limits import RateLimitItemPerSecond
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
 
 from lms.platform.errors import Throttled
 
 
-def _decide(prev: int, cur: int, limit: int, period: int, elapsed: float) -> float:
-    """Seconds to wait before one more request fits, or 0 if it fits now."""
-    weight = 1.0 - elapsed / period
-    if prev * weight + cur + 1 <= limit:
-        return 0.0
+def retry_after(prev: int, prev_ttl: float, cur: int, cur_ttl: float, limit: int, period: int) -> float:
+    """Seconds to wait before one more request fits, from a sliding window as `limits` reports it: the previous
+    window's count and how long it still weighs, the current window's count and when it expires (it lives two
+    periods, so it ends as the current window `cur_ttl - period` from now)."""
     if cur + 1 > limit or prev == 0:
-        return period - elapsed
+        return max(0.0, cur_ttl - period) or 1.0
     # The previous window's share shrinks linearly; solve for when it leaves room for one more.
-    return max(0.0, period * (1.0 - (limit - cur - 1) / prev) - elapsed) or 1.0
+    return max(0.0, prev_ttl - period * (limit - cur) / prev) or 1.0
 
 
-class InProcessLimiter:
+class _Limiter:
+    """`hit(key, limit, period)`: 0 when the request fits (and is counted), else the seconds to wait."""
+
+    def __init__(self, storage: Storage):
+        self.storage = storage
+        self._strategy = SlidingWindowCounterRateLimiter(storage)
+        self._items: dict[tuple[int, int], RateLimitItemPerSecond] = {}
+
+    def _item(self, limit: int, period: int) -> RateLimitItemPerSecond:
+        item = self._items.get((limit, period))
+        if item is None:
+            item = self._items[(limit, period)] = RateLimitItemPerSecond(limit, period)
+        return item
+
+    async def hit(self, key: str, limit: int, period: int) -> float:
+        item = self._item(limit, period)
+        if await self._strategy.hit(item, key):
+            return 0.0
+        prev, prev_ttl, cur, cur_ttl = await self.storage.get_sliding_window(item.key_for(key), period)
+        return retry_after(int(prev), float(prev_ttl), int(cur), float(cur_ttl), limit, period)
+
+
+class InProcessLimiter(_Limiter):
     def __init__(self):
-        self._windows: dict[str, tuple[int, int, int, float]] = {}  # key -> (window, current, previous, expiry)
-        self._hits = 0
-
-    async def hit(self, key: str, limit: int, period: int) -> float:
-        now = time.time()
-        window, elapsed = int(now // period), now % period
-        stored = self._windows.get(key)
-        if stored is None or stored[0] < window - 1:
-            cur, prev = 0, 0
-        elif stored[0] == window - 1:
-            cur, prev = 0, stored[1]
-        else:
-            cur, prev = stored[1], stored[2]
-        wait = _decide(prev, cur, limit, period, elapsed)
-        if wait == 0:
-            self._windows[key] = (window, cur + 1, prev, (window + 2) * period)
-        self._hits += 1
-        if self._hits % 10000 == 0:
-            # Entries two windows old can no longer affect a decision.
-            self._windows = {k: v for k, v in self._windows.items() if v[3] > now}
-        return wait
+        super().__init__(MemoryStorage())
 
 
-_REDIS_SCRIPT = """
-local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
-local prev = tonumber(redis.call('GET', KEYS[2]) or '0')
-local limit, period, elapsed = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-if prev * (1 - elapsed / period) + cur + 1 <= limit then
-  redis.call('INCR', KEYS[1])
-  redis.call('EXPIRE', KEYS[1], period * 2)
-  return {1, cur, prev}
-end
-return {0, cur, prev}
-"""
-
-
-class RedisLimiter:
+class RedisLimiter(_Limiter):
     def __init__(self, url: str, namespace: str = "lms"):
-        import redis.asyncio as redis
-
-        self._redis = redis.from_url(url)
-        self._namespace = namespace
-        self._script = self._redis.register_script(_REDIS_SCRIPT)
-
-    async def hit(self, key: str, limit: int, period: int) -> float:
-        now = time.time()
-        window, elapsed = int(now // period), now % period
-        allowed, cur, prev = await self._script(
-            keys=[f"{self._namespace}:rl:{key}:{period}:{window}", f"{self._namespace}:rl:{key}:{period}:{window - 1}"],
-            args=[limit, period, elapsed])
-        return 0.0 if allowed else _decide(int(prev), int(cur), limit, period, elapsed)
+        # limits takes redis-py's URLs with an "async+" scheme prefix; redis-py is already a dependency.
+        super().__init__(RedisStorage(f"async+{url}", implementation="redispy", key_prefix=f"{namespace}:rl"))
 
     async def close(self) -> None:
-        await self._redis.aclose()
+        client = getattr(self.storage.bridge, "storage", None)  # the redis.asyncio client limits built
+        if client is not None:
+            await client.aclose()
 
 
 class RateLimits:
@@ -100,7 +86,4 @@ class RateLimits:
         if extra_bucket:
             names.append(extra_bucket)
         for name in names:
-            limit, period = self.buckets[name]
-            wait = await self.backend.hit(f"{name}:{caller_key}", limit, period)
-            if wait > 0:
-                raise Throttled(math.ceil(wait))
+            await self.charge_bucket(caller_key, name)

@@ -12,7 +12,8 @@ the sequencer's `NOTIFY lms_outbox` wakes every other replica as soon as a block
 chat message stored by this server wakes its own tail.
 
 Fan-out encodes each event once, as the bytes of a WebSocket frame, and writes them straight
-into each subscriber's transport, without a task switch or a re-encoding per client. The transport's write buffer is the client's queue and is bounded: a client
+into each subscriber's transport, without a task switch or a re-encoding per client. The
+transport's write buffer is the client's queue and is bounded: a client
 whose buffer holds more than `LMS_WS_MAX_BUFFER_BYTES` is disconnected (close code 4408) instead
 of slowing the others, and can resume where it stopped.
 

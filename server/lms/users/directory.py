@@ -19,7 +19,8 @@ async def remember_caller(session: AsyncSession, principal: Principal) -> None:
     statement = insert.values(tenant_id=principal.tenant_id, user_id=principal.user_id, roles=roles, **profile)
     statement = statement.on_conflict_do_update(
         index_elements=[DirectoryUser.tenant_id, DirectoryUser.user_id],
-        set_={"roles": roles, "updated_at": statement.excluded.updated_at, **{k: statement.excluded[k] for k in profile}},
+        set_={"roles": roles, "updated_at": statement.excluded.updated_at,
+              **{k: statement.excluded[k] for k in profile}},
     )
     await session.execute(statement)
 
