@@ -24,6 +24,7 @@ from lms.platform.context import Call
 from lms.platform.batching import Coalescer
 from lms.platform.db import dialect_insert, execute_alone, tenant_execute
 from lms.platform.errors import AlreadyExists, NotFound, PermissionDenied, ValidationError
+from lms.platform import rooms
 from lms.platform.events import (
     COURSE_COMPLETED, ENROLLMENT_ACTIVATED, ENROLLMENT_CREATED, ENROLLMENT_DEACTIVATED, LESSON_COMPLETED,
     PROGRESS_UPDATED, emit, emit_each,
@@ -93,7 +94,7 @@ _INSERT_ENROLLMENT = text(
 # the counter and the outbox events (the rows `emit_each` writes, numbered later by the sequencer).
 # Rows are inserted in (course, user) order and counters locked in course order, so two batches never
 # wait for each other in a cycle.
-_ENROLL_MANY = text("""
+_ENROLL_MANY = text(f"""
 WITH input AS (
     SELECT * FROM unnest(CAST(:positions AS int[]), CAST(:course_ids AS int[]), CAST(:user_ids AS text[]),
                          CAST(:callers AS text[]), CAST(:admins AS boolean[]), CAST(:instructors AS boolean[]),
@@ -129,7 +130,8 @@ WITH input AS (
     INSERT INTO outbox_events (tenant_id, type, room, data, created_at)
     SELECT :tenant, :event_type, r.room,
            jsonb_build_object('course_id', c.course_id, 'user_id', c.user_id, 'enrollment_id', c.id), c.enrolled_at
-    FROM created c CROSS JOIN LATERAL (VALUES (1, 'user_' || c.user_id), (2, 'course_' || c.course_id)) AS r(k, room)
+    FROM created c CROSS JOIN LATERAL (VALUES (1, {rooms.sql_prefix(rooms.USER)} || c.user_id),
+                                     (2, {rooms.sql_prefix(rooms.COURSE_STAFF)} || c.course_id)) AS r(k, room)
     ORDER BY c.id, r.k
 )
 SELECT t.position, t.status, t.is_free, t.title, t.description, t.first_name, t.last_name, t.email, t.teaches,
@@ -241,7 +243,7 @@ async def enroll(call: Call, course_id: int, user_id: str) -> NewEnrollment:
             raise AlreadyExists(ALREADY_ENROLLED)
         await tenant_execute(session, _COUNT_ENROLLMENT, {"course": course_id})
         data = {"course_id": course_id, "user_id": target, "enrollment_id": enrollment_id}
-        emit_each(session, ENROLLMENT_CREATED, [(f"user_{target}", data), (f"course_{course_id}", data)])
+        emit_each(session, ENROLLMENT_CREATED, [(room, data) for room in rooms.learner_rooms(target, course_id)])
     return NewEnrollment(id=enrollment_id, user_id=target, user_name=full_name(first_name or "", last_name or "",
                                                                                 email or "", target),
                          course_id=course_id, course_title=title, course_description=description, enrolled_at=now)
@@ -267,7 +269,7 @@ async def bulk_enroll(session: AsyncSession, call: Call, course_id: int, user_id
         _check_user_id(user_id, "user_ids")
     created = await _insert_enrollments(session, call.tenant_id, course.id, unique_ids)
     await _adjust_counter(session, course.id, len(created))
-    emit_each(session, ENROLLMENT_CREATED, [(f"user_{u}", {"course_id": course.id, "user_id": u}) for u in created])
+    emit_each(session, ENROLLMENT_CREATED, [(rooms.user_room(u), {"course_id": course.id, "user_id": u}) for u in created])
     return BulkResult(created=len(created), already_enrolled=len(unique_ids) - len(created))
 
 
@@ -316,7 +318,7 @@ async def set_active(session: AsyncSession, call: Call, enrollment_id: int, acti
         enrollment.is_active = active
         await _adjust_counter(session, enrollment.course_id, 1 if active else -1)
         emit(session, ENROLLMENT_ACTIVATED if active else ENROLLMENT_DEACTIVATED,
-             [f"user_{enrollment.user_id}", f"course_{enrollment.course_id}"],
+             rooms.learner_rooms(enrollment.user_id, enrollment.course_id),
              {"course_id": enrollment.course_id, "user_id": enrollment.user_id, "enrollment_id": enrollment.id})
         await session.flush()
     return enrollment
@@ -384,16 +386,16 @@ async def complete_lesson(session: AsyncSession, call: Call, lesson_id: int | No
     now = utcnow()
     if enrollment.started_at is None:
         enrollment.started_at = now
-    rooms = [f"user_{caller.user_id}", f"course_{course.id}"]
-    emit(session, LESSON_COMPLETED, rooms, {"course_id": course.id, "lesson_id": lesson.id,
+    learner = rooms.learner_rooms(caller.user_id, course.id)
+    emit(session, LESSON_COMPLETED, learner, {"course_id": course.id, "lesson_id": lesson.id,
                                               "user_id": caller.user_id})
-    emit(session, PROGRESS_UPDATED, rooms, {"course_id": course.id, "user_id": caller.user_id,
+    emit(session, PROGRESS_UPDATED, learner, {"course_id": course.id, "user_id": caller.user_id,
                                               "progress": figures.percent, "completed_lessons": figures.completed,
                                               "total_lessons": figures.total})
     course_completed = figures.total > 0 and figures.completed >= figures.total and enrollment.completed_at is None
     if course_completed:
         enrollment.completed_at = now
-        emit(session, COURSE_COMPLETED, rooms, {"course_id": course.id, "user_id": caller.user_id,
+        emit(session, COURSE_COMPLETED, learner, {"course_id": course.id, "user_id": caller.user_id,
                                                   "enrollment_id": enrollment.id})
     await session.flush()
     if enrollment.completed_at is not None:
