@@ -105,3 +105,21 @@ def test_emitting_an_event_to_a_room_its_declaration_does_not_list_fails():
     assert ev.emit(session, ev.PROGRESS_UPDATED, rooms.learner_rooms("u1", 5), {})
     assert ev.emit(session, ev.CHAT_MESSAGE, rooms.course_room(5), {})
     assert ev.EVENT_ROOMS[ev.SUBMISSION_CREATED] == {rooms.USER, rooms.COURSE_STAFF}
+
+
+def test_room_names_are_spelled_only_by_the_rooms_module():
+    """No producer writes `f"user_{...}"`, `"course_" ...` or the like: names come from lms.platform.rooms."""
+    import pathlib
+    import re
+
+    server = pathlib.Path(__file__).resolve().parents[2] / "server" / "lms"
+    kinds = "|".join(sorted(rooms.KINDS, key=len, reverse=True))
+    spelled = re.compile(rf"""f?["']({kinds})_(\{{|["'])""")
+    offenders = []
+    for path in server.rglob("*.py"):
+        if path.name.endswith(("_pb2.py", "_pb2_grpc.py")) or path == server / "platform" / "rooms.py":
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if spelled.search(line):
+                offenders.append(f"{path.relative_to(server)}:{number}: {line.strip()}")
+    assert offenders == []
