@@ -123,8 +123,9 @@ def test_trust_rules_without_transport():
     assert trust.is_trusted_proxy("::ffff:10.1.2.3", trusted)
     assert not trust.is_trusted_proxy("10.2.0.1", trusted) and not trust.is_trusted_proxy("unix:/x", trusted)
     forwarded = {"x-envoy-external-address": "203.0.113.9", "x-forwarded-for": "1.2.3.4, 198.51.100.7"}
-    assert trust.client_address(forwarded, "127.0.0.1", True) == "203.0.113.9"
-    assert trust.client_address({"x-forwarded-for": "1.2.3.4, 198.51.100.7"}, "127.0.0.1", True) == "198.51.100.7"
+    assert trust.client_address(forwarded, "127.0.0.1", True) == "198.51.100.7"  # the entry the proxy appended
+    assert trust.client_address({"x-envoy-external-address": "203.0.113.9"}, "127.0.0.1", True) == "203.0.113.9"
+    assert trust.client_address({}, "127.0.0.1", True) == "127.0.0.1"
     assert trust.client_address(forwarded, "192.0.2.1", False) == "192.0.2.1"
     # Django's ALLOWED_HOSTS semantics.
     allowed = (".localhost", "127.0.0.1", "[::1]", "LMS.Example.com")

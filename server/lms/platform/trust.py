@@ -2,7 +2,7 @@
 
 - **Client address** (the anonymous rate-limit key, logs): the gRPC connection's peer, unless that peer
   is a trusted proxy (`LMS_TRUSTED_PROXIES`, by default the loopback edge); then the address the proxy
-  vouches for (`x-envoy-external-address`, else the last `X-Forwarded-For` entry, which the edge appends).
+  vouches for (the last `X-Forwarded-For` entry, which the edge appends, else `x-envoy-external-address`).
   Metadata from any other peer is the caller's own say and is ignored.
 - **Host**: the edge forwards the client's `Host` as `x-forwarded-host`; a request from a trusted proxy
   whose host is not in `LMS_ALLOWED_HOSTS` is refused (400 `Invalid host header.`), with Django's
@@ -75,16 +75,17 @@ def is_trusted_proxy(address: str, trusted: Iterable[str]) -> bool:
 
 
 def client_address(metadata: Mapping[str, str], peer_ip: str, trusted: bool) -> str:
-    """Who the call comes from: the peer itself, or (behind a trusted proxy) the client it names."""
+    """Who the call comes from: the peer itself, or (behind a trusted proxy) the client it names.
+
+    Behind the proxy, the last `X-Forwarded-For` entry comes first: Envoy (use_remote_address) appends the
+    peer it saw, so that entry is always its own, while it passes a client's `x-envoy-external-address`
+    through unchanged when the client is on an internal network (it only sanitises external requests)."""
     if not trusted:
         return peer_ip
-    external = metadata.get("x-envoy-external-address", "").strip()
-    if external:
-        return external
-    forwarded = metadata.get("x-forwarded-for", "")
+    forwarded = metadata.get("x-forwarded-for", "").rsplit(",", 1)[-1].strip()
     if forwarded:
-        return forwarded.rsplit(",", 1)[-1].strip() or peer_ip
-    return peer_ip
+        return forwarded
+    return metadata.get("x-envoy-external-address", "").strip() or peer_ip
 
 
 def split_domain_port(host: str) -> tuple[str, str]:
