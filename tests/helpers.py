@@ -67,3 +67,10 @@ def enroll(actor, course_id: int, user_id: str | None = None) -> dict:
                           {"user_id": user_id} if user_id else {})
     assert response.status_code == 201, response.text
     return response.json()
+
+
+def assign_instructor(admin, instructor, course_id: int) -> None:
+    """Makes `instructor` one of the course's instructors (their first request records them in the directory)."""
+    assert instructor.get("/api/lms/courses/").status_code == 200
+    response = admin.post(f"/api/lms/courses/{course_id}/instructors/", {"user_id": instructor.user_id})
+    assert response.status_code == 201, response.text

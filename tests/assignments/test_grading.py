@@ -19,8 +19,8 @@ def test_staff_grade_and_the_student_sees_it(tenant, stack):
     assert tenant.admin().patch(f"{URL}{submission['id']}/grade", {"grade": 0}).json()["grade"] == 0
     assert stack.sql("SELECT grade FROM assignment_submissions WHERE id = :i", i=submission["id"])[0][0] in (0, 0.0)
     graded_events = events(stack, tenant.id, "submission.graded")
-    assert [room for room, _ in graded_events] == [f"user_{student.user_id}"] * 4
-    assert graded_events[0][1] == {"submission_id": submission["id"], "assignment_id": assignment["id"],
+    assert [room for room, _ in graded_events] == [f"user_{student.user_id}", f"course_staff_{course['id']}"] * 4
+    assert graded_events[0][1] == graded_events[1][1] == {"submission_id": submission["id"], "assignment_id": assignment["id"],
                                    "course_id": course["id"], "grade": 17.5, "max_score": 20}
 
 
@@ -111,7 +111,7 @@ def test_grades_earn_the_certificate_once_the_average_reaches_min_score(tenant, 
     grade(teacher, one["id"], 100)
     assert len(student.get("/api/lms/certificates/").json()) == 1
     issued = events(stack, tenant.id, "certificate.issued")
-    assert [room for room, _ in issued] == [f"user_{student.user_id}"]
+    assert [room for room, _ in issued] == [f"user_{student.user_id}", f"course_staff_{course['id']}"]
 
 
 def test_a_graded_learner_earns_the_certificate_on_completing_the_last_lesson(tenant):

@@ -40,7 +40,7 @@ def test_json_submission_has_the_documented_shape(tenant, stack):
     assert student.get(f"{URL}{body['id']}/").json() == body
     assert teacher.get(f"{URL}{body['id']}/").json() == body
     created = events(stack, tenant.id, "submission.created")
-    assert sorted(room for room, _ in created) == sorted([f"course_{course['id']}", f"user_{student.user_id}"])
+    assert sorted(room for room, _ in created) == sorted([f"course_staff_{course['id']}", f"user_{student.user_id}"])
 
 
 def test_multipart_submission_stores_a_private_file(tenant, stack):

@@ -124,7 +124,7 @@ def test_concurrent_enrollments_of_every_kind_each_get_their_own_answer(tenant, 
                        t=tenant.id)
     assert sorted((room, json_data(data)["enrollment_id"]) for room, data in events) == sorted(
         (room, enrollment_id) for (user, course_id), enrollment_id in made.items()
-        for room in (f"user_{user}", f"course_{course_id}"))
+        for room in (f"user_{user}", f"course_staff_{course_id}"))
 
 
 def json_data(data):

@@ -50,7 +50,7 @@ def test_completion_is_idempotent_and_progress_follows(tenant, stack):
         "level": course["level"], "thumbnail_url": "", "progress": 100, "enrolled_at": enrollment["enrolled_at"],
         "completed_at": done["completed_at"]}]
     assert stack.sql("SELECT room FROM outbox_events WHERE type = 'course.completed' AND tenant_id = :t "
-                     "ORDER BY room", t=tenant.id) == [(f"course_{course['id']}",), (f"user_{student.user_id}",)]
+                     "ORDER BY room", t=tenant.id) == [(f"course_staff_{course['id']}",), (f"user_{student.user_id}",)]
 
 
 def test_only_enrolled_users_complete_lessons(tenant, other_tenant):

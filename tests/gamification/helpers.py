@@ -6,6 +6,11 @@ import time
 from tests.helpers import enroll, make_course, make_lesson, make_module
 
 
+# Moves the awards consumer's cursor back to the start and frees its lease: every event is read again.
+REPLAY = ("UPDATE outbox_consumers SET last_id = 0, lease_owner = '', lease_until = '2000-01-01 00:00:00' "
+          "WHERE name = 'gamification'")
+
+
 def wait_for(check, timeout: float = 15.0, interval: float = 0.1):
     """Polls `check` until it returns a truthy value (awards follow their events by up to a second or so)."""
     deadline = time.monotonic() + timeout

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from tests.files import samples
-from tests.gamification.helpers import complete, course_with_lessons, learner_of, make_badge, wait_for, wait_for_total
+from tests.gamification.helpers import REPLAY, complete, course_with_lessons, learner_of, make_badge, wait_for, wait_for_total
 from tests.helpers import FORBIDDEN, NOT_FOUND, assert_error
 
 BADGE_KEYS = {"id", "name", "description", "image_url", "criteria_type", "threshold", "course", "min_grade_percent",
@@ -79,7 +79,7 @@ def test_criteria_award_badges_exactly_once(tenant, stack):
     held = wait_for(lambda: (lambda b: b if b["count"] >= 3 else None)(user_badges(student)))
     assert sorted(b["badge"]["name"] for b in held["results"]) == ["Finisher", "Rich", "Two Lessons"]
     # Replaying every event awards nothing again.
-    stack.sql("UPDATE outbox_consumers SET last_id = 0, lease_owner = '', lease_until = '2000-01-01 00:00:00' WHERE name = 'gamification'")
+    stack.sql(REPLAY)
     wait_for(lambda: stack.sql("SELECT last_id FROM outbox_consumers WHERE name = 'gamification'")[0][0] > 0)
     assert user_badges(student)["count"] == 3
     assert stack.sql("SELECT count(*) FROM user_badges WHERE tenant_id = :t", t=tenant.id) == [(3,)]

@@ -89,7 +89,8 @@ def test_learners_opt_out_and_tenants_decide(tenant, stack):
     assert_error(me.patch("/api/lms/user-points/preferences", {"show_on_leaderboard": False}), 400)
     # Leaderboards turned off: learners are refused, staff still see them.
     admin.patch("/api/lms/gamification/settings/", {"leaderboard_enabled": False})
-    assert_error(me.get("/api/lms/user-points/leaderboard/"), 403, {"detail": "Leaderboards are turned off for learners."})
+    assert_error(me.get("/api/lms/user-points/leaderboard/"), 403,
+                 {"detail": "Leaderboards are turned off for learners."})
     assert len(board(admin)["results"]) == 2
     assert_error(me.patch("/api/lms/gamification/settings/", {"leaderboard_enabled": True}), 403, FORBIDDEN)
 

@@ -6,7 +6,7 @@ import asyncio
 import pytest
 
 from tests.assignments.helpers import classroom, grade, make_assignment, submit
-from tests.gamification.helpers import complete, course_with_lessons, learner_of, points, wait_for, wait_for_total
+from tests.gamification.helpers import REPLAY, complete, course_with_lessons, learner_of, points, wait_for, wait_for_total
 from tests.helpers import FORBIDDEN, NOT_FOUND, assert_error
 
 ENTRY_KEYS = {"id", "rule", "points", "cause_type", "cause_id", "course", "description", "created_at"}
@@ -89,7 +89,7 @@ def test_replayed_events_pay_nothing_twice(tenant, stack):
     wait_for_total(student, 20)
     ledger = stack.sql("SELECT count(*) FROM points_ledger WHERE tenant_id = :t", t=tenant.id)
     # Replay the whole outbox: the consumer reads every event again.
-    stack.sql("UPDATE outbox_consumers SET last_id = 0, lease_owner = '', lease_until = '2000-01-01 00:00:00' WHERE name = 'gamification'")
+    stack.sql(REPLAY)
     complete(student, lessons[2]["id"])
     body = wait_for_total(student, 30 + 100 + 50)
     assert body["total_points"] == 180  # exactly: the replayed lessons paid nothing more

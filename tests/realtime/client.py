@@ -14,10 +14,14 @@ from websockets.exceptions import ConnectionClosed
 
 from lms.platform.config import Settings
 from lms.platform.db import create_engine, create_sessionmaker, unit_of_work
-from lms.platform.events import emit
+from lms.platform import rooms as room_names
+from lms.platform.events import declare, emit
 from tests.stack import Stack
 
 TIMEOUT = 10.0
+# Event types only the tests produce (markers, ordering probes): declared like any other, for every kind of room.
+for _test_type in ("test.marker", "test.start", "test.old", "test.new"):
+    declare(_test_type, *room_names.KINDS)
 
 
 class Client:

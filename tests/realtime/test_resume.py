@@ -33,7 +33,7 @@ async def test_reconnecting_with_last_event_id_replays_what_was_missed_then_goes
         stack, tenant, other_tenant, classroom):
     student, course_room, user_room = classroom["student"], classroom["course_room"], classroom["user_room"]
     client = await open_client(ws_url(stack.ws_url, student.token, rooms=course_room))
-    first = await produce(stack, tenant.id, ev.LESSON_COMPLETED, [user_room, course_room], {"lesson": 1})
+    first = await produce(stack, tenant.id, ev.CHAT_MESSAGE, [user_room, course_room], {"lesson": 1})
     seen = await client.events(2)
     assert [f["id"] for f in seen] == first
     await client.close()
@@ -165,7 +165,7 @@ async def test_concurrent_producers_never_leave_a_reader_behind(stack, tenant):
                 session.add(ChatMessage(room=f"forum_{n + 1}", sender_id=f"p{n}", body=str(i)))
                 await session.flush()  # holds a connection and a row, as a real request does
                 await asyncio.sleep(random.random() * 0.02)
-                created = ev.emit(session, ev.PROGRESS_UPDATED, [f"user_p{n}", f"course_{n + 1}"], {"i": i})
+                created = ev.emit(session, ev.PROGRESS_UPDATED, [f"user_p{n}", f"course_staff_{n + 1}"], {"i": i})
                 await asyncio.sleep(random.random() * 0.01)
             assert all(e.id is None for e in created)  # ids come from the sequencer, after commit
             committed.extend(e.seq for e in created)

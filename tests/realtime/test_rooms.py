@@ -1,5 +1,5 @@
 """Who may join which room (lms.realtime.rooms), over real connections through the edge."""
-from tests.helpers import make_course
+from tests.helpers import assign_instructor, make_course
 from tests.realtime.client import clients, enroll, open_client, ws_url
 
 FORBIDDEN = "You do not have permission to join this room."
@@ -13,27 +13,37 @@ def _denied(room: str, code: str = "forbidden", ref=None) -> dict:
     return frame
 
 
-async def test_course_rooms_admit_enrolled_students_and_staff_only(stack, tenant, other_tenant):
+async def test_course_rooms_admit_active_learners_and_the_courses_staff_only(stack, tenant, other_tenant):
     admin = tenant.admin()
     course = make_course(admin)
     other_course = make_course(admin)
-    room = f"course_{course['id']}"
+    room, staff_room = f"course_{course['id']}", f"course_staff_{course['id']}"
     enrolled, outsider, dropped = tenant.student(), tenant.student(), tenant.student()
     enroll(stack, tenant.id, course["id"], enrolled.user_id)
     enroll(stack, tenant.id, course["id"], dropped.user_id, active=False)
     enroll(stack, tenant.id, other_course["id"], outsider.user_id)
-    instructor = tenant.instructor()
+    teacher, other_teacher = tenant.instructor(), tenant.instructor()
+    assign_instructor(admin, teacher, course["id"])
+    assign_instructor(admin, other_teacher, other_course["id"])
     foreign_admin = other_tenant.admin()
-    async with clients(stack, enrolled, outsider, dropped, instructor, admin, foreign_admin) as (
-            c_enrolled, c_outsider, c_dropped, c_instructor, c_admin, c_foreign):
-        for client in (c_enrolled, c_instructor, c_admin):
+    async with clients(stack, enrolled, outsider, dropped, teacher, other_teacher, admin, foreign_admin) as (
+            c_enrolled, c_outsider, c_dropped, c_teacher, c_other_teacher, c_admin, c_foreign):
+        for client in (c_enrolled, c_teacher, c_admin):
             frame = await client.request(type="subscribe", room=room, ref="s1")
             assert frame == {"type": "subscribed", "room": room, "last_event_id": frame["last_event_id"], "ref": "s1"}
-        # A student cannot join another course's room; an inactive enrollment does not count.
+        # The staff room: the course's instructors and the tenant's admins, nobody else.
+        for client in (c_teacher, c_admin):
+            assert (await client.request(type="subscribe", room=staff_room))["type"] == "subscribed"
+        for client in (c_enrolled, c_outsider, c_dropped, c_other_teacher):
+            assert await client.request(type="subscribe", room=staff_room) == _denied(staff_room)
+        # A student cannot join another course's room; an inactive enrollment does not count; an instructor
+        # of another course of the tenant is not a participant.
         assert await c_outsider.request(type="subscribe", room=room, ref=3) == _denied(room, ref=3)
         assert await c_dropped.request(type="subscribe", room=room) == _denied(room)
+        assert await c_other_teacher.request(type="subscribe", room=room) == _denied(room)
         # Another tenant's course does not exist for this caller, admin or not.
         assert await c_foreign.request(type="subscribe", room=room) == _denied(room, "not_found")
+        assert await c_foreign.request(type="subscribe", room=staff_room) == _denied(staff_room, "not_found")
         assert await c_enrolled.request(type="subscribe", room="course_999999") == _denied("course_999999", "not_found")
         # The connection stays usable after refusals.
         assert await c_outsider.request(type="ping") == {"type": "pong"}

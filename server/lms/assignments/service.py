@@ -29,11 +29,11 @@ from lms.courses.public import (
     published_outline_clause, require_course_staff, sees_unpublished_content, staff_clause, visible_course,
 )
 from lms.enrollments.public import active_enrollment
-from lms.platform import files, hooks
+from lms.platform import files, hooks, rooms
 from lms.platform.context import Call
 from lms.platform.db import dialect_insert
 from lms.platform.errors import MSG_REQUIRED, FailedPrecondition, NotFound, PermissionDenied, ValidationError
-from lms.platform.events import emit
+from lms.platform.events import SUBMISSION_CREATED, SUBMISSION_GRADED, emit
 from lms.platform.models import utcnow
 from lms.platform.pagination import PageRequest
 from lms.platform.uploads import MSG_NOT_A_FILE
@@ -332,7 +332,7 @@ async def submit(session: AsyncSession, call: Call, data: dict, *, submission_fi
         submission.is_late = late
         await files.replace(session, call, submission, "submission_file", submission_file)
     await session.flush()
-    emit(session, "submission.created", [f"course_{course.id}", f"user_{user.user_id}"], {
+    emit(session, SUBMISSION_CREATED, rooms.learner_rooms(user.user_id, course.id), {
         "submission_id": submission.id, "assignment_id": assignment.id, "course_id": course.id,
         "student_id": user.user_id, "attempt": submission.attempt, "is_late": late})
     module_name = await session.scalar(select(Module.title).where(Module.id == assignment.module_id)) \
@@ -431,7 +431,7 @@ async def grade_submission(session: AsyncSession, call: Call, submission_id: int
     submission.graded_at = utcnow()
     submission.graded_by = user.user_id
     await session.flush()
-    emit(session, "submission.graded", [f"user_{submission.student_id}"], {
+    emit(session, SUBMISSION_GRADED, rooms.learner_rooms(submission.student_id, assignment.course_id), {
         "submission_id": submission.id, "assignment_id": assignment.id, "course_id": assignment.course_id,
         "grade": float(submission.grade), "max_score": assignment.max_score})
     enrollment = await active_enrollment(session, assignment.course_id, submission.student_id)

@@ -13,18 +13,18 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import hashlib
 import logging
+import secrets
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lms.certificates.models import Certificate, CertificateSettings
+from lms.certificates.models import Certificate, CertificateSettings, CertificateVerification
 from lms.certificates.pdf import CertificateContent, render_certificate
 from lms.assignments.public import graded_percentages
 from lms.content.public import Lesson, Module
 from lms.courses.public import Course, Enrollment, published_outline_clause
-from lms.platform import files
+from lms.platform import files, rooms
 from lms.platform.context import Call
 from lms.platform.events import CERTIFICATE_ISSUED, emit
 from lms.platform.models import utcnow
@@ -39,15 +39,15 @@ async def scores_of(session: AsyncSession, course_id: int, user_id: str) -> list
     return await graded_percentages(session, course_id, user_id)
 
 
-def tenant_tag(tenant_id: str) -> str:
-    """Five letters derived from the tenant, so certificate ids never collide across tenants."""
-    digest = hashlib.sha256(tenant_id.encode()).digest()
-    return base64.b32encode(digest).decode()[:5]
+ID_RANDOM_BYTES = 10  # 80 bits of randomness in every certificate id (at least 64 are required)
 
 
-async def _next_certificate_id(session: AsyncSession, course: Course, tenant_id: str) -> str:
-    issued = await session.scalar(select(func.count(Certificate.id)).where(Certificate.course_id == course.id))
-    return f"CERT-{course.code}-{issued + 1:03d}-{tenant_tag(tenant_id)}"
+def new_certificate_id(course_code: str) -> str:
+    """`CERT-<course code>-XXXX-XXXX-XXXX-XXXX`: 16 base32 characters from the OS's random source, so ids
+    cannot be guessed or walked (the verification route is public); unique across tenants by the
+    database's constraint."""
+    code = base64.b32encode(secrets.token_bytes(ID_RANDOM_BYTES)).decode()
+    return f"CERT-{course_code}-" + "-".join(code[i:i + 4] for i in range(0, len(code), 4))
 
 
 async def _course_hours(session: AsyncSession, course_id: int) -> float:
@@ -59,7 +59,7 @@ async def _course_hours(session: AsyncSession, course_id: int) -> float:
 
 async def issue_if_earned(session: AsyncSession, call: Call, enrollment: Enrollment) -> Certificate | None:
     """Issues the enrollment's certificate if the course's settings are met and none exists yet."""
-    # Locking the settings row serialises issuing within a course, so numbers are never reused.
+    # Locking the settings row serialises issuing within a course.
     settings = await session.scalar(select(CertificateSettings).where(
         CertificateSettings.course_id == enrollment.course_id).with_for_update())
     if settings is None or not settings.is_active or not enrollment.is_active:
@@ -79,7 +79,7 @@ async def issue_if_earned(session: AsyncSession, call: Call, enrollment: Enrollm
     course = await session.get(Course, enrollment.course_id)
     tenant_id = enrollment.tenant_id
     learner = (await display_names(session, [enrollment.user_id]))[enrollment.user_id]
-    certificate_id = await _next_certificate_id(session, course, tenant_id)
+    certificate_id = new_certificate_id(course.code)
     issued_at = utcnow()
     hours = await _course_hours(session, course.id) if settings.show_completion_hours else None
     content = CertificateContent(
@@ -98,7 +98,9 @@ async def issue_if_earned(session: AsyncSession, call: Call, enrollment: Enrollm
         issued_at=issued_at)
     session.add(certificate)
     await session.flush()
-    emit(session, CERTIFICATE_ISSUED, [f"user_{enrollment.user_id}"],
+    session.add(CertificateVerification(certificate_id=certificate_id, certificate_pk=certificate.id,
+                                        learner_name=learner, course_title=course.title, issued_at=issued_at))
+    emit(session, CERTIFICATE_ISSUED, rooms.learner_rooms(enrollment.user_id, course.id),
          {"course_id": course.id, "certificate_id": certificate_id, "enrollment_id": enrollment.id})
     log.info("issued", extra={"fields": {"certificate_id": certificate_id, "course_id": course.id}})
     return certificate

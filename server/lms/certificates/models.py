@@ -29,3 +29,16 @@ class Certificate(TenantScoped, Base):
     course_title: Mapped[str] = mapped_column(String(200))
     pdf_file: Mapped[str] = mapped_column(String(500), default="")  # storage key
     issued_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class CertificateVerification(Base):
+    """The public face of one issued certificate (not tenant-owned: every column is what the public
+    verification route shows). Written with the certificate; verification reads only this table."""
+
+    __tablename__ = "certificate_verifications"
+
+    certificate_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    certificate_pk: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"), unique=True)
+    learner_name: Mapped[str] = mapped_column(String(310))
+    course_title: Mapped[str] = mapped_column(String(200))
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime())

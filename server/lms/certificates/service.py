@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lms.certificates.models import TEMPLATES, Certificate, CertificateSettings
+from lms.certificates.models import TEMPLATES, Certificate, CertificateSettings, CertificateVerification
 from lms.courses.public import course_for_change, visible_course
 from lms.platform.context import Call
 from lms.platform.errors import NotFound
@@ -50,11 +50,12 @@ async def my_certificates(session: AsyncSession, call: Call) -> list[Certificate
                                       .order_by(Certificate.issued_at.desc(), Certificate.id.desc())))
 
 
-async def verify(session: AsyncSession, certificate_id: str) -> Certificate:
-    """Looks the id up across tenants (the session was opened for all tenants); unknown ids are 404."""
+async def verify(session: AsyncSession, certificate_id: str) -> CertificateVerification:
+    """The public register's entry of the id (any tenant's: ids are unique across tenants); unknown ids
+    are 404. The register holds only what verification shows, so no tenant's rows are opened for it."""
     if not certificate_id or len(certificate_id) > 64:
         raise NotFound()
-    certificate = await session.scalar(select(Certificate).where(Certificate.certificate_id == certificate_id))
-    if certificate is None:
+    entry = await session.get(CertificateVerification, certificate_id)
+    if entry is None:
         raise NotFound()
-    return certificate
+    return entry

@@ -30,7 +30,7 @@ class CertificateServicer(certificates_pb2_grpc.CertificateServiceServicer):
 
     @rpc
     async def VerifyCertificate(self, request, call):
-        certificate = await service.verify(await call.session(all_tenants=True), request.certificate_id)
+        certificate = await service.verify(await call.session(), request.certificate_id)
         return certificates_pb2.CertificateVerification(
             certificate_id=certificate.certificate_id, valid=True, learner_name=certificate.learner_name,
             course_title=certificate.course_title, issued_at=timestamp(certificate.issued_at))

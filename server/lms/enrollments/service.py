@@ -25,7 +25,7 @@ from lms.courses.public import (
 )
 from lms.enrollments.models import Enrollment, LessonCompletion
 from lms.enrollments.progress import ProgressFigures, completed_lesson_ids, progress_of
-from lms.platform import hooks
+from lms.platform import hooks, rooms
 from lms.platform.actor import Actor
 from lms.platform.batching import Coalescer
 from lms.platform.context import Call
@@ -176,18 +176,20 @@ def _enroll_many_statement():
 
     data = func.jsonb_build_object(constant("'course_id'"), created.c.course_id, constant("'user_id'"),
                                    created.c.user_id, constant("'enrollment_id'"), created.c.id)
-    rooms = union_all(
+    learner_rooms = union_all(  # (the learner's room and the course's staff room: lms.platform.rooms.learner_rooms)
         select(created.c.id, constant("1", Integer).label("k"),
-               (constant("'user_'") + created.c.user_id).label("room"), data.label("data"), created.c.enrolled_at),
-        select(created.c.id, constant("2", Integer).label("k"),
-               (constant("'course_'") + cast(created.c.course_id, Text)).label("room"), data.label("data"),
+               (constant(rooms.sql_prefix(rooms.USER)) + created.c.user_id).label("room"), data.label("data"),
                created.c.enrolled_at),
+        select(created.c.id, constant("2", Integer).label("k"),
+               (constant(rooms.sql_prefix(rooms.COURSE_STAFF)) + cast(created.c.course_id, Text)).label("room"),
+               data.label("data"), created.c.enrolled_at),
     ).subquery("r")
     events = (
         postgresql.insert(_OUTBOX)
         .from_select(["tenant_id", "type", "room", "data", "created_at"],
-                     select(_TENANT, bindparam("event_type", type_=String), rooms.c.room, rooms.c.data,
-                            rooms.c.enrolled_at).order_by(rooms.c.id, rooms.c.k))
+                     select(_TENANT, bindparam("event_type", type_=String), learner_rooms.c.room,
+                            learner_rooms.c.data, learner_rooms.c.enrolled_at)
+                     .order_by(learner_rooms.c.id, learner_rooms.c.k))
     ).cte("events")
     return (
         select(target.c.position, target.c.status, target.c.is_free, target.c.title, target.c.description,
@@ -288,7 +290,7 @@ async def enroll(call: Call, course_id: int, user_id: str) -> NewEnrollment:
         if enrollment_id is not None:
             await tenant_execute(session, _COUNT_ENROLLMENT, {"course": course_id})
             data = {"course_id": course_id, "user_id": target, "enrollment_id": enrollment_id}
-            emit_each(session, ENROLLMENT_CREATED, [(f"user_{target}", data), (f"course_{course_id}", data)])
+            emit_each(session, ENROLLMENT_CREATED, [(room, data) for room in rooms.learner_rooms(target, course_id)])
     if enrollment_id is None:
         raise _refusal(actor, target, status, is_free, teaches)
     return NewEnrollment(id=enrollment_id, user_id=target, user_name=full_name(first_name or "", last_name or "",
@@ -316,7 +318,7 @@ async def bulk_enroll(session: AsyncSession, call: Call, course_id: int, user_id
         _check_user_id(user_id, "user_ids")
     created = await _insert_enrollments(session, call.tenant_id, course.id, unique_ids)
     await _adjust_counter(session, course.id, len(created))
-    emit_each(session, ENROLLMENT_CREATED, [(f"user_{u}", {"course_id": course.id, "user_id": u}) for u in created])
+    emit_each(session, ENROLLMENT_CREATED, [(rooms.user_room(u), {"course_id": course.id, "user_id": u}) for u in created])
     return BulkResult(created=len(created), already_enrolled=len(unique_ids) - len(created))
 
 
@@ -371,7 +373,7 @@ async def set_active(session: AsyncSession, call: Call, enrollment_id: int, acti
         enrollment.is_active = active
         await _adjust_counter(session, enrollment.course_id, 1 if active else -1)
         emit(session, ENROLLMENT_ACTIVATED if active else ENROLLMENT_DEACTIVATED,
-             [f"user_{enrollment.user_id}", f"course_{enrollment.course_id}"],
+             rooms.learner_rooms(enrollment.user_id, enrollment.course_id),
              {"course_id": enrollment.course_id, "user_id": enrollment.user_id, "enrollment_id": enrollment.id})
         await session.flush()
     return enrollment
@@ -439,16 +441,16 @@ async def complete_lesson(session: AsyncSession, call: Call, lesson_id: int | No
     now = utcnow()
     if enrollment.started_at is None:
         enrollment.started_at = now
-    rooms = [f"user_{caller.user_id}", f"course_{course.id}"]
-    emit(session, LESSON_COMPLETED, rooms, {"course_id": course.id, "lesson_id": lesson.id,
+    learner = rooms.learner_rooms(caller.user_id, course.id)
+    emit(session, LESSON_COMPLETED, learner, {"course_id": course.id, "lesson_id": lesson.id,
                                               "user_id": caller.user_id})
-    emit(session, PROGRESS_UPDATED, rooms, {"course_id": course.id, "user_id": caller.user_id,
+    emit(session, PROGRESS_UPDATED, learner, {"course_id": course.id, "user_id": caller.user_id,
                                               "progress": figures.percent, "completed_lessons": figures.completed,
                                               "total_lessons": figures.total})
     course_completed = figures.total > 0 and figures.completed >= figures.total and enrollment.completed_at is None
     if course_completed:
         enrollment.completed_at = now
-        emit(session, COURSE_COMPLETED, rooms, {"course_id": course.id, "user_id": caller.user_id,
+        emit(session, COURSE_COMPLETED, learner, {"course_id": course.id, "user_id": caller.user_id,
                                                   "enrollment_id": enrollment.id})
     await session.flush()
     if enrollment.completed_at is not None:

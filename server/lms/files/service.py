@@ -23,6 +23,7 @@ from lms.content.public import Lesson, Module
 from lms.courses.public import Course, course_for_change, is_learner, is_visible, published_outline_clause
 from lms.platform import files
 from lms.platform.context import Call
+from lms.platform.auth import is_valid_tenant
 from lms.platform.errors import NotAuthenticated, NotFound, PermissionDenied, RangeNotSatisfiable
 from lms.platform.files import ACTIVE, StoredFile
 
@@ -43,8 +44,8 @@ class KeyParts:
 
 def parse_key(key: str) -> KeyParts:
     parts = key.split("/")
-    if any(p in ("", ".", "..") for p in parts):
-        raise NotFound()
+    if any(p in ("", ".", "..") for p in parts) or len(parts) < 2 or not is_valid_tenant(parts[1]):
+        raise NotFound()  # (a key naming `*` or any other non-tenant never reaches a session)
     if len(parts) == 3 and parts[0] == "certificates":  # certificates/<tenant>/<certificate id>.pdf
         return KeyParts(tenant_id=parts[1], course_slug="", kind="certificates")
     if len(parts) < 5 or parts[0] != "courses":

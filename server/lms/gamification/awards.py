@@ -103,7 +103,8 @@ def criteria_of(badge: Badge) -> rules.Criteria:
 
 async def check_badges(session: AsyncSession, tenant_id: str, user_ids: list[str]) -> None:
     """Awards every active badge whose criteria became true for these users (once per user)."""
-    badges = list(await session.scalars(select(Badge).where(Badge.is_active.is_(True), Badge.criteria_type != "manual")))
+    badges = list(await session.scalars(
+        select(Badge).where(Badge.is_active.is_(True), Badge.criteria_type != "manual")))
     if not badges:
         return
     min_percents = {b.min_grade_percent for b in badges if b.criteria_type == "assignments_graded"}

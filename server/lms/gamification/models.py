@@ -92,7 +92,8 @@ class UserBadge(TenantScoped, Base):
     """A badge held by a user: at most once (unique), awarded by its criteria or by staff with a reason."""
 
     __tablename__ = "user_badges"
-    __table_args__ = (UniqueConstraint("badge_id", "user_id"), Index("ix_user_badges_tenant_user", "tenant_id", "user_id"))
+    __table_args__ = (UniqueConstraint("badge_id", "user_id"),
+                      Index("ix_user_badges_tenant_user", "tenant_id", "user_id"))
     __tenant_index__ = False
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,6 +8,7 @@ issuer/audience are all rejected with the same DRF message; the reason goes to t
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 
 import jwt
@@ -20,6 +21,16 @@ from lms.platform.errors import AuthenticationFailed
 ROLES = ("student", "instructor", "admin")
 PROFILE_CLAIMS = ("email", "first_name", "last_name", "avatar_url", "phone")
 MAX_TENANT_LENGTH = 64
+# A tenant id, from a token's `tenant_id` claim or an `X-Tenant-ID` header: a letter or digit, then
+# letters, digits and `._:-` (up to 64 characters). This keeps out `*`, the internal all-tenants marker
+# (lms.platform.db.ALL_TENANTS), and anything else that is not a plain name.
+TENANT_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
+NUMERIC_CLAIMS = ("exp", "nbf", "iat")
+
+
+def is_valid_tenant(value: object) -> bool:
+    """Whether `value` is a tenant id a request may name (token claim or header)."""
+    return isinstance(value, str) and TENANT_PATTERN.fullmatch(value) is not None
 VERIFIED_CACHE_SIZE = 10_000  # tokens remembered per process once verified (until they expire)
 
 
@@ -122,20 +133,38 @@ class TokenVerifier:
 
 
 def principal_from_claims(claims: dict) -> Principal:
+    """The caller named by verified claims; any claim of the wrong shape makes the whole token invalid
+    (401 `Given token not valid for any token type`), never a guess at what it meant."""
     user_id = claims.get("sub")
     tenant_id = claims.get("tenant_id")
-    if not isinstance(user_id, str) or not user_id or len(user_id) > 128:
-        raise AuthenticationFailed(why="sub must be a non-empty string")
-    if not isinstance(tenant_id, str) or not tenant_id or len(tenant_id) > MAX_TENANT_LENGTH:
-        raise AuthenticationFailed(why="tenant_id must be a non-empty string")
-    raw_roles = claims.get("roles") or []
-    if isinstance(raw_roles, str):
-        raw_roles = [raw_roles]
-    roles = frozenset(r for r in raw_roles if r in ROLES) or frozenset({"student"})
-    profile = tuple(sorted(
-        (k, str(claims[k])[:500]) for k in PROFILE_CLAIMS if isinstance(claims.get(k), (str, int))))
-    return Principal(user_id=user_id, tenant_id=tenant_id, roles=roles, profile=profile,
+    if not isinstance(user_id, str) or not user_id or len(user_id) > 128 or "\x00" in user_id:
+        raise AuthenticationFailed(why="sub must be a non-empty string without NUL")
+    if not is_valid_tenant(tenant_id):
+        raise AuthenticationFailed(why=f"tenant_id {tenant_id!r} is not a tenant id")
+    for name in NUMERIC_CLAIMS:
+        value = claims.get(name)
+        if name in claims and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise AuthenticationFailed(why=f"{name} must be a number")
+    roles = _roles(claims)
+    profile = []
+    for k in PROFILE_CLAIMS:
+        value = claims.get(k)
+        if isinstance(value, str) and "\x00" in value:
+            raise AuthenticationFailed(why=f"{k} contains NUL")
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            profile.append((k, str(value)[:500]))
+    return Principal(user_id=user_id, tenant_id=tenant_id, roles=roles, profile=tuple(sorted(profile)),
                      expires_at=float(claims["exp"]) if "exp" in claims else None)
+
+
+def _roles(claims: dict) -> frozenset[str]:
+    """`roles`: absent (a student), or a list of known role names (an empty list: a student)."""
+    if "roles" not in claims:
+        return frozenset({"student"})
+    raw = claims["roles"]
+    if not isinstance(raw, list) or not all(isinstance(r, str) and r in ROLES for r in raw):
+        raise AuthenticationFailed(why=f"roles must be a list of {', '.join(ROLES)}; got {raw!r}")
+    return frozenset(raw) or frozenset({"student"})
 
 
 def mint_token(secret: str, *, user_id: str, tenant_id: str, roles: list[str], ttl_seconds: int = 3600,

@@ -29,6 +29,13 @@ def _float(name: str, default: float) -> float:
     return float(raw) if raw else default
 
 
+def _list(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    """A comma-separated list (unset: the default; set but blank: empty)."""
+    if name not in os.environ:
+        return default
+    return tuple(item.strip() for item in os.environ[name].split(",") if item.strip())
+
+
 def _rate(name: str, default: str) -> tuple[int, int]:
     """Parses "1000/h", "100/m", "5/s" or "1000/3600" into (requests, seconds)."""
     raw = _env(name, default)
@@ -78,10 +85,15 @@ class Settings:
     outbox_retention_days: int = 7
     # Outbox consumers (lms.platform.consumers) in every gRPC worker: LMS_CONSUMERS=off turns them off.
     consumers_enabled: bool = True
+    # Trust (lms.platform.trust; docs/security.md): peers whose forwarded client address and host are believed,
+    # and the hosts the service answers for.
+    trusted_proxies: tuple[str, ...] = ("127.0.0.0/8", "::1/128")
+    allowed_hosts: tuple[str, ...] = (".localhost", "127.0.0.1", "[::1]")
 
     @classmethod
     def from_env(cls) -> "Settings":
         data_dir = Path(_env("LMS_DATA_DIR", ".lms")).resolve()
+        edge_port = _int("LMS_EDGE_PORT", 9090)
         return cls(
             data_dir=data_dir,
             database_url=_env("LMS_DATABASE_URL", f"sqlite:///{data_dir / 'lms.sqlite3'}"),
@@ -97,13 +109,13 @@ class Settings:
             jwt_issuer=_env("LMS_JWT_ISSUER"),
             jwt_audience=_env("LMS_JWT_AUDIENCE"),
             jwt_leeway_seconds=_int("LMS_JWT_LEEWAY", 30),
-            grpc_host=_env("LMS_GRPC_HOST", "0.0.0.0"),
+            grpc_host=_env("LMS_GRPC_HOST", "127.0.0.1"),
             grpc_port=_int("LMS_GRPC_PORT", 50051),
-            edge_port=_int("LMS_EDGE_PORT", 9090),
+            edge_port=edge_port,
             edge_admin_port=_int("LMS_EDGE_ADMIN_PORT", 9901),
             ws_port=_int("LMS_WS_PORT", 50081),
             workers=_int("LMS_WORKERS", 1),
-            public_url=_env("LMS_PUBLIC_URL", "http://localhost:9090").rstrip("/"),
+            public_url=_env("LMS_PUBLIC_URL", f"http://localhost:{edge_port}").rstrip("/"),
             rate_user=_rate("LMS_RATE_LIMIT_USER", "1000/h"),
             rate_anon=_rate("LMS_RATE_LIMIT_ANON", "100/h"),
             rate_upload=_rate("LMS_RATE_LIMIT_UPLOAD", "50/h"),
@@ -120,6 +132,8 @@ class Settings:
             ws_reauth_seconds=_float("LMS_WS_REAUTH_SECONDS", 300.0),
             outbox_retention_days=_int("LMS_OUTBOX_RETENTION_DAYS", 7),
             consumers_enabled=_env("LMS_CONSUMERS", "on").lower() not in ("0", "off", "false", "no"),
+            trusted_proxies=_list("LMS_TRUSTED_PROXIES", ("127.0.0.0/8", "::1/128")),
+            allowed_hosts=_list("LMS_ALLOWED_HOSTS", (".localhost", "127.0.0.1", "[::1]")),
         )
 
     @property

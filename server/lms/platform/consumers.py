@@ -171,5 +171,6 @@ async def _skip_batch(runtime, consumer: Consumer, owner: str) -> None:
         rows = (await session.execute(_EVENTS_AFTER, {"last": last, "batch": BATCH})).all()
     if rows:
         log.error("consumer skipped a batch it could not handle",
-                  extra={"fields": {"consumer": consumer.name, "first_id": int(rows[0][0]), "last_id": int(rows[-1][0])}})
+                  extra={"fields": {"consumer": consumer.name, "first_id": int(rows[0][0]),
+                                    "last_id": int(rows[-1][0])}})
         await _advance(runtime, consumer, owner, int(rows[-1][0]))

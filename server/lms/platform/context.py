@@ -16,10 +16,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from lms.platform.actor import Actor
-from lms.platform.auth import Principal, TokenVerifier
+from lms.platform.auth import Principal, TokenVerifier, is_valid_tenant
 from lms.platform.config import Settings
 from lms.platform import db
-from lms.platform.db import ALL_TENANTS
+from lms.platform.db import TenantScopeError
 from lms.platform.errors import NotAuthenticated, PermissionDenied
 from lms.platform.ratelimit import RateLimits
 
@@ -61,10 +61,15 @@ class Call:
     response_headers: list[tuple[str, str]] = dataclasses.field(default_factory=list)
     outcome: str = "OK"  # gRPC status name, for the access log
     rate_key: str = ""  # who the rate limits charge this call to
+    client_address: str = ""  # the peer, or the client a trusted proxy names (lms.platform.trust)
     charged_buckets: set[str] = dataclasses.field(default_factory=set)
     query_count: int = 0  # SQL statements run for this call (counted only with LMS_DEBUG_QUERY_COUNT=1)
     statements: dict = dataclasses.field(default_factory=dict)  # query (text or statement) -> times run (ditto)
     _session: AsyncSession | None = None
+    # The caller's profile as the session hooks recorded it in the open transaction: remembered in
+    # `runtime.seen_profiles` only once that transaction has committed (a rolled-back first request
+    # must not leave the process believing the user's directory row exists).
+    _profile_recorded: tuple | None = None
     _after_commit: list[OutcomeHook] = dataclasses.field(default_factory=list)
     _after_rollback: list[OutcomeHook] = dataclasses.field(default_factory=list)
 
@@ -127,28 +132,33 @@ class Call:
 
     # Unit of work ------------------------------------------------------------------------------
 
-    async def session(self, *, all_tenants: bool = False) -> AsyncSession:
-        """The request's session, in a transaction scoped to the caller's tenant.
-
-        `all_tenants=True` is for public lookups by globally unique ids (certificate verification)
-        and must be asked for before any other use of the session.
-        """
-        if all_tenants and self._session is not None and self._session.info.get("tenant_id") != ALL_TENANTS:
-            raise RuntimeError("all_tenants must be requested before the session is first used")
+    async def session(self) -> AsyncSession:
+        """The request's session, in a transaction scoped to the caller's tenant (none for anonymous calls
+        without X-Tenant-ID: such a session refuses tenant-owned queries). A request never gets a session
+        for all tenants: that mode is for the service's own background work (lms.platform.db.ALL_TENANTS)."""
         if self._session is None:
+            tenant = self.tenant_id
+            if tenant is not None and not is_valid_tenant(tenant):
+                raise TenantScopeError(f"a request may not open a session for tenant {tenant!r}")
             session = self.runtime.sessions()
-            session.info["tenant_id"] = ALL_TENANTS if all_tenants else self.tenant_id
+            session.info["tenant_id"] = tenant
             await session.begin()
             self._session = session
             principal = self.principal
             if self._profile_unseen():
                 for hook in self.runtime.session_hooks:
                     await hook(session, principal)
-                if len(self.runtime.seen_profiles) > 100_000:
-                    self.runtime.seen_profiles.clear()
-                self.runtime.seen_profiles[(principal.tenant_id, principal.user_id)] = (principal.profile,
-                                                                                       principal.roles)
+                self._profile_recorded = ((principal.tenant_id, principal.user_id),
+                                          (principal.profile, principal.roles))
         return self._session
+
+    def _profile_committed(self) -> None:
+        """The transaction that ran the session hooks committed: the process may skip them from now on."""
+        recorded, self._profile_recorded = self._profile_recorded, None
+        if recorded is not None:
+            if len(self.runtime.seen_profiles) > 100_000:
+                self.runtime.seen_profiles.clear()
+            self.runtime.seen_profiles[recorded[0]] = recorded[1]
 
     def _profile_unseen(self) -> bool:
         """The caller's profile has not been through the session hooks of this process yet."""
@@ -209,9 +219,12 @@ class Call:
                 try:
                     if commit:
                         await session.commit()
+                        self._profile_committed()
                     else:
+                        self._profile_recorded = None
                         await session.rollback()
                 except BaseException:
+                    self._profile_recorded = None
                     if commit:
                         # A failed commit leaves the profile cache unsure of what was stored.
                         if self.principal is not None:
@@ -231,12 +244,15 @@ class Call:
             return
         try:
             await session.commit()
+            self._profile_committed()
         finally:
+            self._profile_recorded = None
             await session.close()
 
     async def rollback_session(self) -> None:
         """Rolls back and closes the open session (hooks wait for the call's end); the call fails anyway."""
         session, self._session = self._session, None
+        self._profile_recorded = None
         if session is None:
             return
         try:
@@ -269,11 +285,8 @@ class Call:
 
     @property
     def base_url(self) -> str:
-        """Scheme and host the client used (through the edge), or the configured public URL."""
-        host = self.metadata.get("x-forwarded-host")
-        if host:
-            proto = self.metadata.get("x-forwarded-proto", "http").split(",")[0].strip()
-            return f"{proto}://{host}"
+        """Scheme and host of absolute URLs: always `LMS_PUBLIC_URL`, never a request's Host (which may be
+        anyone's, and would end up in stored documents such as a certificate's verification link)."""
         return self.runtime.settings.public_url
 
     def absolute_url(self, path: str) -> str:

@@ -18,8 +18,12 @@ On PostgreSQL the sequencer's transaction sends `NOTIFY lms_outbox`, which wakes
 replicas' tails; new events wait for the next poll of some replica (`LMS_WS_POLL_INTERVAL`, one
 indexed read of the pending events) to be numbered (see lms.realtime.hub).
 
-Event types are "<thing>.<happened>" (see `EVENT_TYPES`); rooms are the WebSocket rooms the event
-belongs to (`course_<id>`, `user_<id>`, `forum_<id>`, ...): one row per room.
+Event types are "<thing>.<happened>", each declared once below with the kinds of room it may go to
+(`declare`); rooms are the WebSocket rooms the event belongs to, named by `lms.platform.rooms`: one row
+per room. `emit`/`emit_each` refuse an undeclared type or a room of a kind its declaration does not list
+(`UndeclaredRoom`), so a privacy mistake (a learner's progress in a room classmates can join) fails the
+request and its tests instead of reaching anyone. Events about one learner go to `rooms.learner_rooms`:
+the learner's room and the course's staff room.
 """
 from __future__ import annotations
 
@@ -33,32 +37,71 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 
+from lms.platform import rooms
 from lms.platform.models import Base, TenantScoped, UtcDateTime, utcnow
 
 EventId = BigInteger().with_variant(Integer(), "sqlite")
 NOTIFY_CHANNEL = "lms_outbox"  # PostgreSQL channel the sequencer notifies; the payload is the last id
 MAX_ROOM_LENGTH = 200
 
+
+class UndeclaredRoom(ValueError):
+    """An event of an undeclared type, or for a room whose kind its declaration does not list."""
+
+
+EVENT_ROOMS: dict[str, frozenset[str]] = {}  # event type -> the room kinds it may be delivered to
+
+
+def declare(event_type: str, *kinds: str) -> str:
+    """Declares an event type and the kinds of room (lms.platform.rooms) it may go to; returns the type."""
+    unknown = [k for k in kinds if k not in rooms.KINDS]
+    if unknown or not kinds:
+        raise ValueError(f"{event_type}: room kinds must be among {sorted(rooms.KINDS)}, got {kinds}")
+    if event_type in EVENT_ROOMS and EVENT_ROOMS[event_type] != frozenset(kinds):
+        raise ValueError(f"event type {event_type!r} is declared twice")
+    EVENT_ROOMS[event_type] = frozenset(kinds)
+    return event_type
+
+
+def check_rooms(event_type: str, names: Iterable[str]) -> None:
+    """Raises `UndeclaredRoom` unless every room is of a kind `event_type` is declared for."""
+    kinds = EVENT_ROOMS.get(event_type)
+    if kinds is None:
+        raise UndeclaredRoom(f"event type {event_type!r} is not declared: add "
+                             f"`NAME = declare({event_type!r}, rooms.<KIND>, ...)` to lms/platform/events.py")
+    for name in names:
+        if not name or len(name) > MAX_ROOM_LENGTH:
+            raise ValueError(f"invalid room name {name!r}")
+        if rooms.kind_of(name) not in kinds:
+            raise UndeclaredRoom(f"{event_type} may go to {sorted(kinds)} rooms, not to {name!r}")
+
+
 # The event types domains emit and the rooms they go to (documented in protos/lms/realtime/v1).
-ENROLLMENT_CREATED = "enrollment.created"      # user_<student>, course_<course> (bulk: user_<student> only)
-ENROLLMENT_ACTIVATED = "enrollment.activated"  # user_<student>, course_<course>
-ENROLLMENT_DEACTIVATED = "enrollment.deactivated"  # user_<student>, course_<course>
-LESSON_COMPLETED = "lesson.completed"          # user_<student>, course_<course>
-PROGRESS_UPDATED = "progress.updated"          # user_<student>, course_<course>
-COURSE_COMPLETED = "course.completed"          # user_<student>, course_<course>
-SUBMISSION_CREATED = "submission.created"      # user_<student>, user_<each instructor>
-SUBMISSION_GRADED = "submission.graded"        # user_<student>
-FORUM_POST_CREATED = "forum.post_created"      # forum_<forum>
-FORUM_POST_APPROVED = "forum.post_approved"    # forum_<forum>, user_<author>
-MESSAGE_RECEIVED = "message.received"          # user_<recipient>
-CERTIFICATE_ISSUED = "certificate.issued"      # user_<student>
-BADGE_AWARDED = "badge.awarded"                # user_<student>
-POINTS_AWARDED = "points.awarded"              # user_<student>
-CHAT_REPLY = "chat.reply"                      # chat_<session>, user_<owner>
-CHAT_MESSAGE = "chat.message"                  # the room it was posted to
-EVENT_TYPES = (ENROLLMENT_CREATED, ENROLLMENT_ACTIVATED, ENROLLMENT_DEACTIVATED, LESSON_COMPLETED, PROGRESS_UPDATED,
-               COURSE_COMPLETED, SUBMISSION_CREATED, SUBMISSION_GRADED, FORUM_POST_CREATED,
-               FORUM_POST_APPROVED, MESSAGE_RECEIVED, CERTIFICATE_ISSUED, BADGE_AWARDED, POINTS_AWARDED, CHAT_REPLY, CHAT_MESSAGE)
+# One line each: `NAME = declare("<thing>.<happened>", <room kinds>)  # what `data` holds / who is told`.
+_LEARNER = (rooms.USER, rooms.COURSE_STAFF)  # events about one learner: rooms.learner_rooms(user, course)
+ENROLLMENT_CREATED = declare("enrollment.created", *_LEARNER)          # bulk: user_<student> only
+ENROLLMENT_ACTIVATED = declare("enrollment.activated", *_LEARNER)
+ENROLLMENT_DEACTIVATED = declare("enrollment.deactivated", *_LEARNER)
+LESSON_COMPLETED = declare("lesson.completed", *_LEARNER)
+PROGRESS_UPDATED = declare("progress.updated", *_LEARNER)
+COURSE_COMPLETED = declare("course.completed", *_LEARNER)
+SUBMISSION_CREATED = declare("submission.created", *_LEARNER)
+SUBMISSION_GRADED = declare("submission.graded", *_LEARNER)
+CERTIFICATE_ISSUED = declare("certificate.issued", *_LEARNER)
+FORUM_POST_CREATED = declare("forum.post_created", rooms.FORUM)
+FORUM_POST_APPROVED = declare("forum.post_approved", rooms.FORUM, rooms.USER)  # the forum, the author
+MESSAGE_RECEIVED = declare("message.received", rooms.USER)                # the recipient
+BADGE_AWARDED = declare("badge.awarded", *_LEARNER)
+POINTS_AWARDED = declare("points.awarded", rooms.USER)                    # the learner
+CHAT_REPLY = declare("chat.reply", rooms.CHAT, rooms.USER)                # the session, its owner
+CHAT_MESSAGE = declare("chat.message", rooms.COURSE, rooms.COURSE_STAFF, rooms.FORUM, rooms.GROUP, rooms.CHAT,
+                       rooms.USER)  # the room it was posted to (any room its sender may join)
+
+
+def event_types() -> tuple[str, ...]:
+    """Every declared event type (declarations appended later included)."""
+    return tuple(EVENT_ROOMS)
+
 
 _PENDING = "lms_outbox_pending"  # session.info key: [(transaction at emit time, event), ...]
 
@@ -79,7 +122,7 @@ class OutboxEvent(TenantScoped, Base):
     seq: Mapped[int] = mapped_column(EventId, primary_key=True, autoincrement=True)
     id: Mapped[int | None] = mapped_column(EventId, unique=True, nullable=True)
     type: Mapped[str] = mapped_column(String(64))
-    room: Mapped[str] = mapped_column(String(MAX_ROOM_LENGTH))  # "user_" + a user id of up to 128 characters
+    room: Mapped[str] = mapped_column(String(MAX_ROOM_LENGTH))  # a user room: the kind, "_" and a user id of up to 128 characters
     data: Mapped[dict] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
@@ -96,16 +139,14 @@ class OutboxSequence(Base):
     pruned_id: Mapped[int] = mapped_column(EventId, default=0)
 
 
-def emit(session: AsyncSession | Session, event_type: str, rooms: str | Iterable[str], data: dict) -> list[OutboxEvent]:
+def emit(session: AsyncSession | Session, event_type: str, room_names: str | Iterable[str],
+         data: dict) -> list[OutboxEvent]:
     """Records `event_type` for each room in the session's transaction; they are stored when it commits."""
-    if isinstance(rooms, str):
-        rooms = [rooms]
+    names = [room_names] if isinstance(room_names, str) else list(dict.fromkeys(room_names))
+    check_rooms(event_type, names)
     sync = _sync_session(session)
     now = utcnow()
-    events = [OutboxEvent(type=event_type, room=room, data=data, created_at=now) for room in dict.fromkeys(rooms)]
-    for e in events:
-        if not e.room or len(e.room) > MAX_ROOM_LENGTH:
-            raise ValueError(f"invalid room name {e.room!r}")
+    events = [OutboxEvent(type=event_type, room=room, data=data, created_at=now) for room in names]
     marker = sync.get_nested_transaction() or sync.get_transaction()
     sync.info.setdefault(_PENDING, []).extend((marker, e) for e in events)
     return events
@@ -127,10 +168,9 @@ def emit_each(session: AsyncSession | Session, event_type: str, items: list[tupl
     sync = _sync_session(session)
     now = utcnow()
     marker = sync.get_nested_transaction() or sync.get_transaction()
+    check_rooms(event_type, dict.fromkeys(room for room, _ in items))
     pending = sync.info.setdefault(_PENDING, [])
     for room, data in items:
-        if not room or len(room) > MAX_ROOM_LENGTH:
-            raise ValueError(f"invalid room name {room!r}")
         pending.append((marker, _BulkEvent(event_type, room, data, now)))
 
 

@@ -142,6 +142,23 @@ async def purge(runtime: Runtime, tenant_id: str, keys: list[str]) -> None:
                               .execution_options(synchronize_session=False))
 
 
+_forgetting: set[asyncio.Task] = set()  # cleanups still running after the call that started them ended
+
+
+async def forget_pending(runtime: Runtime, tenant_id: str, keys: list[str]) -> None:
+    """Removes the objects and `pending` rows of an upload whose stream ended without it being used (rejected,
+    failed, or the client went away). The removal finishes even if the waiting call is cancelled meanwhile
+    (gRPC cancels a call whose client disconnects, typically right as its stream ends): it runs as a task
+    of its own, shielded from the call's cancellation."""
+    keys = list(keys)
+    if not keys:
+        return
+    task = asyncio.ensure_future(purge(runtime, tenant_id, keys))
+    _forgetting.add(task)
+    task.add_done_callback(_forgetting.discard)
+    await asyncio.shield(task)
+
+
 async def sweep(runtime: Runtime, batch: int = SWEEP_BATCH) -> int:
     """Deletes objects of `deleting` rows and of `pending` rows past their expiry; returns how many."""
     now = utcnow()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import re
 import time
 import uuid
 
@@ -20,7 +19,8 @@ from google.protobuf.descriptor import ServiceDescriptor
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from lms.common.v1 import options_pb2
-from lms.platform import querycount
+from lms.platform import querycount, trust
+from lms.platform.auth import is_valid_tenant
 from lms.platform.context import HTTP_STATUS_HEADER, Call, Runtime, reset_current_call, set_current_call
 from lms.platform.errors import (
     AuthenticationFailed,
@@ -33,7 +33,6 @@ from lms.platform.errors import (
 )
 
 log = logging.getLogger("lms.rpc")
-TENANT_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
 # Response metadata the edge's Lua filter turns into an HTTP status and a bare array body.
 HEADER_STATUS = HTTP_STATUS_HEADER
 HEADER_BARE_ARRAY = "x-lms-bare-array"
@@ -163,13 +162,22 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
         for key, value in context.invocation_metadata() or ():
             if not key.endswith("-bin"):
                 metadata[key] = value
+        settings = self.runtime.settings
+        peer = trust.peer_address(context.peer())
+        trusted = trust.is_trusted_proxy(peer, settings.trusted_proxies)
+        if not trusted:  # what only a proxy may tell (client address, host, original path) is ignored
+            metadata = {k: v for k, v in metadata.items() if k not in trust.PROXY_METADATA}
         call = Call(runtime=self.runtime, method=method, metadata=metadata, http_template=policy.http_template,
-                    request_id=metadata.get("x-request-id") or uuid.uuid4().hex)
+                    request_id=metadata.get("x-request-id") or uuid.uuid4().hex,
+                    client_address=trust.client_address(metadata, peer, trusted))
         token = set_current_call(call)
         return call, token, time.perf_counter()
 
     async def _admit(self, call: Call, policy: MethodPolicy, context) -> None:
-        """Authenticates, resolves the tenant and charges the rate limits."""
+        """Checks the host, authenticates, resolves the tenant and charges the rate limits."""
+        host = call.metadata.get("x-forwarded-host")  # (set by the edge; only kept from a trusted proxy)
+        if host is not None and not trust.host_allowed(host, self.runtime.settings.allowed_hosts):
+            raise trust.InvalidHost()
         auth = call.metadata.get("authorization", "")
         header_tenant = call.metadata.get("x-tenant-id", "").strip()
         if auth:
@@ -181,17 +189,23 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
                 raise PermissionDenied()
             call.principal, call.tenant_id = principal, principal.tenant_id
         elif policy.allow_anonymous:
-            if header_tenant and not TENANT_PATTERN.match(header_tenant):
+            if header_tenant and not is_valid_tenant(header_tenant):
                 raise ValidationError({"X-Tenant-ID": ["Enter a valid tenant id."]})
             call.tenant_id = header_tenant or None
         else:
             raise NotAuthenticated()
         if policy.unthrottled:
             return
+        if policy.rate_limit_bucket == "anon":
+            # Public lookups worth walking (certificate verification): the client address's anonymous budget,
+            # whether or not the caller sent a token.
+            call.rate_key = call.client_address
+            await self.runtime.rate_limits.charge(call.client_address, False)
+            return
         if call.principal is not None:
             caller = f"{call.principal.tenant_id}:{call.principal.user_id}"
         else:
-            caller = _client_address(call.metadata, context)
+            caller = call.client_address
         call.rate_key = caller
         await self.runtime.rate_limits.charge(caller, call.principal is not None, policy.rate_limit_bucket)
         if policy.rate_limit_bucket:
@@ -253,16 +267,3 @@ async def _drain(requests) -> None:
                     return
     except Exception:  # noqa: BLE001 - a broken or timed-out stream: answer anyway
         return
-
-
-def _client_address(metadata, context) -> str:
-    # Envoy (use_remote_address) sets x-envoy-external-address and appends the peer it saw to
-    # X-Forwarded-For; earlier X-Forwarded-For entries come from the client and are not trusted.
-    external = metadata.get("x-envoy-external-address", "")
-    if external:
-        return external.strip()
-    forwarded = metadata.get("x-forwarded-for", "")
-    if forwarded:
-        return forwarded.rsplit(",", 1)[-1].strip()
-    peer = context.peer() or ""
-    return peer.rsplit(":", 1)[0] if ":" in peer else peer

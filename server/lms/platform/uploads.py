@@ -526,12 +526,12 @@ class Upload:
             # The objects go at once (first freeing the connection a failed activation may hold: SQLite
             # has one); the interceptor then reads what is left of the body (HTTP/2).
             await call.rollback_session()
-            await registry.purge(call.runtime, tenant_id, reserved)
+            await registry.forget_pending(call.runtime, tenant_id, reserved)
             raise
         runtime = call.runtime
 
         async def purge_on_rollback() -> None:
-            await registry.purge(runtime, tenant_id, reserved)
+            await registry.forget_pending(runtime, tenant_id, reserved)
 
         call.after_rollback(purge_on_rollback)
         fields, lists = _collect(pairs)
@@ -569,9 +569,9 @@ class Upload:
         name_in_storage = stored_name(filename, file_type)
         key = object_key(tenant_id, course_slug, rule.kind, name_in_storage)
         user = call.principal.user_id if call.principal else ""
+        reserved.append(key)  # (first: a cancellation while the row commits must still remove it)
         await registry.reserve(call.runtime, tenant_id, key=key, course_id=course_id, kind=rule.kind,
                                filename=name_in_storage, content_type=file_type.content_type, uploaded_by=user)
-        reserved.append(key)
         size = len(head)
 
         async def chunks() -> AsyncIterator[bytes]:

@@ -1,82 +1,50 @@
-"""Room names and who may join them: the one place the WebSocket server and the chat service ask.
+"""Who may join which room: the one place the WebSocket server and the chat service ask.
 
-A room is `<kind>_<key>`. Each kind has one check, registered below, that answers for a verified
-caller whether they may join (subscribe to, read or post in) the room:
+Room names are spelled by `lms.platform.rooms` (re-exported here); a room is `<kind>_<key>`. Each kind
+has one check, registered below, that answers for a verified caller whether they may join (subscribe to,
+read or post in) the room. Course questions go through `lms.courses.policy`.
 
-| kind     | key        | who may join                                                              |
-|----------|------------|---------------------------------------------------------------------------|
-| `user`   | user id    | that user only (their private room, joined automatically)                 |
-| `course` | course id  | staff of the course's tenant (instructors, admins), or an active enrollee |
-| `forum`  | forum id   | anyone of the tenant (events are never delivered across tenants)          |
-| `group`  | group id   | nobody yet: no group membership exists, so it fails closed                |
-| `chat`   | session id | nobody yet: no AI chat session ownership exists, so it fails closed       |
+| kind           | key        | who may join                                    | what it carries                      |
+|----------------|------------|-------------------------------------------------|--------------------------------------|
+| `user`         | user id    | that user only (joined automatically)           | everything about that user           |
+| `course`       | course id  | the course's staff, or an active learner of it  | what every participant may see: chat |
+|                |            |                                                 | and course-wide news, never one      |
+|                |            |                                                 | learner's activity                   |
+| `course_staff` | course id  | the course's staff: its instructors and the     | events about individual learners     |
+|                |            | tenant's admins (`policy.is_course_staff`)      | (enrollments, progress, completions, |
+|                |            |                                                 | submissions, grades, certificates)   |
+| `forum`        | forum id   | anyone of the tenant                            | forum posts                          |
+| `group`        | group id   | nobody yet: no group membership exists          |                                      |
+| `chat`         | session id | nobody yet: no AI chat session ownership exists |                                      |
 
-A kind without a registered check is refused. The domain that adds groups or AI chat sessions
-registers its check here with `@room_check("group")` / `@room_check("chat")`.
+Which event types go to which kinds is declared once, in `lms.platform.events` (`declare`), and `emit`
+refuses anything else. Another tenant's course is NOT_FOUND, never FORBIDDEN. A kind without a registered
+check is refused. The domain that adds groups or AI chat sessions registers its check here with
+`@room_check("group")` / `@room_check("chat")`.
 """
 from __future__ import annotations
 
-import dataclasses
 import enum
-import re
 from typing import Awaitable, Callable
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lms.courses import policy
 from lms.courses.models import Course
-from lms.enrollments.models import Enrollment
+from lms.platform.actor import Actor
 from lms.platform.auth import Principal
 from lms.platform.errors import NotFound, PermissionDenied
-
-KINDS = ("user", "course", "forum", "group", "chat")
-NUMERIC_KINDS = ("course", "forum", "group")
-MAX_INT32 = 2**31 - 1
-_NAME = re.compile(r"^(user|course|forum|group|chat)_(.{1,128})$", re.DOTALL)
-_CHAT_KEY = re.compile(r"^[A-Za-z0-9-]{1,64}$")
+from lms.platform.rooms import (  # noqa: F401 - the names, re-exported for the realtime server and chat
+    CHAT, COURSE, COURSE_STAFF, FORUM, GROUP, KINDS, MAX_INT32, USER, Room, course_room, course_staff_room,
+    learner_rooms, parse_room, user_room,
+)
 
 
 class Access(enum.Enum):
     ALLOWED = "allowed"
     FORBIDDEN = "forbidden"  # the room exists in the caller's tenant but they are not a member
     NOT_FOUND = "not_found"  # no such room in the caller's tenant (other tenants' rooms included)
-
-
-@dataclasses.dataclass(frozen=True)
-class Room:
-    kind: str
-    key: str
-
-    @property
-    def name(self) -> str:
-        return f"{self.kind}_{self.key}"
-
-    @property
-    def number(self) -> int:
-        return int(self.key)
-
-
-def parse_room(name: object) -> Room | None:
-    """The room named `name`, or None if it is not a valid room name."""
-    if not isinstance(name, str):
-        return None
-    match = _NAME.match(name)
-    if match is None:
-        return None
-    kind, key = match.groups()
-    if kind in NUMERIC_KINDS:
-        if not key.isascii() or not key.isdigit() or key.startswith("0") or int(key) > MAX_INT32:
-            return None
-    elif kind == "chat":
-        if not _CHAT_KEY.match(key):
-            return None
-    elif key != key.strip() or not key.isprintable():
-        return None
-    return Room(kind, key)
-
-
-def user_room(user_id: str) -> str:
-    return f"user_{user_id}"
 
 
 RoomCheck = Callable[[AsyncSession, Principal, Room], Awaitable[Access]]
@@ -112,23 +80,47 @@ async def require_access(session: AsyncSession, principal: Principal, name: str)
     return room
 
 
-@room_check("user")
+@room_check(USER)
 async def _user(session: AsyncSession, principal: Principal, room: Room) -> Access:
     return Access.ALLOWED if room.key == principal.user_id else Access.FORBIDDEN
 
 
-@room_check("course")
-async def _course(session: AsyncSession, principal: Principal, room: Room) -> Access:
-    enrolled = exists().where(
-        Enrollment.course_id == Course.id, Enrollment.user_id == principal.user_id,
-        Enrollment.is_active.is_(True), Enrollment.tenant_id == principal.tenant_id)
-    row = (await session.execute(select(Course.tenant_id, enrolled).where(Course.id == room.number))).first()
+def _actor(principal: Principal) -> Actor:
+    return Actor(principal.tenant_id, principal.user_id, principal.roles)
+
+
+async def _course_membership(session: AsyncSession, principal: Principal, room: Room) -> tuple[bool, bool] | None:
+    """(staff of the course, active learner of it) by the policy's clauses, in one statement; None when the
+    course is not the caller's tenant's."""
+    actor = _actor(principal)
+    row = (await session.execute(select(
+        Course.tenant_id, policy.staff_clause(actor, Course.id), policy.learner_clause(actor.user_id, Course.id))
+        .where(Course.id == room.number))).first()
     if row is None or row[0] != principal.tenant_id:
+        return None
+    return bool(row[1]), bool(row[2])
+
+
+@room_check(COURSE)
+async def _course(session: AsyncSession, principal: Principal, room: Room) -> Access:
+    """Active learners of the course and its staff (not every instructor of the tenant)."""
+    membership = await _course_membership(session, principal, room)
+    if membership is None:
         return Access.NOT_FOUND
-    return Access.ALLOWED if principal.is_staff or row[1] else Access.FORBIDDEN
+    return Access.ALLOWED if any(membership) else Access.FORBIDDEN
 
 
-@room_check("forum")
+@room_check(COURSE_STAFF)
+async def _course_staff(session: AsyncSession, principal: Principal, room: Room) -> Access:
+    """The course's staff only: its instructors and the tenant's admins (`policy.staff_clause`, the clause
+    form of `policy.is_course_staff`)."""
+    membership = await _course_membership(session, principal, room)
+    if membership is None:
+        return Access.NOT_FOUND
+    return Access.ALLOWED if membership[0] else Access.FORBIDDEN
+
+
+@room_check(FORUM)
 async def _forum(session: AsyncSession, principal: Principal, room: Room) -> Access:
     # Forums have no table yet: every forum_<id> of the caller's tenant is open to its members.
     # Events are keyed by (tenant, room), so this never reaches another tenant's forum.

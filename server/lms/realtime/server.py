@@ -407,7 +407,7 @@ class RealtimeServer:
     async def recheck_rooms(self) -> None:
         """Removes clients from rooms they may no longer join (unenrolled, course deleted, ...)."""
         for conn in list(self.connections):
-            names = [n for n in conn.rooms if not n.startswith("user_")]
+            names = [n for n in conn.rooms if n != rooms.user_room(conn.user_id)]
             if conn.closing or not names:
                 continue
             async with unit_of_work(self.sessions, conn.tenant_id) as session:

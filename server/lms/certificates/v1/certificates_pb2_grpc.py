@@ -84,7 +84,8 @@ class CertificateServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def VerifyCertificate(self, request, context):
-        """Confirms a certificate's learner, course and date to anyone holding its id (no token needed).
+        """Confirms a certificate's learner, course and date to anyone holding its id (no token needed);
+        charged to the client address's anonymous rate limit, with or without a token.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
