@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from tests.files import samples
-from tests.gamification.helpers import REPLAY, complete, course_with_lessons, learner_of, make_badge, wait_for, wait_for_total
+from tests.gamification.helpers import (
+    REPLAY, complete, course_with_lessons, learner_of, make_badge, wait_for, wait_for_total,
+)
 from tests.helpers import FORBIDDEN, NOT_FOUND, assert_error
 
 BADGE_KEYS = {"id", "name", "description", "image_url", "criteria_type", "threshold", "course", "min_grade_percent",

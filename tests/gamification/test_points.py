@@ -6,7 +6,9 @@ import asyncio
 import pytest
 
 from tests.assignments.helpers import classroom, grade, make_assignment, submit
-from tests.gamification.helpers import REPLAY, complete, course_with_lessons, learner_of, points, wait_for, wait_for_total
+from tests.gamification.helpers import (
+    REPLAY, complete, course_with_lessons, learner_of, points, wait_for, wait_for_total,
+)
 from tests.helpers import FORBIDDEN, NOT_FOUND, assert_error
 
 ENTRY_KEYS = {"id", "rule", "points", "cause_type", "cause_id", "course", "description", "created_at"}
