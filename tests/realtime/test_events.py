@@ -12,7 +12,7 @@ import pytest
 
 from lms.platform import events as ev
 from tests.helpers import assign_instructor, make_course
-from tests.realtime.client import clients, enroll, produce, transaction
+from tests.realtime.client import REACTIONS, clients, enroll, produce, transaction
 
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 
@@ -31,6 +31,7 @@ ROUTES = {
     ev.MESSAGE_RECEIVED: lambda s, i, c, f: [f"user_{s}"],
     ev.CERTIFICATE_ISSUED: lambda s, i, c, f: [f"user_{s}", f"course_staff_{c}"],
     ev.BADGE_AWARDED: lambda s, i, c, f: [f"user_{s}", f"course_staff_{c}"],
+    ev.POINTS_AWARDED: lambda s, i, c, f: [f"user_{s}"],
     ev.CHAT_REPLY: lambda s, i, c, f: ["chat_9", f"user_{s}"],
     ev.CHAT_MESSAGE: lambda s, i, c, f: [f"course_{c}"],
 }
@@ -54,6 +55,8 @@ async def test_each_event_kind_reaches_its_rooms_members_only(stack, tenant, oth
     data = {"kind": event_type, "course_id": course["id"], "score": 87.5, "tags": ["a", "é"], "extra": None}
     course_room, staff_room = f"course_{course['id']}", f"course_staff_{course['id']}"
     async with clients(stack, student, instructor, classmate, twin) as (c_student, c_instructor, c_classmate, c_twin):
+        for client in (c_student, c_instructor, c_classmate, c_twin):
+            client.reactions = event_type in REACTIONS  # (the event under test is itself one)
         for client, wanted in ((c_student, [course_room, f"forum_{forum}"]),
                                (c_instructor, [course_room, staff_room]),
                                (c_classmate, [course_room]), (c_twin, [f"forum_{forum}"])):
