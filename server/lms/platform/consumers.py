@@ -9,7 +9,8 @@ Each consumer keeps a cursor, the last event id it handled (`outbox_consumers`).
 cursor (`LEASE_SECONDS`) before handling the next batch, so normally one worker at a time works on a
 consumer; after a crash or an expired lease a batch may be handled again, so handlers must be
 idempotent (a unique key on what they record), which also makes a replay (cursor reset) safe.
-Events are read from the user rooms only (`user_<id>`): every event about a learner goes there, once.
+Events are read from the user rooms only (`user_<id>`): every event about a learner goes there, once. Only
+numbered events are read (lms.platform.events: ids are final once the sequencer has handed them out).
 """
 from __future__ import annotations
 
@@ -25,12 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.platform.db import ALL_TENANTS, dialect_insert, unit_of_work
-from lms.platform.events import OutboxEvent
+from lms.platform.events import OutboxEvent, OutboxSequence
 from lms.platform.models import Base, UtcDateTime, utcnow
 
 log = logging.getLogger("lms.consumers")
 
-BATCH = 500
 LEASE_SECONDS = 30
 BUSY_INTERVAL = 0.2  # seconds between batches while events keep coming
 IDLE_INTERVAL = 1.0  # an idle consumer spaces its polls out to this
@@ -82,9 +82,16 @@ def registered() -> list[Consumer]:
     return list(_CONSUMERS.values())
 
 
-_EVENTS_AFTER = (select(OutboxEvent.id, OutboxEvent.tenant_id, OutboxEvent.type, OutboxEvent.room, OutboxEvent.data,
-                        OutboxEvent.created_at)
-                 .where(OutboxEvent.id > bindparam("last")).order_by(OutboxEvent.id).limit(bindparam("batch")))
+SPAN = 5000  # event ids one read looks through (the matching ones come back: a few, or all of them)
+_LAST_NUMBERED = select(OutboxSequence.last_id).where(OutboxSequence.id == 1)
+# The consumer's events among ids (last, upto]: the database skips the other types and rooms, so an enrollment
+# storm (events no consumer wants) costs the worker one small read per span, not the rows themselves.
+_EVENTS_BETWEEN = (select(OutboxEvent.id, OutboxEvent.tenant_id, OutboxEvent.type, OutboxEvent.room, OutboxEvent.data,
+                          OutboxEvent.created_at)
+                   .where(OutboxEvent.id > bindparam("last"), OutboxEvent.id <= bindparam("upto"),
+                          OutboxEvent.type.in_(bindparam("types", expanding=True)),
+                          OutboxEvent.room.startswith("user_", autoescape=True))
+                   .order_by(OutboxEvent.id))
 
 
 async def _lease(runtime, consumer: Consumer, owner: str) -> int | None:
@@ -109,24 +116,26 @@ async def _advance(runtime, consumer: Consumer, owner: str, last_id: int) -> Non
                               .values(last_id=last_id))
 
 
-async def run_once(runtime, consumer: Consumer, owner: str, batch: int = BATCH) -> int:
-    """Handles the next batch of events after the consumer's cursor; returns how many rows it read."""
+async def run_once(runtime, consumer: Consumer, owner: str, span: int = SPAN) -> int:
+    """Handles the consumer's events among the next `span` numbered ids; returns how many ids it passed."""
     last = await _lease(runtime, consumer, owner)
     if last is None:
         return 0
     async with unit_of_work(runtime.sessions, ALL_TENANTS) as session:
-        rows = (await session.execute(_EVENTS_AFTER, {"last": last, "batch": batch})).all()
-    if not rows:
-        return 0
+        numbered = int(await session.scalar(_LAST_NUMBERED) or 0)
+        if numbered <= last:
+            return 0
+        upto = min(numbered, last + span)
+        rows = (await session.execute(_EVENTS_BETWEEN, {"last": last, "upto": upto,
+                                                        "types": sorted(consumer.event_types)})).all()
     by_tenant: dict[str, list[ConsumedEvent]] = {}
     for id_, tenant, type_, room, data, created_at in rows:
-        if type_ in consumer.event_types and room.startswith("user_"):
-            by_tenant.setdefault(tenant, []).append(ConsumedEvent(int(id_), type_, room, data, created_at))
+        by_tenant.setdefault(tenant, []).append(ConsumedEvent(int(id_), type_, room, data, created_at))
     for tenant, events in by_tenant.items():
         async with unit_of_work(runtime.sessions, tenant) as session:
             await consumer.handle(session, tenant, events)
-    await _advance(runtime, consumer, owner, int(rows[-1][0]))
-    return len(rows)
+    await _advance(runtime, consumer, owner, upto)
+    return upto - last
 
 
 async def reset(runtime, name: str, last_id: int = 0) -> None:
@@ -168,9 +177,9 @@ async def _skip_batch(runtime, consumer: Consumer, owner: str) -> None:
     if last is None:
         return
     async with unit_of_work(runtime.sessions, ALL_TENANTS) as session:
-        rows = (await session.execute(_EVENTS_AFTER, {"last": last, "batch": BATCH})).all()
-    if rows:
-        log.error("consumer skipped a batch it could not handle",
-                  extra={"fields": {"consumer": consumer.name, "first_id": int(rows[0][0]),
-                                    "last_id": int(rows[-1][0])}})
-        await _advance(runtime, consumer, owner, int(rows[-1][0]))
+        numbered = int(await session.scalar(_LAST_NUMBERED) or 0)
+    upto = min(numbered, last + SPAN)
+    if upto > last:
+        log.error("consumer skipped events it could not handle",
+                  extra={"fields": {"consumer": consumer.name, "after_id": last, "upto_id": upto}})
+        await _advance(runtime, consumer, owner, upto)
