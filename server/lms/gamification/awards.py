@@ -16,10 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lms.gamification import rules
 from lms.gamification.models import ALL_COURSES, Badge, PointsEntry, PointsRule, PointsTotal, UserBadge
 from lms.platform import consumers
+from lms.platform.rooms import user_room
 from lms.platform.db import dialect_insert
 from lms.platform.events import BADGE_AWARDED, POINTS_AWARDED, emit
 from lms.platform.models import utcnow
-from lms.realtime.rooms import user_room
 
 log = logging.getLogger("lms.gamification")
 CONSUMER = "gamification"

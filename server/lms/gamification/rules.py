@@ -8,6 +8,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Mapping
 
+from lms.platform import rooms
+
 # rule -> (event type, default points, what it rewards). Awards follow the events the domains already record
 # (lms.platform.events); a rule whose domain does not emit its event yet simply never fires.
 RULES: dict[str, tuple[str, int, str]] = {
@@ -57,8 +59,10 @@ def cause_of(event_type: str, data: Mapping, room: str = "") -> Cause | None:
     if rule is None or not isinstance(data, Mapping):
         return None
     user = data.get("user_id") or data.get("student_id") or data.get("author_id")
-    if not user and room.startswith("user_"):
-        user = room[len("user_"):]
+    if not user:
+        delivered_to = rooms.parse_room(room)
+        if delivered_to is not None and delivered_to.kind == rooms.USER:
+            user = delivered_to.key
     if not isinstance(user, str) or not user:
         return None
     course = _int(data.get("course_id"))

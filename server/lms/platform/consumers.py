@@ -25,6 +25,7 @@ from sqlalchemy import BigInteger, Integer, String, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from lms.platform import rooms
 from lms.platform.db import ALL_TENANTS, dialect_insert, unit_of_work
 from lms.platform.events import OutboxEvent, OutboxSequence
 from lms.platform.models import Base, UtcDateTime, utcnow
@@ -90,7 +91,7 @@ _EVENTS_BETWEEN = (select(OutboxEvent.id, OutboxEvent.tenant_id, OutboxEvent.typ
                           OutboxEvent.created_at)
                    .where(OutboxEvent.id > bindparam("last"), OutboxEvent.id <= bindparam("upto"),
                           OutboxEvent.type.in_(bindparam("types", expanding=True)),
-                          OutboxEvent.room.startswith("user_", autoescape=True))
+                          OutboxEvent.room.startswith(rooms.user_room(""), autoescape=True))
                    .order_by(OutboxEvent.id))
 
 
