@@ -69,9 +69,12 @@ class Supervisor:
             listen_address="0.0.0.0", listen_port=settings.edge_port, admin_port=settings.edge_admin_port,
             grpc_upstreams=tuple(("127.0.0.1", p) for p in grpc_ports),
             ws_upstreams=tuple(("127.0.0.1", p) for p in ws_ports or [settings.ws_port]),
-            descriptor_path=str(edge.DESCRIPTOR_PATH), lua_path=str(edge.LUA_PATH), access_log=access_log)
+            descriptor_path=str(edge.DESCRIPTOR_PATH), lua_path=str(edge.LUA_PATH), access_log=access_log,
+            capacity=edge.Capacity(websockets=settings.edge_max_connections, grpc_requests=settings.edge_max_requests),
+            cors=edge.Cors(settings.cors_allowed_origins, settings.cors_allowed_origin_regexes,
+                           settings.cors_allow_credentials))
         config_path.parent.mkdir(parents=True, exist_ok=True)
-        config_path.write_text(edge.render(layout, edge.transcoded_services()))
+        config_path.write_text(edge.render(layout, edge.api_surface()))
         self.children.append(Child("edge", [envoy_binary(), "-c", str(config_path), "--concurrency",
                                             str(envoy_concurrency), "--log-level", "warn",
                                             "--disable-hot-restart"]))

@@ -29,6 +29,18 @@ def _float(name: str, default: float) -> float:
     return float(raw) if raw else default
 
 
+def _list(name: str, separators: str = ",") -> tuple[str, ...]:
+    """A JSON array, or items separated by `separators` (commas) or whitespace."""
+    raw = _env(name)
+    if raw.startswith("["):
+        import json
+
+        return tuple(str(item).strip() for item in json.loads(raw) if str(item).strip())
+    for separator in separators:
+        raw = raw.replace(separator, " ")
+    return tuple(raw.split())
+
+
 def _rate(name: str, default: str) -> tuple[int, int]:
     """Parses "1000/h", "100/m", "5/s" or "1000/3600" into (requests, seconds)."""
     raw = _env(name, default)
@@ -76,6 +88,12 @@ class Settings:
     ws_max_rooms: int = 100
     ws_reauth_seconds: float = 300.0
     outbox_retention_days: int = 7
+    # The edge (lms.app.edge; docs/edge.md): capacity it is sized for, and CORS for browser clients.
+    edge_max_connections: int = 20000
+    edge_max_requests: int = 10000
+    cors_allowed_origins: tuple[str, ...] = ()
+    cors_allowed_origin_regexes: tuple[str, ...] = ()
+    cors_allow_credentials: bool = False
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -117,6 +135,11 @@ class Settings:
             ws_max_rooms=_int("LMS_WS_MAX_ROOMS", 100),
             ws_reauth_seconds=_float("LMS_WS_REAUTH_SECONDS", 300.0),
             outbox_retention_days=_int("LMS_OUTBOX_RETENTION_DAYS", 7),
+            edge_max_connections=_int("LMS_EDGE_MAX_CONNECTIONS", 20000),
+            edge_max_requests=_int("LMS_EDGE_MAX_REQUESTS", 10000),
+            cors_allowed_origins=_list("LMS_CORS_ALLOWED_ORIGINS"),
+            cors_allowed_origin_regexes=_list("LMS_CORS_ALLOWED_ORIGIN_REGEXES", ""),
+            cors_allow_credentials=_env("LMS_CORS_ALLOW_CREDENTIALS") in ("1", "true", "yes", "on", "True"),
         )
 
     @property
