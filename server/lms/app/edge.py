@@ -243,7 +243,7 @@ def _cors_policy(cors: Cors) -> dict:
     matchers = [{"exact": origin} for origin in cors.origins]
     # django-cors-headers applies re.match (anchored at the start only); RE2 matches the whole origin.
     matchers += [{"safe_regex": {"regex": f"(?:{regex}).*"}} for regex in cors.origin_regexes]
-    return _typed("envoy.config.route.v3.CorsPolicy",
+    return _typed("envoy.extensions.filters.http.cors.v3.CorsPolicy",
                   allow_origin_string_match=matchers,
                   allow_methods=CORS_ALLOW_METHODS,
                   allow_headers=CORS_ALLOW_HEADERS,
