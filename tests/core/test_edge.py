@@ -161,3 +161,14 @@ def test_headers_grpc_cannot_carry_or_only_envoy_may_set_are_dropped(tenant):
     # the pagination link is built from the path Envoy saw, not one the client claimed
     response = admin.http.get("/api/lms/courses/?page_size=1", headers={"x-envoy-original-path": "/evil/?page=9"})
     assert "/api/lms/courses/" in response.json()["next"] and "evil" not in response.json()["next"]
+
+
+def test_native_grpc_through_the_edge_keeps_its_deadline_and_binary_metadata(stack):
+    import grpc
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    with grpc.insecure_channel(f"127.0.0.1:{stack.edge_port}") as channel:
+        stub = health_pb2_grpc.HealthStub(channel)
+        reply = stub.Check(health_pb2.HealthCheckRequest(), timeout=10,  # sent as grpc-timeout
+                           metadata=(("x-trace-bin", b"\x00\xff\x10"), ("x-note", "fine")))
+        assert reply.status == health_pb2.HealthCheckResponse.SERVING
