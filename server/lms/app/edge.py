@@ -155,8 +155,8 @@ def _index(messages: dict, prefix: str, types) -> None:
 
 
 def _body_kind(body: str, method, request) -> str:
-    """"none" (no body), "any" (a streamed google.api.HttpBody: the service parses it by its content
-    type, as DRF's parsers do) or "json" (a typed message the transcoder parses from JSON)."""
+    """The body a binding takes: `none`, `any` (a streamed google.api.HttpBody: the service parses it
+    by its content type, as DRF's parsers do) or `json` (a typed message the transcoder parses)."""
     if not body:
         return "none"
     if method.input_type == ".google.api.HttpBody":
