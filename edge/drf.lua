@@ -7,6 +7,14 @@
 --     ErrorInfo `http_status` overrides the status, RetryInfo becomes `Retry-After`;
 --   * the transcoder's and Envoy's own plain-text errors become `{"detail": ...}` or field errors.
 -- Native gRPC responses (content-type application/grpc) pass untouched.
+--
+-- On the way in it does what DRF's views and parsers would do before the transcoder sees the request
+-- (the route table, generated from the protos' google.api.http annotations, is in the route's metadata):
+--   * headers gRPC cannot carry are dropped (names outside [0-9a-z_.-], values outside printable ASCII,
+--     `-bin` values that are not base64), and so are every client-sent `x-envoy-*` header and, for JSON
+--     clients, every `grpc-*` and `-bin` header (Envoy sets its own x-envoy-external-address afterwards);
+--   * HEAD runs the route's GET; OPTIONS answers with `Allow`; a method the path does not have is 405;
+--   * a JSON route's body in another media type is 415, except urlencoded forms, which become JSON.
 
 local DEFAULT_DETAIL = {
   ["400"] = "Bad request.",
@@ -16,6 +24,8 @@ local DEFAULT_DETAIL = {
   ["405"] = "Method not allowed.",
   ["409"] = "Conflict.",
   ["413"] = "Request body is too large.",
+  ["431"] = "Request header fields too large: the URL (query string included), the token and the other "
+    .. "headers may total at most 32 KiB.",
   ["429"] = "Request was throttled.",
   ["500"] = "Internal server error.",
   ["501"] = "Not implemented.",
@@ -40,8 +50,47 @@ local TYPE_MESSAGE = {
 
 local STRUCT_MARK = '"@type":"type.googleapis.com/google.protobuf.Struct","value":'
 
+-- `text` with every byte that is not part of a well-formed UTF-8 sequence replaced by U+FFFD.
+local function utf8_clean(text)
+  if not text:find("[\128-\255]") then
+    return text
+  end
+  local out, i, n = {}, 1, #text
+  while i <= n do
+    local c = text:byte(i)
+    local len = 0
+    if c < 0x80 then
+      len = 1
+    elseif c >= 0xC2 and c <= 0xDF then
+      len = 2
+    elseif c >= 0xE0 and c <= 0xEF then
+      len = 3
+    elseif c >= 0xF0 and c <= 0xF4 then
+      len = 4
+    end
+    local ok = len > 0 and i + len - 1 <= n
+    if ok then
+      for j = i + 1, i + len - 1 do
+        local d = text:byte(j)
+        if d < 0x80 or d > 0xBF then
+          ok = false
+          break
+        end
+      end
+    end
+    if ok then
+      out[#out + 1] = text:sub(i, i + len - 1)
+      i = i + len
+    else
+      out[#out + 1] = "\239\191\189"
+      i = i + 1
+    end
+  end
+  return table.concat(out)
+end
+
 local function json_string(text)
-  local escaped = text:gsub('[%c"\\]', function(c)
+  local escaped = utf8_clean(text):gsub('[%c"\\]', function(c)
     if c == '"' then return '\\"' end
     if c == "\\" then return "\\\\" end
     if c == "\n" then return "\\n" end
@@ -102,6 +151,70 @@ local function replace_body(handle, status, text)
   headers:replace("content-length", tostring(#text))
 end
 
+-- The route table ------------------------------------------------------------------------------
+
+local ROUTES_TEXT, ROUTES = nil, {}
+local METHOD_ORDER = {"GET", "POST", "PUT", "PATCH", "DELETE"}
+
+-- Parsed once per worker thread (and again if the configuration changes): one entry per template.
+local function routes(handle)
+  local text = handle:metadata():get("routes")
+  if text == nil then
+    return ROUTES
+  end
+  if text ~= ROUTES_TEXT then
+    local parsed = {}
+    for line in text:gmatch("[^\n]+") do
+      local pattern, spec = line:match("^(%S+) (%S+)$")
+      if pattern then
+        local methods = {}
+        for method, kind in spec:gmatch("(%u+)=(%a+)") do
+          methods[method] = kind
+        end
+        parsed[#parsed + 1] = {pattern = pattern, methods = methods}
+      end
+    end
+    ROUTES_TEXT, ROUTES = text, parsed
+  end
+  return ROUTES
+end
+
+-- The methods of the first template matching `path` (method -> body kind), or nil when none does.
+-- Templates come literal segments first (`courses/most_popular` before `courses/{id}`), as Django
+-- resolves a DRF router's URLs.
+local function path_methods(handle, path)
+  for _, route in ipairs(routes(handle)) do
+    if path:find(route.pattern) then
+      return route.methods
+    end
+  end
+  return nil
+end
+
+-- DRF's order: GET, POST, PUT, PATCH, DELETE, HEAD (wherever GET is), OPTIONS.
+local function allow_header(methods)
+  local out = {}
+  for _, method in ipairs(METHOD_ORDER) do
+    if methods[method] then
+      out[#out + 1] = method
+    end
+  end
+  if methods.GET then
+    out[#out + 1] = "HEAD"
+  end
+  out[#out + 1] = "OPTIONS"
+  return table.concat(out, ", ")
+end
+
+local function without_query(path)
+  return (path:gsub("%?.*", ""))
+end
+
+local function url_decode(text)
+  text = text:gsub("%+", " ")
+  return (text:gsub("%%(%x%x)", function(hex) return string.char(tonumber(hex, 16)) end))
+end
+
 local function request_path(handle)
   local meta = handle:streamInfo():dynamicMetadata():get("lms")
   return meta and meta["path"] or ""
@@ -127,15 +240,39 @@ local function shape_status_error(handle, status)
   replace_body(handle, status, out)
 end
 
+-- 405 with Allow when the route the path resolves to has no such method (true when answered).
+local function method_not_allowed(handle)
+  local meta = handle:streamInfo():dynamicMetadata():get("lms") or {}
+  local method = meta["method"] or ""
+  local methods = path_methods(handle, without_query(meta["path"] or ""))
+  if methods and not methods[method == "HEAD" and "GET" or method] then
+    replace_body(handle, "405", detail('Method "' .. method .. '" not allowed.'))
+    handle:headers():replace("allow", allow_header(methods))
+    return true
+  end
+  return false
+end
+
 -- The transcoder's or Envoy's own plain-text error.
 local function shape_plain_error(handle, status)
   local text = body_text(handle)
+  if status == "404" and method_not_allowed(handle) then
+    return
+  end
   if status == "400" then
+    if text:find("Root element must be a message", 1, true) or text:find("^:? ?Proto field is not repeating") then
+      replace_body(handle, "400", '{"non_field_errors":["Invalid data. Expected a dictionary, but got list."]}')
+      return
+    end
     local field, value, proto_type = text:match('^([%w_%.]+): invalid value "?(.-)"? for type (TYPE_%u+%d*)')
     if field then
-      local path = request_path(handle):gsub("%?.*", "")
-      if value ~= "" and ("/" .. path .. "/"):find("/" .. value .. "/", 1, true) then
-        replace_body(handle, "404", detail("Not found.")) -- DRF's int path converters don't match: 404
+      local path = without_query(request_path(handle))
+      local decoded = url_decode(path)
+      if value ~= "" and (("/" .. path .. "/"):find("/" .. value .. "/", 1, true)
+          or ("/" .. decoded .. "/"):find("/" .. value .. "/", 1, true)) then
+        if not method_not_allowed(handle) then -- `faqs/reorder` is an action of its own, as in DRF
+          replace_body(handle, "404", detail("Not found.")) -- DRF's int path converters don't match: 404
+        end
         return
       end
       local name = field:match("([%w_]+)$")
@@ -156,14 +293,133 @@ local function shape_plain_error(handle, status)
   replace_body(handle, status, detail(DEFAULT_DETAIL[status] or "Error."))
 end
 
-function envoy_on_request(handle)
-  handle:streamInfo():dynamicMetadata():set("lms", "path", handle:headers():get(":path") or "")
+-- Requests -------------------------------------------------------------------------------------
+
+-- Drops what gRPC metadata cannot carry and what only Envoy may set.
+local function clean_headers(headers, native)
+  local drop = {}
+  for name, value in pairs(headers) do
+    if name:byte(1) ~= 58 then -- pseudo-headers (":path") stay
+      if name:find("[^0-9a-z_%.%-]") or name:sub(1, 8) == "x-envoy-" then
+        drop[#drop + 1] = name
+      elseif name:sub(-4) == "-bin" then
+        if not native or value:find("[^%w%+/=_%-]") then
+          drop[#drop + 1] = name
+        end
+      elseif name:sub(1, 5) == "grpc-" then
+        if not native then
+          drop[#drop + 1] = name
+        end
+      elseif value:find("[^\32-\126]") then
+        drop[#drop + 1] = name
+      end
+    end
+  end
+  for _, name in ipairs(drop) do
+    headers:remove(name)
+  end
 end
 
-function envoy_on_response(handle)
+-- A reply of this filter's own; envoy_on_response sees it too and leaves it as it is.
+local function reply(handle, status, body, extra)
+  local headers = {[":status"] = status, ["content-type"] = "application/json", ["x-lms-edge-reply"] = "1"}
+  for name, value in pairs(extra or {}) do
+    headers[name] = value
+  end
+  handle:respond(headers, body)
+end
+
+-- `a=1&b=x+y` -> {"a":"1","b":"x y"} (a repeated key becomes a list), as DRF's QueryDict gives it.
+local function form_to_json(handle)
+  local body = handle:body()
+  if body == nil then
+    return
+  end
+  local keys, values = {}, {}
+  for pair in body:getBytes(0, body:length()):gmatch("[^&]+") do
+    local key, value = pair:match("^([^=]*)=?(.*)$")
+    key = url_decode(key)
+    if key ~= "" then
+      if values[key] == nil then
+        keys[#keys + 1] = key
+        values[key] = {}
+      end
+      table.insert(values[key], json_string(url_decode(value)))
+    end
+  end
+  local parts = {}
+  for _, key in ipairs(keys) do
+    local list = values[key]
+    local encoded = #list == 1 and list[1] or ("[" .. table.concat(list, ",") .. "]")
+    parts[#parts + 1] = json_string(key) .. ":" .. encoded
+  end
+  local json = "{" .. table.concat(parts, ",") .. "}"
+  body:setBytes(json)
+  local headers = handle:headers()
+  headers:replace("content-type", "application/json")
+  headers:replace("content-length", tostring(#json))
+end
+
+function envoy_on_request(handle)
+  local headers = handle:headers()
+  local path = headers:get(":path") or ""
+  local method = headers:get(":method") or ""
+  local content_type = headers:get("content-type") or ""
+  local native = content_type:find("application/grpc", 1, true) == 1
+  clean_headers(headers, native)
+  local meta = handle:streamInfo():dynamicMetadata()
+  meta:set("lms", "path", path)
+  meta:set("lms", "method", method)
+  if native or method == "GET" or method == "DELETE" then
+    return
+  end
+  if method == "HEAD" then
+    local methods = path_methods(handle, without_query(path))
+    if methods and methods.GET then
+      headers:replace(":method", "GET") -- Envoy still answers a HEAD: headers only
+    end
+    return
+  end
+  if method == "OPTIONS" then
+    local methods = path_methods(handle, without_query(path))
+    if methods then
+      local parses = '["application/json","application/x-www-form-urlencoded"]'
+      for _, kind in pairs(methods) do
+        if kind == "any" then
+          parses = '["application/json","application/x-www-form-urlencoded","multipart/form-data"]'
+        end
+      end
+      reply(handle, "200", '{"name":' .. json_string(without_query(path)) .. ',"description":"",'
+        .. '"renders":["application/json"],"parses":' .. parses .. "}", {allow = allow_header(methods)})
+    end
+    return
+  end
+  if content_type == "" or headers:get("content-length") == "0" then
+    return
+  end
+  local methods = path_methods(handle, without_query(path))
+  if not methods or methods[method] ~= "json" then
+    return -- unknown route (the transcoder's 404/405), or the service parses the body itself
+  end
+  local media = (content_type:match("^%s*([^;%s]+)") or ""):lower()
+  if media == "application/json" or media:find("%+json$") then
+    return
+  end
+  if media == "application/x-www-form-urlencoded" then
+    form_to_json(handle)
+    return
+  end
+  reply(handle, "415", detail('Unsupported media type "' .. content_type .. '" in request.'))
+end
+
+local function shape_response(handle)
   local headers = handle:headers()
   local content_type = headers:get("content-type") or ""
   if content_type:find("application/grpc", 1, true) == 1 then
+    return
+  end
+  if headers:get("x-lms-edge-reply") then
+    headers:remove("x-lms-edge-reply")
     return
   end
   local status = headers:get(":status") or "200"
@@ -210,5 +466,19 @@ function envoy_on_response(handle)
     shape_status_error(handle, status)
   else
     shape_plain_error(handle, status)
+  end
+end
+
+function envoy_on_response(handle)
+  shape_response(handle)
+  local meta = handle:streamInfo():dynamicMetadata():get("lms")
+  if meta and meta["method"] == "HEAD" then
+    -- The request ran as GET, so Envoy would send the body: keep the headers (Content-Length included).
+    local body = handle:body()
+    if body ~= nil and body:length() > 0 then
+      local length = body:length()
+      body:setBytes("")
+      handle:headers():replace("content-length", tostring(length))
+    end
   end
 end

@@ -176,6 +176,7 @@ def make_stack(backend: str, data_dir: Path, **extra_env: str) -> Stack:
         "LMS_RATE_LIMIT_UPLOAD": "1000000/h",
         "LMS_DB_POOL_SIZE": "5",
         "LMS_DEBUG_QUERY_COUNT": "1",  # x-lms-query-count on every response, for N+1 tests
+        "LMS_CORS_ALLOWED_ORIGIN_REGEXES": r"^http://localhost:\d+$",  # browser tests (tests/edge/test_cors.py)
         "PYTHONPATH": str(ROOT / "server"),
         **extra_env,
     }

@@ -61,10 +61,10 @@ def generate(out: Path) -> list[Path]:
     sys.path.insert(0, str(ROOT / "server"))
     from lms.app import edge
 
-    services = edge.transcoded_services(out / DESCRIPTOR)
+    surface = edge.api_surface(out / DESCRIPTOR)
     for rel, layout in zip(ENVOY_CONFIGS, (edge.default_layout(), edge.compose_layout())):
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
-        (out / rel).write_text(edge.render(layout, services))
+        (out / rel).write_text(edge.render(layout, surface))
     return sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
 
 

@@ -35,6 +35,13 @@ async def test_bad_messages_are_answered_with_errors_not_dropped_connections(sta
             frame = await client.recv()
             assert frame["type"] == "error" and frame["code"] == "invalid_message", frame
             assert frame["reason"].startswith("Invalid message: "), frame
+        for raw in ("[" * 20_000 + "]" * 20_000, '{"type": "ping", "x": ' + "[" * 20_000 + "]" * 20_000 + "}",
+                    '{"a":' * 10_000 + "1" + "}" * 10_000):
+            await client.send_raw(raw)  # nested deeper than the parser's recursion limit, under 64 KiB
+            frame = await client.recv()
+            assert frame["type"] == "error" and frame["code"] == "invalid_message", frame
+        await client.send(type="ping", ref="still-open")
+        assert (await client.recv())["type"] == "pong"
         await client.send_raw(b"\x00binary")
         assert await client.recv() == {"type": "error", "code": "invalid_message", "reason": "Send JSON text frames."}
         await client.send(type="chat_message", room="forum_1", message="x" * 70_000)

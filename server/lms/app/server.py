@@ -23,6 +23,9 @@ from lms.platform.interceptors import CallInterceptor, method_policies
 
 log = logging.getLogger("lms.server")
 MAX_MESSAGE_BYTES = 8 * 1024 * 1024  # JSON bodies; uploads stream in ~1 MiB pieces
+# Twice the edge's request-header limit (lms.app.edge.MAX_REQUEST_HEADERS_KB): whatever the edge admits
+# (long query strings travel in x-envoy-original-path, tokens in authorization) fits here.
+MAX_METADATA_BYTES = 64 * 1024
 GC_THRESHOLDS = (20_000, 20, 50)  # CPython's defaults are (700, 10, 10)
 
 
@@ -36,6 +39,8 @@ async def serve(settings: Settings, host: str, port: int, stop: asyncio.Event) -
             ("grpc.so_reuseport", 1),
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", -1),
+            ("grpc.max_metadata_size", MAX_METADATA_BYTES),
+            ("grpc.absolute_max_metadata_size", 2 * MAX_METADATA_BYTES),
             ("grpc.keepalive_permit_without_calls", 1),
             ("grpc.http2.min_ping_interval_without_data_ms", 5000),
             # A fixed 1 MiB receive window per stream: with BDP probing the window grew while an upload's

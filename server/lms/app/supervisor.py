@@ -22,6 +22,7 @@ from lms.platform.config import Settings
 log = logging.getLogger("lms.supervisor")
 GRACE_SECONDS = 10
 MAX_RESTARTS_PER_MINUTE = 5
+POLL_SECONDS = 0.1  # how soon a dead child is noticed
 
 
 def envoy_binary() -> str:
@@ -69,9 +70,12 @@ class Supervisor:
             listen_address="0.0.0.0", listen_port=settings.edge_port, admin_port=settings.edge_admin_port,
             grpc_upstreams=tuple(("127.0.0.1", p) for p in grpc_ports),
             ws_upstreams=tuple(("127.0.0.1", p) for p in ws_ports or [settings.ws_port]),
-            descriptor_path=str(edge.DESCRIPTOR_PATH), lua_path=str(edge.LUA_PATH), access_log=access_log)
+            descriptor_path=str(edge.DESCRIPTOR_PATH), lua_path=str(edge.LUA_PATH), access_log=access_log,
+            capacity=edge.Capacity(websockets=settings.edge_max_connections, grpc_requests=settings.edge_max_requests),
+            cors=edge.Cors(settings.cors_allowed_origins, settings.cors_allowed_origin_regexes,
+                           settings.cors_allow_credentials))
         config_path.parent.mkdir(parents=True, exist_ok=True)
-        config_path.write_text(edge.render(layout, edge.transcoded_services()))
+        config_path.write_text(edge.render(layout, edge.api_surface()))
         self.children.append(Child("edge", [envoy_binary(), "-c", str(config_path), "--concurrency",
                                             str(envoy_concurrency), "--log-level", "warn",
                                             "--disable-hot-restart"]))
@@ -112,10 +116,13 @@ class Supervisor:
                     self.stop()
                     return 1
                 log.warning("child exited, restarting", extra={"fields": {"child": child.name, "code": code}})
-                time.sleep(min(2 ** (len(child.restarts) - 1), 10) * 0.5)
+                # The first restart within a minute is immediate (the edge has ejected the dead worker
+                # and retries elsewhere meanwhile); repeated crashes back off 0.5 s, 1 s, 2 s ... 5 s.
+                delay = 0 if len(child.restarts) == 1 else min(2 ** (len(child.restarts) - 2), 10) * 0.5
+                time.sleep(delay)
                 if not self.stopping:
                     self._spawn(child)
-            time.sleep(0.5)
+            time.sleep(POLL_SECONDS)
         return 0
 
     def stop(self) -> None:

@@ -29,11 +29,19 @@ def _float(name: str, default: float) -> float:
     return float(raw) if raw else default
 
 
-def _list(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
-    """A comma-separated list (unset: the default; set but blank: empty)."""
+def _list(name: str, default: tuple[str, ...] = (), separators: str = ",") -> tuple[str, ...]:
+    """A JSON array, or items separated by `separators` (commas) or whitespace; unset: the default, set but
+    blank: empty."""
     if name not in os.environ:
         return default
-    return tuple(item.strip() for item in os.environ[name].split(",") if item.strip())
+    raw = _env(name)
+    if raw.startswith("["):
+        import json
+
+        return tuple(str(item).strip() for item in json.loads(raw) if str(item).strip())
+    for separator in separators:
+        raw = raw.replace(separator, " ")
+    return tuple(raw.split())
 
 
 def _rate(name: str, default: str) -> tuple[int, int]:
@@ -89,6 +97,12 @@ class Settings:
     # and the hosts the service answers for.
     trusted_proxies: tuple[str, ...] = ("127.0.0.0/8", "::1/128")
     allowed_hosts: tuple[str, ...] = (".localhost", "127.0.0.1", "[::1]")
+    # The edge (lms.app.edge; docs/edge.md): capacity it is sized for, and CORS for browser clients.
+    edge_max_connections: int = 20000
+    edge_max_requests: int = 10000
+    cors_allowed_origins: tuple[str, ...] = ()
+    cors_allowed_origin_regexes: tuple[str, ...] = ()
+    cors_allow_credentials: bool = False
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -134,6 +148,11 @@ class Settings:
             consumers_enabled=_env("LMS_CONSUMERS", "on").lower() not in ("0", "off", "false", "no"),
             trusted_proxies=_list("LMS_TRUSTED_PROXIES", ("127.0.0.0/8", "::1/128")),
             allowed_hosts=_list("LMS_ALLOWED_HOSTS", (".localhost", "127.0.0.1", "[::1]")),
+            edge_max_connections=_int("LMS_EDGE_MAX_CONNECTIONS", 20000),
+            edge_max_requests=_int("LMS_EDGE_MAX_REQUESTS", 10000),
+            cors_allowed_origins=_list("LMS_CORS_ALLOWED_ORIGINS"),
+            cors_allowed_origin_regexes=_list("LMS_CORS_ALLOWED_ORIGIN_REGEXES", separators=""),
+            cors_allow_credentials=_env("LMS_CORS_ALLOW_CREDENTIALS") in ("1", "true", "yes", "on", "True"),
         )
 
     @property

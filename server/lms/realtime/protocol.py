@@ -45,6 +45,8 @@ def parse(raw: str | bytes) -> tuple[realtime_pb2.ClientMessage, Any, frozenset[
         obj = json.loads(raw)
     except ValueError as exc:
         raise BadMessage("invalid_message", f"JSON parse error - {exc}") from None
+    except RecursionError:  # deeply nested arrays or objects: an error frame, not a dropped connection
+        raise BadMessage("invalid_message", "JSON parse error - the message is nested too deeply.") from None
     if not isinstance(obj, dict):
         raise BadMessage("invalid_message", "A message must be a JSON object.")
     ref = obj.get("ref")
@@ -52,6 +54,8 @@ def parse(raw: str | bytes) -> tuple[realtime_pb2.ClientMessage, Any, frozenset[
         message = json_format.ParseDict(obj, realtime_pb2.ClientMessage(), ignore_unknown_fields=True)
     except json_format.ParseError as exc:
         raise BadMessage("invalid_message", f"Invalid message: {exc}", ref=ref) from None
+    except RecursionError:
+        raise BadMessage("invalid_message", "Invalid message: nested too deeply.", ref=ref) from None
     if not message.type:
         raise BadMessage("invalid_message", "The message has no type.", ref=ref)
     if message.type not in CLIENT_TYPES:
