@@ -134,6 +134,8 @@ def principal_from_claims(claims: dict) -> Principal:
     roles = frozenset(r for r in raw_roles if r in ROLES) or frozenset({"student"})
     profile = tuple(sorted(
         (k, str(claims[k])[:500]) for k in PROFILE_CLAIMS if isinstance(claims.get(k), (str, int))))
+    if "\x00" in user_id or "\x00" in tenant_id or any("\x00" in value for _, value in profile):
+        raise AuthenticationFailed(why="a claim contains a NUL character")  # PostgreSQL cannot store it
     return Principal(user_id=user_id, tenant_id=tenant_id, roles=roles, profile=profile,
                      expires_at=float(claims["exp"]) if "exp" in claims else None)
 
