@@ -154,7 +154,7 @@ def test_bad_submissions_get_documented_errors_and_change_nothing(tenant, other_
                  {"assignment": ["A valid integer is required."]})
     assert_error(student.post(URL, {"assignment": None, "response_text": "x"}), 400,
                  {"assignment": ["This field may not be null."]})
-    assert_error(student.post(URL, {"assignment": assignment["id"], "response_text": 5}), 400,
+    assert_error(student.post(URL, {"assignment": assignment["id"], "response_text": [5]}), 400,
                  {"response_text": ["Not a valid string."]})
     assert_error(student.post(URL, {"assignment": assignment["id"], "submission_file": "solution.py"}), 400,
                  {"submission_file": [NOT_A_FILE]})

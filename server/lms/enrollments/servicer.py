@@ -12,6 +12,7 @@ from lms.enrollments import service
 from lms.enrollments.models import Enrollment, LessonCompletion
 from lms.enrollments.v1 import enrollments_pb2, enrollments_pb2_grpc
 from lms.platform.context import Call, current_call
+from lms.platform.validation import present
 from lms.platform.pagination import PageRequest, page_envelope
 from lms.platform.protos import null, nullable_timestamp, set_timestamp, timestamp
 from lms.platform.storage import file_url
@@ -95,7 +96,8 @@ class EnrollmentServicer(enrollments_pb2_grpc.EnrollmentServiceServicer):
 
     async def BulkEnroll(self, request, context):
         call = current_call()
-        result = await service.bulk_enroll(await call.session(), call, request.course_id, list(request.user_ids))
+        user_ids = service.BULK_FIELDS.validate(present(request))["user_ids"]
+        result = await service.bulk_enroll(await call.session(), call, request.course_id, user_ids)
         return enrollments_pb2.BulkEnrollResponse(detail=f"Enrolled {result.created} users", created=result.created,
                                                   already_enrolled=result.already_enrolled)
 
