@@ -284,8 +284,8 @@ class OpenApiBuilder:
         output = method.output_type.lstrip(".")
         status = str(response_rule.status or 200)
         if output == "google.api.HttpBody":
-            response = {"description": "The document or file.", "content": {
-                "*/*": {"schema": {"type": "string", "format": "binary"}}}}
+            # Any media type (a file, a CSV, this JSON document itself): no schema to hold the bytes to.
+            response = {"description": "The document or file.", "content": {"*/*": {"schema": {}}}}
         elif status == "204":
             response = {"description": "Deleted; the body is empty."}
         else:

@@ -18,6 +18,7 @@ import grpc
 from google.api import annotations_pb2
 from google.protobuf.descriptor import ServiceDescriptor
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from lms.common.v1 import options_pb2
 from lms.platform import querycount
@@ -262,6 +263,8 @@ DATABASE_RETRY_AFTER = 1  # seconds a client is told to wait when the database c
 def database_unreachable(exc: BaseException) -> bool:
     """Whether `exc` says the database cannot be reached or dropped the connection (503, not 500):
     a refused or failed connection, a connection the server closed, an administrator shutdown."""
+    if isinstance(exc, PoolTimeout):
+        return True  # every pooled connection stayed busy past the pool's timeout: overloaded, try again
     if isinstance(exc, DBAPIError) and (exc.connection_invalidated or isinstance(exc, (OperationalError,
                                                                                       InterfaceError))):
         return True

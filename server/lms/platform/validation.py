@@ -376,10 +376,24 @@ def is_valid_url(value: str) -> bool:
 def null_character_errors(message: Message) -> dict[str, list[str]]:
     """`{field: ["Null characters are not allowed."]}` for the text fields of a request message (query
     parameters and transcoded bodies alike) that contain NUL, which PostgreSQL cannot store or compare;
-    DRF's CharField says the same. Nested fields are named by their top-level field."""
+    DRF's CharField says the same. A body wrapper message (`category`, `course`, ...) is the JSON body
+    itself, so its fields are named as the client sent them."""
     if b"\x00" not in message.SerializeToString():
         return {}  # no zero byte at all: no NUL in any string (the common case, decided in one pass)
-    return {field.name: [MSG_NULL_CHARACTERS] for field, value in message.ListFields() if _has_nul(field, value)}
+    return {name: [MSG_NULL_CHARACTERS] for name in _nul_fields(message)}
+
+
+def _nul_fields(message: Message) -> list[str]:
+    names = []
+    for field, value in message.ListFields():
+        if isinstance(value, (struct_pb2.Value, struct_pb2.Struct, struct_pb2.ListValue)):
+            if _value_has_nul(value):
+                names.append(field.name)
+        elif isinstance(value, Message):
+            names.extend(_nul_fields(value))
+        elif _has_nul(field, value):
+            names.append(field.name)
+    return names
 
 
 def _has_nul(field, value) -> bool:
@@ -388,7 +402,7 @@ def _has_nul(field, value) -> bool:
     if isinstance(value, (struct_pb2.Value, struct_pb2.Struct, struct_pb2.ListValue)):
         return _value_has_nul(value)
     if isinstance(value, Message):
-        return any(_has_nul(f, v) for f, v in value.ListFields())
+        return bool(_nul_fields(value))
     if field.is_repeated and not isinstance(value, (bytes, int, float, bool)):
         return any(_has_nul(field, item) for item in value)
     return False
