@@ -23,6 +23,10 @@ WRAPPERS = {
     "google.protobuf.DoubleValue": {"type": "number"},
     "google.protobuf.FloatValue": {"type": "number"},
 }
+INT32_MIN, INT32_MAX = -2_147_483_648, 2_147_483_647
+LONG_TEXT_MAX_LENGTH = 65_536  # lms.platform.validation.LONG_TEXT_MAX_LENGTH: text without a declared bound
+PATCH_SUFFIX = "Patch"  # schema name suffix of a body message's PATCH variant
+STRING_FORMATS = {"uri": "uri", "email": "email", "date-time": "date-time"}
 ERROR_RESPONSES = {
     "400": ("Invalid input: one list of messages per field, or `non_field_errors`.", "ValidationError"),
     "401": ("No token, or a token that is not valid.", "Detail"),
@@ -63,6 +67,8 @@ class OpenApiBuilder:
         self.ext_access = self.pool.FindExtensionByName("lms.common.v1.access")
         self.ext_nullable = self.pool.FindExtensionByName("lms.common.v1.nullable_type")
         self.ext_upload_form = self.pool.FindExtensionByName("lms.common.v1.upload_form")
+        self.ext_rules = self.pool.FindExtensionByName("lms.common.v1.rules")
+        self.input_messages: set[str] = set()
         self.messages = {}  # full name -> (file name, path, DescriptorProto)
         for f in self.fds.file:
             self._index_messages(f.name, f.package, f.message_type, (4,))
@@ -81,7 +87,10 @@ class OpenApiBuilder:
     def _schema_name(full_name: str) -> str:
         return full_name.removeprefix("lms.")
 
-    def _ref(self, full_name: str) -> dict:
+    def _ref(self, full_name: str, patch: bool = False) -> dict:
+        """A reference to a message's schema; `patch`: the variant for PATCH bodies (nothing required)."""
+        if patch and self._required_inputs(self.messages[full_name][2].field):
+            full_name += PATCH_SUFFIX
         self._add_schema(full_name)
         return {"$ref": f"#/components/schemas/{self._schema_name(full_name)}"}
 
@@ -127,10 +136,68 @@ class OpenApiBuilder:
             schema = {"type": "string"}
         if field.label == FDP.LABEL_REPEATED:
             schema = {"type": "array", "items": schema}
+        rules = self._rules(field)
+        if rules is not None:
+            schema = self._rules_schema(rules, schema)
         return schema
 
+    def _rules(self, field):
+        """The field's `lms.common.v1.rules`, or None."""
+        if not field.options.ByteSize():
+            return None
+        options = self.field_options.FromString(field.options.SerializeToString())
+        return options.Extensions[self.ext_rules] if options.HasExtension(self.ext_rules) else None
+
+    @staticmethod
+    def _rules_schema(rules, base: dict) -> dict:
+        """The JSON schema of a writable field (or query parameter) from its declared validation rules."""
+        kind = rules.type or base.get("type", "string")
+        if kind == "integer" and not rules.type:  # an int32 field: its bounds, within int32
+            return {**base, "minimum": rules.minimum if rules.HasField("minimum") else INT32_MIN,
+                    "maximum": rules.maximum if rules.HasField("maximum") else INT32_MAX}
+        if kind == "string" and not rules.type:
+            return {**base, "enum": list(rules.choices)} if rules.choices else dict(base)
+        if isinstance(kind, list):
+            kind = kind[0]
+        schema: dict = {"type": kind}
+        if kind == "string":
+            schema["maxLength"] = rules.max_length or LONG_TEXT_MAX_LENGTH
+            if rules.min_length:
+                schema["minLength"] = rules.min_length
+            if rules.choices:
+                schema["enum"] = list(rules.choices)
+            if rules.format in STRING_FORMATS:
+                schema["format"] = STRING_FORMATS[rules.format]
+            elif rules.format == "decimal":
+                schema["pattern"] = r"^\s*\d{1,8}(\.\d{1,2})?\s*$"
+                schema["description"] = "A decimal amount with at most two places, such as \"99.99\"."
+        elif kind in ("integer", "number"):
+            schema["minimum"] = rules.minimum if rules.HasField("minimum") else INT32_MIN
+            schema["maximum"] = rules.maximum if rules.HasField("maximum") else INT32_MAX
+            if kind == "integer":
+                schema["format"] = "int32"
+        elif kind == "array":
+            items: dict = {"type": rules.items or "string"}
+            if items["type"] == "string":
+                items["maxLength"] = rules.item_max_length or LONG_TEXT_MAX_LENGTH
+                items["minLength"] = 1
+            elif items["type"] == "integer":
+                items.update(minimum=rules.minimum if rules.HasField("minimum") else INT32_MIN,
+                             maximum=rules.maximum if rules.HasField("maximum") else INT32_MAX, format="int32")
+            schema["items"] = items
+            if rules.max_items:
+                schema["maxItems"] = rules.max_items
+        if rules.nullable:
+            schema["type"] = [kind, "null"]
+        return schema
+
+    def _required_inputs(self, fields) -> list[str]:
+        return [f.name for f in fields if (rules := self._rules(f)) is not None and rules.required]
+
     def _add_schema(self, full_name: str) -> None:
-        name = self._schema_name(full_name)
+        patch = full_name.endswith(PATCH_SUFFIX)
+        full_name = full_name.removesuffix(PATCH_SUFFIX)
+        name = self._schema_name(full_name) + (PATCH_SUFFIX if patch else "")
         if name in self.schemas:
             return
         self.schemas[name] = {}  # placeholder breaks recursion
@@ -150,6 +217,10 @@ class OpenApiBuilder:
         schema = {"type": "object", "properties": properties}
         if full_name in self.output_messages and required:
             schema["required"] = required
+        elif full_name not in self.output_messages and not patch:
+            inputs = self._required_inputs(message.field)
+            if inputs:
+                schema["required"] = inputs
         description = self.comments.get(file_name, path)
         if description:
             schema["description"] = description
@@ -161,7 +232,7 @@ class OpenApiBuilder:
         return self.method_options.FromString(method.options.SerializeToString())
 
     def _operation(self, file_name, service, s_index, method, m_index, rule, verb, template, options):
-        request = self.messages[method.input_type.lstrip(".")][2]
+        request_file, request_path, request = self.messages[method.input_type.lstrip(".")]
         fields = {f.name: f for f in request.field}
         path_params = re.findall(r"{([^}=]+)", template)
         response_rule = options.Extensions[self.ext_response]
@@ -185,27 +256,36 @@ class OpenApiBuilder:
                     continue
                 if field.type == FDP.TYPE_MESSAGE and field.type_name.lstrip(".") not in WRAPPERS:
                     continue
-                param = {"name": name, "in": "query", "required": False, "schema": self._field_schema(field)}
+                rules = self._rules(field)
+                param = {"name": name, "in": "query", "required": bool(rules is not None and rules.required),
+                         "schema": self._field_schema(field)}
                 request_file, request_path, _ = self.messages[method.input_type.lstrip(".")]
                 description = self.comments.get(request_file, request_path + (2, list(fields).index(name)))
                 if description:
                     param["description"] = description
                 operation["parameters"].append(param)
         if streaming_upload:
-            operation["requestBody"] = self._upload_body(options.Extensions[self.ext_upload_form])
+            operation["requestBody"] = self._upload_body(options.Extensions[self.ext_upload_form], verb == "patch")
         elif body_field == "*":
-            props = {n: self._field_schema(f) for n, f in fields.items() if n not in path_params}
-            operation["requestBody"] = {"required": True, "content": {
-                "application/json": {"schema": {"type": "object", "properties": props}}}}
+            props = {n: self._described(self._field_schema(f), request_file, request_path, i)
+                     for i, (n, f) in enumerate(fields.items()) if n not in path_params}
+            body_schema = {"type": "object", "properties": props}
+            required = [n for n in self._required_inputs(request.field) if n not in path_params]
+            if required and verb != "patch":
+                body_schema["required"] = required
+            operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body_schema}}}
         elif body_field:
             field = fields[body_field]
-            operation["requestBody"] = {"required": True, "content": {
-                "application/json": {"schema": self._field_schema(field)}}}
+            if field.type == FDP.TYPE_MESSAGE and field.type_name.lstrip(".") in self.messages:
+                schema = self._ref(field.type_name.lstrip("."), patch=verb == "patch")
+            else:
+                schema = self._field_schema(field)
+            operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
         output = method.output_type.lstrip(".")
         status = str(response_rule.status or 200)
         if output == "google.api.HttpBody":
-            response = {"description": "The document or file.", "content": {
-                "*/*": {"schema": {"type": "string", "format": "binary"}}}}
+            # Any media type (a file, a CSV, this JSON document itself): no schema to hold the bytes to.
+            response = {"description": "The document or file.", "content": {"*/*": {"schema": {}}}}
         elif status == "204":
             response = {"description": "Deleted; the body is empty."}
         else:
@@ -225,7 +305,11 @@ class OpenApiBuilder:
             del operation["parameters"]
         return operation
 
-    def _upload_body(self, form) -> dict:
+    def _described(self, schema: dict, file_name: str, path: tuple, index: int) -> dict:
+        description = self.comments.get(file_name, path + (2, index))
+        return {**schema, "description": description} if description and "$ref" not in schema else schema
+
+    def _upload_body(self, form, patch: bool = False) -> dict:
         """The body of a streamed upload: multipart/form-data with the form's text fields and file parts,
         and (when it names a fields message) the same fields as a JSON object."""
         if not form.fields and not form.files:
@@ -240,13 +324,15 @@ class OpenApiBuilder:
                 schema = self._field_schema(field)
                 description = self.comments.get(file_name, path + (2, i))
                 properties[field.name] = {**schema, "description": description} if description else schema
-            content["application/json"] = {"schema": self._ref(form.fields)}
+            content["application/json"] = {"schema": self._ref(form.fields, patch=patch)}
         for name in form.files:
             properties[name] = {"type": "string", "format": "binary", "contentMediaType": "application/octet-stream",
                                 "description": "The file (its type is decided from its bytes)."}
         multipart = {"type": "object", "properties": properties}
         if not form.fields:
             multipart["required"] = list(form.files)
+        elif not patch and (required := self._required_inputs(self.messages[form.fields][2].field)):
+            multipart["required"] = required
         return {"required": True, "content": {"multipart/form-data": {"schema": multipart}, **content}}
 
     def build(self) -> dict:
@@ -282,8 +368,13 @@ class OpenApiBuilder:
         schemas = dict(sorted(self.schemas.items()))
         schemas["Detail"] = {"type": "object", "required": ["detail"],
                              "properties": {"detail": {"type": "string"}}}
-        schemas["ValidationError"] = {"type": "object", "additionalProperties": {
-            "type": "array", "items": {"type": "string"}}, "properties": {"detail": {"type": "string"}}}
+        # `{"field": ["message", ...]}`, `{"non_field_errors": [...]}`, `{"detail": "..."}` for unparsable bodies,
+        # and DRF's nested shape for lists of objects (reorder: `{"resources": [{}, {"order": ["..."]}]}`).
+        messages = {"type": "array", "items": {"type": "string"}}
+        schemas["ValidationError"] = {"type": "object", "properties": {"detail": {"type": "string"}},
+                                      "additionalProperties": {"type": "array", "items": {"anyOf": [
+                                          {"type": "string"},
+                                          {"type": "object", "additionalProperties": messages}]}}}
         return {
             "openapi": "3.1.0",
             "info": {

@@ -80,8 +80,7 @@ def test_staff_list_submissions_per_assignment_by_state_and_page(tenant):
     assert teacher.get(f"{URL}?student={students[0].user_id}").json()["count"] == 2
     assert [s["id"] for s in students[3].get(nested).json()["results"]] == [submissions[3]["id"]]
     assert_error(teacher.get(f"{nested}?page=9"), 404, {"detail": "Invalid page."})
-    assert_error(teacher.get(f"{nested}?page_size=0"), 400,
-                 {"page_size": ["Ensure this value is greater than or equal to 1."]})
+    assert len(teacher.get(f"{nested}?page_size=0").json()["results"]) == 10  # DRF: an unusable size is the default
     assert_error(tenant.instructor().get(nested), 403, FORBIDDEN)
     assert tenant.instructor().get(URL).json()["count"] == 0
     assert_error(teacher.get("/api/lms/assignments/999999/submissions/"), 404, NOT_FOUND)

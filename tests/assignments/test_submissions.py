@@ -154,7 +154,7 @@ def test_bad_submissions_get_documented_errors_and_change_nothing(tenant, other_
                  {"assignment": ["A valid integer is required."]})
     assert_error(student.post(URL, {"assignment": None, "response_text": "x"}), 400,
                  {"assignment": ["This field may not be null."]})
-    assert_error(student.post(URL, {"assignment": assignment["id"], "response_text": 5}), 400,
+    assert_error(student.post(URL, {"assignment": assignment["id"], "response_text": [5]}), 400,
                  {"response_text": ["Not a valid string."]})
     assert_error(student.post(URL, {"assignment": assignment["id"], "submission_file": "solution.py"}), 400,
                  {"submission_file": [NOT_A_FILE]})
@@ -166,9 +166,9 @@ def test_bad_submissions_get_documented_errors_and_change_nothing(tenant, other_
                  {"detail": 'Unsupported media type "text/plain" in request.'})
     assert_error(tenant.anonymous().post(URL, {"assignment": assignment["id"], "response_text": "x"}), 401,
                  UNAUTHENTICATED)
-    # Multipart: a wrong file type, a text value for the file, a file before the assignment it belongs to.
+    # Multipart: a wrong file type (binary is not code, whatever its name), a text value for the file, a file before the assignment it belongs to.
     assert_error(student.post(URL, data={"assignment": str(assignment["id"])},
-                              files={"submission_file": ("solution.py", b"print('hi')\n", "text/x-python")}), 400,
+                              files={"submission_file": ("solution.py", b"\x7fELF\x02\x01\x01\x00" + bytes(64))}), 400,
                  fields=["submission_file"])
     assert_error(student.post(URL, data={"assignment": str(assignment["id"]), "submission_file": "solution.py"}),
                  400, {"submission_file": [NOT_A_FILE]})

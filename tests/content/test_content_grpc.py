@@ -12,6 +12,7 @@ from lms.content.v1 import (
     resources_pb2, resources_pb2_grpc,
 )
 from lms.courses.v1 import courses_pb2, courses_pb2_grpc, instructors_pb2, instructors_pb2_grpc
+from lms.platform.protos import json_values
 from tests.files import samples
 from tests.files.test_parser import BOUNDARY, form
 from tests.helpers import make_course
@@ -55,7 +56,7 @@ def test_content_crud_and_the_course_outline_over_grpc(tenant, stubs):
     md = admin.metadata
     course = make_course(admin)
     module = stubs.modules.CreateModule(modules_pb2.CreateModuleRequest(
-        course_id=course["id"], module=modules_pb2.ModuleInput(title="Getting Started")), metadata=md)
+        course_id=course["id"], module=modules_pb2.ModuleInput(**json_values(title="Getting Started"))), metadata=md)
     assert (module.order, module.is_published, list(module.lessons)) == (1, True, [])
     lesson = stubs.lessons.CreateLesson(body(
         lessons_pb2.CreateLessonRequest, {"title": "Installing Python", "lesson_type": "video",
@@ -63,7 +64,7 @@ def test_content_crud_and_the_course_outline_over_grpc(tenant, stubs):
         course_id=course["id"], module_id=module.id), metadata=md)
     assert (lesson.lesson_type, lesson.duration, lesson.order) == ("video", 15, 1)
     second = stubs.modules.CreateModule(modules_pb2.CreateModuleRequest(
-        course_id=course["id"], module=modules_pb2.ModuleInput(title="First now", order=1)), metadata=md)
+        course_id=course["id"], module=modules_pb2.ModuleInput(**json_values(title="First now", order=1))), metadata=md)
     listed = stubs.modules.ListModules(modules_pb2.ListModulesRequest(course_id=course["id"]), metadata=md)
     assert [(m.id, m.order) for m in listed.modules] == [(second.id, 1), (module.id, 2)]
     assert [lesson.id for lesson in listed.modules[1].lessons] == [lesson.id]
@@ -77,10 +78,10 @@ def test_content_crud_and_the_course_outline_over_grpc(tenant, stubs):
                                               "url": f"https://example.com/{n}"}, course_id=course["id"]),
         metadata=md) for n in range(3)]
     reordered = stubs.resources.ReorderResources(resources_pb2.ReorderResourcesRequest(
-        course_id=course["id"], resources=[content_pb2.OrderItem(id=links[2].id, order=1)]), metadata=md)
+        course_id=course["id"], resources=[content_pb2.OrderItem(**json_values(id=links[2].id, order=1))]), metadata=md)
     assert [(r.title, r.order) for r in reordered.resources] == [("R2", 1), ("R0", 2), ("R1", 3)]
     faq = stubs.faqs.CreateFaq(faqs_pb2.CreateFaqRequest(
-        course_id=course["id"], faq=faqs_pb2.FaqInput(question="Q?", answer="A.")), metadata=md)
+        course_id=course["id"], faq=faqs_pb2.FaqInput(**json_values(question="Q?", answer="A."))), metadata=md)
 
     detail, call = stubs.courses.GetCourse.with_call(courses_pb2.GetCourseRequest(course_id=course["id"]),
                                                      metadata=md)
@@ -101,7 +102,7 @@ def test_grpc_errors_use_canonical_codes(tenant, other_tenant, stubs):
     admin = tenant.admin()
     course = make_course(admin)
     module = stubs.modules.CreateModule(modules_pb2.CreateModuleRequest(
-        course_id=course["id"], module=modules_pb2.ModuleInput(title="M")), metadata=admin.metadata)
+        course_id=course["id"], module=modules_pb2.ModuleInput(**json_values(title="M"))), metadata=admin.metadata)
 
     with pytest.raises(grpc.RpcError) as invalid:
         stubs.lessons.CreateLesson(body(lessons_pb2.CreateLessonRequest,
@@ -124,7 +125,7 @@ def test_grpc_errors_use_canonical_codes(tenant, other_tenant, stubs):
 
     with pytest.raises(grpc.RpcError) as foreign:
         stubs.modules.UpdateModule(modules_pb2.UpdateModuleRequest(
-            course_id=course["id"], module_id=module.id, module=modules_pb2.ModuleInput(title="x")),
+            course_id=course["id"], module_id=module.id, module=modules_pb2.ModuleInput(**json_values(title="x"))),
             metadata=other_tenant.admin().metadata)
     assert foreign.value.code() == grpc.StatusCode.NOT_FOUND
 
@@ -156,7 +157,7 @@ def test_file_resources_stream_over_grpc_and_are_deleted_with_their_row(tenant, 
 
     resource = stubs.resources.CreateResource(pieces(), metadata=admin.metadata)
     assert (resource.title, resource.resource_type, resource.order) == ("Course Manual", "file", 1)
-    key = resource.file_url.split("/api/lms/files/", 1)[1]
+    key = resource.file_url.string_value.split("/api/lms/files/", 1)[1]
     assert admin.get(f"/api/lms/files/{key}").content == data
     with pytest.raises(grpc.RpcError) as link_with_file:
         stubs.resources.CreateResource(body(

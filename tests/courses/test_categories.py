@@ -40,7 +40,7 @@ def test_create_rejects_bad_input_and_changes_nothing(tenant):
                  {"name": ["Ensure this field has no more than 100 characters."]})
     assert_error(admin.post("/api/lms/categories/", {"name": "programming"}), 400,
                  {"name": ["A category with this name already exists."]})
-    assert_error(admin.post("/api/lms/categories/", {"name": 5}), 400, fields=["name"])
+    assert_error(admin.post("/api/lms/categories/", {"name": {"text": 5}}), 400, fields=["name"])
     assert [c["name"] for c in admin.get("/api/lms/categories/").json()] == ["Programming"]
 
 

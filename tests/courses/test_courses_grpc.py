@@ -6,6 +6,7 @@ from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from lms.courses.v1 import categories_pb2, categories_pb2_grpc, courses_pb2, courses_pb2_grpc
+from lms.platform.protos import json_values
 
 
 def rich(error: grpc.RpcError) -> dict:
@@ -31,12 +32,11 @@ def test_create_and_read_a_course_over_grpc(tenant, grpc_stubs):
     categories, courses = grpc_stubs
     admin = tenant.admin()
     category = categories.CreateCategory(
-        categories_pb2.CreateCategoryRequest(category=categories_pb2.CategoryInput(name="Programming")),
+        categories_pb2.CreateCategoryRequest(category=categories_pb2.CategoryInput(**json_values(name="Programming"))),
         metadata=admin.metadata)
-    created = courses.CreateCourse(courses_pb2.CreateCourseRequest(course=courses_pb2.CourseInput(
+    created = courses.CreateCourse(courses_pb2.CreateCourseRequest(course=courses_pb2.CourseInput(**json_values(
         title="Introduction to Python Programming", description="Learn", category_id=category.id,
-        status="Published", learning_outcomes=struct_pb2.Value(list_value=struct_pb2.ListValue(
-            values=[struct_pb2.Value(string_value="Write scripts")])))), metadata=admin.metadata)
+        status="Published", learning_outcomes=["Write scripts"]))), metadata=admin.metadata)
     assert created.code == "PY101" and created.category.slug == "programming"
     detail = courses.GetCourse(courses_pb2.GetCourseRequest(course_id=created.id), metadata=admin.metadata)
     assert list(detail.learning_outcomes) == ["Write scripts"]
@@ -52,7 +52,7 @@ def test_grpc_errors_carry_canonical_codes_and_details(tenant, grpc_stubs):
     _, courses = grpc_stubs
     admin = tenant.admin()
     with pytest.raises(grpc.RpcError) as invalid:
-        courses.CreateCourse(courses_pb2.CreateCourseRequest(course=courses_pb2.CourseInput(title="")),
+        courses.CreateCourse(courses_pb2.CreateCourseRequest(course=courses_pb2.CourseInput(**json_values(title=""))),
                              metadata=admin.metadata)
     assert invalid.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     details = rich(invalid.value)
@@ -82,7 +82,7 @@ def test_native_grpc_passes_through_the_edge_untouched(tenant, stack):
     with grpc.insecure_channel(f"127.0.0.1:{stack.edge_port}") as channel:
         categories = categories_pb2_grpc.CategoryServiceStub(channel)
         created, call = categories.CreateCategory.with_call(
-            categories_pb2.CreateCategoryRequest(category=categories_pb2.CategoryInput(name="Through edge")),
+            categories_pb2.CreateCategoryRequest(category=categories_pb2.CategoryInput(**json_values(name="Through edge"))),
             metadata=admin.metadata)
         assert created.name == "Through edge"
         listed = categories.ListCategories(categories_pb2.ListCategoriesRequest(), metadata=admin.metadata)

@@ -4,6 +4,7 @@ import pytest
 
 from lms.enrollments.v1 import enrollments_pb2, enrollments_pb2_grpc
 from tests.helpers import make_course, make_lesson, make_module
+from lms.platform.protos import json_values
 
 
 def test_enroll_complete_and_read_progress_over_grpc(tenant, stack):
@@ -27,10 +28,10 @@ def test_enroll_complete_and_read_progress_over_grpc(tenant, stack):
                                     metadata=student.metadata)
         assert (progress.completed_lessons, progress.total_lessons) == (1, 1)
         assert progress.completed_at.string_value.endswith("Z")
-        bulk = stub.BulkEnroll(enrollments_pb2.BulkEnrollRequest(course_id=course["id"], user_ids=["a", "b"]),
+        bulk = stub.BulkEnroll(enrollments_pb2.BulkEnrollRequest(course_id=course["id"], **json_values(user_ids=["a", "b"])),
                                metadata=admin.metadata)
         assert (bulk.created, bulk.already_enrolled, bulk.detail) == (2, 0, "Enrolled 2 users")
         with pytest.raises(grpc.RpcError) as denied:
-            stub.BulkEnroll(enrollments_pb2.BulkEnrollRequest(course_id=course["id"], user_ids=["c"]),
+            stub.BulkEnroll(enrollments_pb2.BulkEnrollRequest(course_id=course["id"], **json_values(user_ids=["c"])),
                             metadata=student.metadata)
         assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED

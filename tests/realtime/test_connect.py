@@ -34,7 +34,8 @@ async def test_a_valid_token_connects_and_joins_the_private_room(stack, tenant):
     client = await open_client(ws_url(stack.ws_url, student.token))
     connected = client.connected
     assert connected == {"type": "connected", "user_id": student.user_id, "tenant_id": tenant.id,
-                         "rooms": [f"user_{student.user_id}"], "last_event_id": connected["last_event_id"]}
+                         "rooms": [f"user_{student.user_id}"], "last_event_id": connected["last_event_id"],
+                         "refused": []}
     assert isinstance(connected["last_event_id"], int) and connected["last_event_id"] >= 0
     assert (await client.request(type="ping", ref={"n": 1})) == {"type": "pong", "ref": {"n": 1}}
     await client.close()
@@ -42,6 +43,17 @@ async def test_a_valid_token_connects_and_joins_the_private_room(stack, tenant):
     client = await open_client(stack.ws_url.rstrip("/"),
                                additional_headers={"Authorization": f"Bearer {student.token}"})
     assert client.connected["user_id"] == student.user_id
+    await client.close()
+
+
+async def test_rooms_refused_in_the_query_are_reported_in_the_connected_frame(stack, tenant):
+    student = tenant.student()
+    client = await open_client(ws_url(stack.ws_url, student.token, rooms="forum_1,course_999999,nonsense,user_someone-else"))
+    connected = client.connected
+    assert connected["rooms"] == [f"user_{student.user_id}", "forum_1"]
+    assert [(r["room"], r["code"]) for r in connected["refused"]] == [
+        ("course_999999", "not_found"), ("nonsense", "invalid_room"), ("user_someone-else", "forbidden")]
+    assert all(r["reason"] for r in connected["refused"])
     await client.close()
 
 

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 from lms.app import edge
 from lms.platform.config import Settings
@@ -163,7 +164,20 @@ def install_signal_handlers(supervisor: Supervisor) -> None:
     signal.signal(signal.SIGTERM, handler)
 
 
+def _command(name: str) -> str:
+    """How to run this installation's `name` script from the current directory, as the banner prints it."""
+    path = os.path.join(os.path.dirname(sys.executable), name)
+    if not os.path.exists(path):
+        return name  # (on PATH, or not installed)
+    relative = os.path.relpath(path)
+    return relative if not relative.startswith("..") else path
+
+
 def banner(settings: Settings, token_hint: bool) -> str:
+    """What `lms serve` prints when it is up: every command in it works when pasted into a shell
+    started in the same directory (the token command names the data dir whose secret it needs)."""
+    import shlex
+
     edge_url = f"http://localhost:{settings.edge_port}"
     lines = [
         "",
@@ -172,12 +186,15 @@ def banner(settings: Settings, token_hint: bool) -> str:
         f"  curl {edge_url}/api/health/",
     ]
     if token_hint:
+        data_dir = str(settings.data_dir)
+        prefix = "" if settings.data_dir == Path(".lms").resolve() else f"LMS_DATA_DIR={shlex.quote(data_dir)} "
         lines += [
             "  Mint a development token (HS256 secret stored in "
             f"{settings.data_dir / 'dev-jwt-secret'}):",
-            "    TOKEN=$(.venv/bin/lms token --user admin1 --tenant demo --role admin --name 'Ada Admin')",
+            f"    TOKEN=$({prefix}{_command('lms')} token --user admin1 --tenant demo --role admin "
+            "--name 'Ada Admin')",
             f"    curl -H \"Authorization: Bearer $TOKEN\" {edge_url}/api/lms/courses/",
         ]
-    lines.append(f"  grpcurl -plaintext localhost:{settings.grpc_port} list")
+    lines.append(f"  {_command('grpcurl')} -plaintext localhost:{settings.grpc_port} list")
     return "\n".join(lines) + "\n"
 

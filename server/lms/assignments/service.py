@@ -47,15 +47,15 @@ ASSIGNMENT_FIELDS = Fields(
     due_date=DateTime(allow_null=True, default=None),
     max_score=Int(min_value=1, max_value=1000, default=100),
     allow_late=Bool(default=False),
-)
+).declares("lms.assignments.v1.AssignmentInput")
 SUBMISSION_FIELDS = Fields(
     assignment=Int(required=True),
     response_text=Str(allow_blank=True, trim=False, max_length=100_000),
-)
+).declares("lms.assignments.v1.SubmissionInput")
 GRADE_FIELDS = Fields(
     grade=DecimalStr(max_digits=6, decimal_places=2, min_value=Decimal(0)),
     feedback=Str(allow_blank=True, trim=False, max_length=10_000),
-)
+).declares("lms.assignments.v1.GradeSubmissionRequest")
 # Fields whose empty form value ("" in multipart or urlencoded bodies) means null, as DRF reads HTML forms.
 FORM_NULLABLE = ("module", "due_date", "assignment", "course")
 

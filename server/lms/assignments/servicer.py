@@ -14,11 +14,13 @@ from lms.platform.protos import nullable_number, nullable_string, nullable_times
 from lms.platform.servicing import rpc
 from lms.platform.storage import file_url
 from lms.platform.uploads import ALL_TYPES, DOCUMENTS, IMAGES, FileField, Upload
+from lms.platform.textfiles import CODE_AND_TEXT_TYPES
 from lms.platform.validation import present
 from lms.users.public import display_names
 
 INSTRUCTIONS_FILE = FileField(INSTRUCTIONS_KIND, DOCUMENTS + IMAGES, required=False)
-SUBMISSION_FILE = FileField(SUBMISSIONS_KIND, ALL_TYPES, required=False)
+# Students' work: documents, images, videos, zip archives (of code, say) and source code or plain text.
+SUBMISSION_FILE = FileField(SUBMISSIONS_KIND, ALL_TYPES + CODE_AND_TEXT_TYPES, required=False)
 
 
 def assignment_message(call: Call, row: service.AssignmentRow) -> assignments_pb2.Assignment:

@@ -19,7 +19,7 @@ SETTINGS_FIELDS = Fields(
     show_completion_hours=Bool(),
     min_score=Int(min_value=0, max_value=100),
     require_all_modules=Bool(),
-)
+).declares("lms.certificates.v1.CertificateSettingsInput")
 
 
 async def _settings_of(session: AsyncSession, course_id: int) -> CertificateSettings:

@@ -16,7 +16,7 @@ from lms.realtime import rooms
 from lms.users.public import profiles
 from lms.users.public import DirectoryUser
 
-MESSAGE_FIELDS = Fields(message=Str(max_length=2000, required=True))
+MESSAGE_FIELDS = Fields(message=Str(max_length=2000, required=True)).declares("lms.chat.v1.RoomMessageInput")
 
 
 @dataclasses.dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 from lms.content.models import Faq, Lesson, Module, Resource
 from lms.content.v1 import content_pb2
 from lms.platform.context import Call
+from lms.platform.protos import nullable_string
 from lms.platform.storage import file_url, stored_filename
 
 
@@ -25,7 +26,7 @@ def module_message(call: Call, module: Module, lessons: list[Lesson]) -> content
 def resource_message(call: Call, resource: Resource) -> content_pb2.Resource:
     return content_pb2.Resource(
         id=resource.id, title=resource.title, resource_type=resource.resource_type, url=resource.url,
-        file_url=file_url(call, resource.file), order=resource.order)
+        file_url=nullable_string(file_url(call, resource.file) or None), order=resource.order)
 
 
 def faq_message(faq: Faq) -> content_pb2.Faq:

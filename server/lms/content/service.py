@@ -38,9 +38,9 @@ from lms.platform.validation import Bool, Choice, Fields, Int, Str, Url
 MODULE_FIELDS = Fields(
     title=Str(max_length=200, required=True),
     description=Str(allow_blank=True),
-    order=Int(min_value=1),
+    order=Int(min_value=1, allow_null=True),  # null: no position given (append; keep on PUT)
     is_published=Bool(default=True),
-)
+).declares("lms.content.v1.ModuleInput")
 LESSON_FIELDS = Fields(
     title=Str(max_length=200, required=True),
     description=Str(allow_blank=True),
@@ -48,15 +48,15 @@ LESSON_FIELDS = Fields(
     duration=Int(min_value=0, default=0),
     content_url=Url(allow_blank=True),
     content_text=Str(allow_blank=True),
-    order=Int(min_value=1),
+    order=Int(min_value=1, allow_null=True),  # null: no position given (append; keep on PUT)
     is_published=Bool(default=True),
-)
+).declares("lms.content.v1.LessonInput")
 RESOURCE_FIELDS = Fields(
     title=Str(max_length=200, required=True),
     resource_type=Choice(RESOURCE_TYPES, required=True),
     url=Url(allow_blank=True),
-    order=Int(min_value=1),
-)
+    order=Int(min_value=1, allow_null=True),  # null: no position given (append; keep on PUT)
+).declares("lms.content.v1.ResourceInput")
 CONTENT_FILE_TYPES = DOCUMENTS + IMAGES + VIDEOS
 # Which kinds of lesson and resource take an uploaded file, and of which types; other kinds take none.
 LESSON_FILE_TYPES: dict[str, tuple[FileType, ...]] = {"file": CONTENT_FILE_TYPES, "video": VIDEOS}
@@ -102,8 +102,8 @@ LESSON_FILE = FileField("lessons", CONTENT_FILE_TYPES, required=False,
 FAQ_FIELDS = Fields(
     question=Str(max_length=500, required=True),
     answer=Str(required=True),
-    order=Int(min_value=1),
-)
+    order=Int(min_value=1, allow_null=True),  # null: no position given (append; keep on PUT)
+).declares("lms.content.v1.FaqInput")
 
 
 @dataclasses.dataclass
@@ -353,11 +353,11 @@ async def get_resource(session: AsyncSession, call: Call, course_id: int, resour
 
 
 def _check_resource(state: dict) -> None:
-    """A link needs its URL; a file resource needs an uploaded file."""
+    """A link needs its URL. A file resource may be created before its file (the document's JSON create
+    `{"title", "resource_type": "file", "order"}`): the file follows by PUT/PATCH multipart, and
+    `file_url` is null until then."""
     if state["resource_type"] == "link" and not state["url"]:
         raise ValidationError({"url": [MSG_REQUIRED]})
-    if state["resource_type"] == "file" and not state["file"]:
-        raise ValidationError({"file": [MSG_REQUIRED]})
 
 
 async def course_for_resource_upload(session: AsyncSession, call: Call, course_id: int,

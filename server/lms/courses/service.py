@@ -38,11 +38,11 @@ COURSE_FIELDS = Fields(
     learning_outcomes=StrList(max_items=50),
     prerequisites=StrList(max_items=50),
     code=Str(max_length=20),
-)
+).declares("lms.courses.v1.CourseInput")
 CATEGORY_FIELDS = Fields(
     name=Str(max_length=100, required=True),
     description=Str(max_length=1000, allow_blank=True),
-)
+).declares("lms.courses.v1.CategoryInput")
 ORDERINGS = {
     "id": Course.id, "title": Course.title, "created_at": Course.created_at,
     "price": Course.price, "total_enrollments": CourseCounter.total_enrollments,

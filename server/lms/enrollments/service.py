@@ -37,10 +37,13 @@ from lms.platform.events import (
 )
 from lms.platform.models import utcnow
 from lms.platform.pagination import PageRequest
+from lms.platform.validation import Fields, StrList
 from lms.users.public import DirectoryUser, full_name
 
 __all__ = ["ALREADY_ENROLLED"]
 MAX_BULK_USERS = 50_000
+# The bulk body's list (a JSON value: a string or null there is DRF's error, numbers count as their text).
+BULK_FIELDS = Fields(user_ids=StrList(max_items=MAX_BULK_USERS, item_max_length=128, required=True)).declares("lms.enrollments.v1.BulkEnrollRequest")
 USER_ID = re.compile(r"^[\w.@:+-]{1,128}$")
 
 

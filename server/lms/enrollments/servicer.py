@@ -10,6 +10,7 @@ from lms.enrollments.trees import course_trees as load_course_trees
 from lms.enrollments.models import Enrollment
 from lms.enrollments.v1 import enrollments_pb2, enrollments_pb2_grpc
 from lms.platform.context import Call
+from lms.platform.validation import present
 from lms.platform.pagination import PageRequest, page_envelope
 from lms.platform.protos import null, nullable_timestamp, set_timestamp, timestamp
 from lms.platform.servicing import rpc
@@ -83,7 +84,8 @@ class EnrollmentServicer(enrollments_pb2_grpc.EnrollmentServiceServicer):
 
     @rpc
     async def BulkEnroll(self, request, call, session):
-        result = await service.bulk_enroll(session, call, request.course_id, list(request.user_ids))
+        user_ids = service.BULK_FIELDS.validate(present(request))["user_ids"]
+        result = await service.bulk_enroll(session, call, request.course_id, user_ids)
         return enrollments_pb2.BulkEnrollResponse(detail=f"Enrolled {result.created} users", created=result.created,
                                                   already_enrolled=result.already_enrolled)
 

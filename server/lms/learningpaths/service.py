@@ -10,7 +10,7 @@ from lms.courses.public import Course, Enrollment, is_visible
 from lms.learningpaths.models import LearningPath, LearningPathCourse
 from lms.platform.context import Call
 from lms.platform.errors import NotFound, ValidationError
-from lms.platform.validation import Bool, Field, Fields, Int, Str
+from lms.platform.validation import Bool, Field, Fields, Int, Str, int32_value, not_a_list
 
 
 class CourseIds(Field):
@@ -18,16 +18,16 @@ class CourseIds(Field):
 
     def convert(self, value):
         if not isinstance(value, list):
-            raise ValidationError([f'Expected a list of items but got type "{type(value).__name__}".'])
+            raise ValidationError([not_a_list(value)])
         if not value:
             raise ValidationError(["This list may not be empty."])
         if len(value) > 200:
             raise ValidationError(["Ensure this field has no more than 200 elements."])
         ids = []
         for item in value:
-            if isinstance(item, bool) or not isinstance(item, (int, float)) or int(item) != item or item < 1:
+            if isinstance(item, str) or int32_value(item) < 1:
                 raise ValidationError(["A valid integer is required."])
-            ids.append(int(item))
+            ids.append(int32_value(item))
         if len(set(ids)) != len(ids):
             raise ValidationError(["A course may appear only once in a learning path."])
         return ids
@@ -39,7 +39,7 @@ PATH_FIELDS = Fields(
     course_ids=CourseIds(required=True),
     is_active=Bool(default=True),
     order=Int(min_value=0, default=0),
-)
+).declares("lms.learningpaths.v1.LearningPathInput")
 
 
 @dataclasses.dataclass

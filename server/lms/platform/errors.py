@@ -121,12 +121,19 @@ class RangeNotSatisfiable(LmsError):
 class Unavailable(LmsError):
     code, http_status, reason = grpc.StatusCode.UNAVAILABLE, 503, "UNAVAILABLE"
 
-    def __init__(self, detail: str = "Service temporarily unavailable.", body: dict | None = None):
+    def __init__(self, detail: str = "Service temporarily unavailable.", body: dict | None = None,
+                 retry_after: int | None = None):
         super().__init__(detail)
         self._body = body
+        self.retry_after = retry_after  # seconds: RetryInfo for gRPC callers, `Retry-After` at the edge
 
     def body(self) -> dict:
         return self._body or super().body()
+
+    def extra_details(self) -> list:
+        if self.retry_after is None:
+            return []
+        return [error_details_pb2.RetryInfo(retry_delay=duration_pb2.Duration(seconds=self.retry_after))]
 
 
 class ValidationError(LmsError):

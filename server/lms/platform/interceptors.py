@@ -16,12 +16,14 @@ import uuid
 import grpc
 from google.api import annotations_pb2
 from google.protobuf.descriptor import ServiceDescriptor
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from lms.common.v1 import options_pb2
 from lms.platform import querycount, trust
 from lms.platform.auth import is_valid_tenant
 from lms.platform.context import HTTP_STATUS_HEADER, Call, Runtime, reset_current_call, set_current_call
+from lms.platform.validation import null_character_errors
 from lms.platform.errors import (
     AuthenticationFailed,
     LmsError,
@@ -107,7 +109,7 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             behavior = handler.unary_unary
 
             async def unary_unary(request, context):
-                return await self._run(method, policy, context, lambda: behavior(request, context))
+                return await self._run(method, policy, context, lambda: behavior(request, context), request=request)
 
             return grpc.unary_unary_rpc_method_handler(unary_unary, **serializers)
         if handler.stream_unary:
@@ -125,6 +127,7 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
                 call, token, started = await self._begin(method, policy, context)
                 try:
                     await self._admit(call, policy, context)
+                    check_request_text(request)
                     stream = behavior_us(request, context)
                     first = True
                     async for item in stream:
@@ -144,10 +147,12 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             return grpc.unary_stream_rpc_method_handler(unary_stream, **serializers)
         return handler
 
-    async def _run(self, method, policy, context, invoke, requests=None):
+    async def _run(self, method, policy, context, invoke, requests=None, request=None):
         call, token, started = await self._begin(method, policy, context)
         try:
             await self._admit(call, policy, context)
+            if request is not None:
+                check_request_text(request)
             response = await invoke()
             await call.finish(commit=True)
             await self._send_success_headers(call, policy, context)
@@ -231,6 +236,9 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             exc = ValidationError("The request conflicts with the current state of the data; try again.")
         elif isinstance(exc, OperationalError) and "locked" in str(exc.orig):
             exc = Unavailable()
+        elif database_unreachable(exc):
+            log.warning("database unavailable", extra={"fields": {"request_id": call.request_id, "error": str(exc)}})
+            exc = Unavailable(retry_after=DATABASE_RETRY_AFTER)
         elif not isinstance(exc, LmsError):
             log.exception("unhandled error", extra={"fields": {"request_id": call.request_id, "method": call.method}})
             exc = LmsError()
@@ -254,6 +262,32 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             "tenant": call.tenant_id,
             "user": call.principal.user_id if call.principal else None,
         }})
+
+
+def check_request_text(request) -> None:
+    """NUL in any text field of a request is DRF's 400, before the database (PostgreSQL refuses NUL) sees it."""
+    errors = null_character_errors(request)
+    if errors:
+        raise ValidationError(errors)
+
+
+DATABASE_RETRY_AFTER = 1  # seconds a client is told to wait when the database cannot be reached
+
+
+def database_unreachable(exc: BaseException) -> bool:
+    """Whether `exc` says the database cannot be reached or dropped the connection (503, not 500):
+    a refused or failed connection, a connection the server closed, an administrator shutdown."""
+    if isinstance(exc, PoolTimeout):
+        return True  # every pooled connection stayed busy past the pool's timeout: overloaded, try again
+    if isinstance(exc, DBAPIError) and (exc.connection_invalidated or isinstance(exc, (OperationalError,
+                                                                                      InterfaceError))):
+        return True
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - SQLite-only installs
+        return False
+    # The read path (lms.platform.db.execute_alone) sends through psycopg itself.
+    return isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError))
 
 
 async def _drain(requests) -> None:

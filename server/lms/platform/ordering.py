@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from lms.platform.errors import MSG_REQUIRED, ValidationError
+from lms.platform.validation import Fields, Int
 
 
 _LOCKS = "lms_ordering_locks"  # session.info key: parents locked in the current transaction
@@ -125,6 +126,12 @@ class OrderedSiblings:
             .execution_options(synchronize_session=False))
 
 
+_INTEGER = Int()
+# The items of a reorder body (`[{"id", "order"}]`), as the schema documents them; checked above.
+ORDER_ITEM_FIELDS = Fields(id=Int(required=True), order=Int(min_value=1, required=True)).declares(
+    "lms.content.v1.OrderItem")
+
+
 def requested_sequence(field: str, items: list[dict], current: Sequence[int]) -> list[int]:
     """The new order of the siblings `current` (ids in position order) after a reorder request.
 
@@ -138,19 +145,33 @@ def requested_sequence(field: str, items: list[dict], current: Sequence[int]) ->
         raise ValidationError({field: ["This list may not be empty."]})
     known = set(current)
     item_errors: list[dict] = []
-    for item in items:
+    cleaned: list[dict] = []
+    for raw in items:
         errors: dict[str, list[str]] = {}
-        if "id" not in item:
+        item: dict = {}
+        for key in ("id", "order"):  # JSON values (google.protobuf.Value fields): DRF's integer rules
+            if key in raw:
+                try:
+                    item[key] = _INTEGER.run(raw[key])
+                except ValidationError as exc:
+                    errors[key] = exc.errors["non_field_errors"]
+        if "id" in errors:
+            pass
+        elif "id" not in item:
             errors["id"] = [MSG_REQUIRED]
         elif item["id"] not in known:
             errors["id"] = [f'Invalid pk "{item["id"]}" - object does not exist.']
-        if "order" not in item:
+        if "order" in errors:
+            pass
+        elif "order" not in item:
             errors["order"] = [MSG_REQUIRED]
         elif item["order"] < 1:
             errors["order"] = ["Ensure this value is greater than or equal to 1."]
         elif item["order"] > size:
             errors["order"] = [f"Ensure this value is less than or equal to {size}."]
         item_errors.append(errors)
+        cleaned.append(item)
+    items = cleaned
     if any(item_errors):
         raise ValidationError({field: item_errors})
     problems = []

@@ -1,7 +1,7 @@
 """Page-number pagination as DRF's `PageNumberPagination` does it, for every paginated list.
 
-`page` defaults to 1 and `page_size` to 10; `page_size` above 100 is clamped, non-positive
-values are a 400, and a page past the end is DRF's 404 `{"detail": "Invalid page."}`.
+`page` defaults to 1 and `page_size` to 10; `page_size` above 100 is clamped and a non-positive one
+falls back to the default; `page` 0 or below, or a page past the end, is DRF's 404 `{"detail": "Invalid page."}`.
 `next`/`previous` are absolute URLs built from the URL the client used.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import functools
 from google.protobuf import struct_pb2
 
 from lms.platform.context import Call, replace_query_param
-from lms.platform.errors import NotFound, ValidationError
+from lms.platform.errors import NotFound
 
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
@@ -30,15 +30,12 @@ class PageRequest:
     @classmethod
     def from_request(cls, request) -> "PageRequest":
         """Reads the `optional int32 page` / `page_size` fields of a list request."""
-        errors = {}
         number = request.page if request.HasField("page") else 1
         size = request.page_size if request.HasField("page_size") else DEFAULT_PAGE_SIZE
         if number < 1:
-            errors["page"] = ["Ensure this value is greater than or equal to 1."]
+            raise NotFound("Invalid page.")
         if size < 1:
-            errors["page_size"] = ["Ensure this value is greater than or equal to 1."]
-        if errors:
-            raise ValidationError(errors)
+            size = DEFAULT_PAGE_SIZE  # DRF's PageNumberPagination ignores a page size it cannot use
         return cls(number=number, size=min(size, MAX_PAGE_SIZE))
 
 

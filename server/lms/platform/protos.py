@@ -47,3 +47,16 @@ def nullable_string(value: str | None) -> struct_pb2.Value:
 
 def money(value: Decimal | None) -> str:
     return f"{(value or Decimal(0)):.2f}"
+
+
+def json_value(value) -> struct_pb2.Value:
+    """Any JSON-like Python value as a google.protobuf.Value (what writable request fields hold)."""
+    from google.protobuf import json_format
+
+    return json_format.ParseDict(value, struct_pb2.Value())
+
+
+def json_values(**fields) -> dict[str, struct_pb2.Value]:
+    """Keyword arguments for an input message whose writable fields are google.protobuf.Value:
+    `CategoryInput(**json_values(name="Programming"))` (gRPC callers; JSON clients just send JSON)."""
+    return {name: json_value(value) for name, value in fields.items()}

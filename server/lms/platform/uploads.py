@@ -215,9 +215,9 @@ class Form:
     lists: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # every value of repeated form fields
 
     def present(self) -> dict[str, Any]:
-        """The fields sent, as routes bound to a message see them (`lms.platform.validation.present`):
-        a JSON `null` means "not sent", as the edge's transcoder treats it."""
-        return {name: value for name, value in self.fields.items() if value is not None}
+        """The fields sent, as routes bound to a message see them (`lms.platform.validation.present`): a
+        JSON `null` is the value null, which fields that do not allow it refuse (docs/validation.md)."""
+        return dict(self.fields)
 
 
 # Streaming multipart/form-data parser (python-multipart) ------------------------------------------------------------

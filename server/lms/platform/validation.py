@@ -21,6 +21,14 @@ from lms.platform.errors import MSG_REQUIRED, ValidationError
 
 _MISSING = object()
 
+# Bounds every field has unless it declares tighter ones (docs/validation.md): text is at most
+# LONG_TEXT_MAX_LENGTH characters (so no stored row can make a page too big to send), integers are int32
+# (the database's `integer`, and the protos' ids).
+LONG_TEXT_MAX_LENGTH = 65_536
+TITLE_MAX_LENGTH = 200
+INT32_MIN, INT32_MAX = -2_147_483_648, 2_147_483_647
+MSG_NULL_CHARACTERS = "Null characters are not allowed."
+
 
 def present(message: Message | None) -> dict[str, Any]:
     """The fields set in `message` (proto3 `optional` and message fields have presence), as Python values."""
@@ -74,27 +82,43 @@ class Field:
 
 
 class Str(Field):
-    def __init__(self, *, max_length: int | None = None, min_length: int | None = None, allow_blank: bool = False,
-                 trim: bool = True, **kw):
+    def __init__(self, *, max_length: int | None = LONG_TEXT_MAX_LENGTH, min_length: int | None = None,
+                 allow_blank: bool = False, trim: bool = True, **kw):
         if allow_blank and "default" not in kw and not kw.get("required"):
             kw["default"] = ""
         super().__init__(**kw)
         self.max_length, self.min_length, self.allow_blank, self.trim = max_length, min_length, allow_blank, trim
 
     def convert(self, value):
-        if not isinstance(value, str):
-            raise ValidationError(["Not a valid string."])
+        value = text_value(value)
         if self.trim:
             value = value.strip()
         if not value and not self.allow_blank:
             raise ValidationError(["This field may not be blank."])
         if "\x00" in value:
-            raise ValidationError(["Null characters are not allowed."])
+            raise ValidationError([MSG_NULL_CHARACTERS])
         if self.max_length is not None and len(value) > self.max_length:
             raise ValidationError([f"Ensure this field has no more than {self.max_length} characters."])
         if self.min_length is not None and len(value) < self.min_length:
             raise ValidationError([f"Ensure this field has at least {self.min_length} characters."])
         return value
+
+
+def not_a_list(value) -> str:
+    """DRF's message for a value that should have been a JSON array (numbers named as Python parsed them)."""
+    name = "int" if isinstance(value, float) and value.is_integer() else type(value).__name__
+    return f'Expected a list of items but got type "{name}".'
+
+
+def text_value(value) -> str:
+    """A string field's value as DRF's CharField takes it: text, or a number as its text; else invalid."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        raise ValidationError(["Not a valid string."])
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
+        return str(int(value))  # JSON 5 arrives as 5.0 through google.protobuf.Value: DRF would say "5"
+    return str(value)
 
 
 class Url(Str):
@@ -129,37 +153,58 @@ class Choice(Str):
         self.choices = choices
 
     def convert(self, value):
-        if not isinstance(value, str):
-            raise ValidationError(["Not a valid string."])
+        value = text_value(value)
         if value not in self.choices:
             raise ValidationError([f'"{value}" is not a valid choice.'])
         return value
 
 
 class Int(Field):
-    def __init__(self, *, min_value: int | None = None, max_value: int | None = None, **kw):
+    """An integer (int32 unless the bounds say otherwise), as DRF's IntegerField parses it."""
+
+    def __init__(self, *, min_value: int | None = INT32_MIN, max_value: int | None = INT32_MAX, **kw):
         super().__init__(**kw)
-        self.min_value, self.max_value = min_value, max_value
+        self.min_value = INT32_MIN if min_value is None else min_value
+        self.max_value = INT32_MAX if max_value is None else max_value
 
     def convert(self, value):
-        if isinstance(value, bool):
-            raise ValidationError(["A valid integer is required."])
-        if isinstance(value, float):
-            if not value.is_integer():
-                raise ValidationError(["A valid integer is required."])
-            value = int(value)
-        if isinstance(value, str):
-            try:
-                value = int(value.strip())
-            except ValueError:
-                raise ValidationError(["A valid integer is required."]) from None
-        if not isinstance(value, int):
-            raise ValidationError(["A valid integer is required."])
+        value = integer_value(value)
         if self.min_value is not None and value < self.min_value:
             raise ValidationError([f"Ensure this value is greater than or equal to {self.min_value}."])
         if self.max_value is not None and value > self.max_value:
             raise ValidationError([f"Ensure this value is less than or equal to {self.max_value}."])
         return value
+
+
+_INTEGER_TEXT = re.compile(r"^-?\d+(\.0*)?$")
+
+
+def integer_value(value) -> int:
+    """An integer from JSON (a number or its text, as DRF's IntegerField takes it), unbounded."""
+    if isinstance(value, bool):
+        raise ValidationError(["A valid integer is required."])
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValidationError(["A valid integer is required."])
+        return int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) > 1000 or not _INTEGER_TEXT.match(text):
+            raise ValidationError(["A valid integer is required."])
+        return int(text.split(".")[0])
+    if not isinstance(value, int):
+        raise ValidationError(["A valid integer is required."])
+    return value
+
+
+def int32_value(value, *, min_value: int = INT32_MIN) -> int:
+    """An integer within int32 (and `min_value`), with DRF's messages."""
+    number = integer_value(value)
+    if number < min_value:
+        raise ValidationError([f"Ensure this value is greater than or equal to {min_value}."])
+    if number > INT32_MAX:
+        raise ValidationError([f"Ensure this value is less than or equal to {INT32_MAX}."])
+    return number
 
 
 class Bool(Field):
@@ -265,20 +310,26 @@ class StrList(Field):
 
     def convert(self, value):
         if not isinstance(value, list):
-            raise ValidationError([f'Expected a list of items but got type "{type(value).__name__}".'])
+            raise ValidationError([not_a_list(value)])
         if len(value) > self.max_items:
             raise ValidationError([f"Ensure this field has no more than {self.max_items} elements."])
         items = []
         for item in value:
-            if not isinstance(item, str):
-                raise ValidationError(["Not a valid string."])
-            item = item.strip()
+            item = text_value(item).strip()
             if not item:
                 raise ValidationError(["This field may not be blank."])
+            if "\x00" in item:
+                raise ValidationError([MSG_NULL_CHARACTERS])
             if len(item) > self.item_max_length:
                 raise ValidationError([f"Ensure this field has no more than {self.item_max_length} characters."])
             items.append(item)
         return items
+
+
+# Proto message full name -> the Fields that validate it (`Fields.declares`); tests/core/test_field_rules.py
+# checks every declared pair against the message's `lms.common.v1.rules` options, so the OpenAPI document
+# (built from those options) says what the service does.
+DECLARED: dict[str, "Fields"] = {}
 
 
 class Fields:
@@ -286,6 +337,11 @@ class Fields:
 
     def __init__(self, **fields: Field):
         self.fields = fields
+
+    def declares(self, message_full_name: str) -> "Fields":
+        """Names the proto message whose writable fields (with `lms.common.v1.rules`) these specs validate."""
+        DECLARED[message_full_name] = self
+        return self
 
     def validate(self, data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
         """Returns the cleaned values (with defaults unless partial) or raises one ValidationError."""
@@ -315,3 +371,58 @@ def is_valid_url(value: str) -> bool:
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and " " not in value and ("." in host or host == "localhost")
+
+
+def null_character_errors(message: Message) -> dict[str, list[str]]:
+    """`{field: ["Null characters are not allowed."]}` for the text fields of a request message (query
+    parameters and transcoded bodies alike) that contain NUL, which PostgreSQL cannot store or compare;
+    DRF's CharField says the same. A body wrapper message (`category`, `course`, ...) is the JSON body
+    itself, so its fields are named as the client sent them."""
+    if b"\x00" not in message.SerializeToString():
+        return {}  # no zero byte at all: no NUL in any string (the common case, decided in one pass)
+    return {name: [MSG_NULL_CHARACTERS] for name in _nul_fields(message)}
+
+
+def _nul_fields(message: Message) -> list[str]:
+    names = []
+    for field, value in message.ListFields():
+        if isinstance(value, (struct_pb2.Value, struct_pb2.Struct, struct_pb2.ListValue)):
+            if _value_has_nul(value):
+                names.append(field.name)
+        elif isinstance(value, Message):
+            names.extend(_nul_fields(value))
+        elif _has_nul(field, value):
+            names.append(field.name)
+    return names
+
+
+def _has_nul(field, value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, (struct_pb2.Value, struct_pb2.Struct, struct_pb2.ListValue)):
+        return _value_has_nul(value)
+    if isinstance(value, Message):
+        return bool(_nul_fields(value))
+    if field.is_repeated and not isinstance(value, (bytes, int, float, bool)):
+        return any(_has_nul(field, item) for item in value)
+    return False
+
+
+def _value_has_nul(value) -> bool:
+    if isinstance(value, struct_pb2.Value):
+        plain = _plain(value)
+    elif isinstance(value, struct_pb2.Struct):
+        plain = {k: _plain(v) for k, v in value.fields.items()}
+    else:
+        plain = [_plain(v) for v in value.values]
+    stack = [plain]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str) and "\x00" in item:
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import signal
 import time
@@ -226,8 +227,10 @@ class RealtimeServer:
                 after = int(raw_after)
             else:
                 errors.append(protocol.error("invalid_resume", "last_event_id must be 0 or more."))
+        refused = [{"room": f["room"], "code": f["code"], "reason": f["reason"]}
+                   for f in map(json.loads, errors) if "room" in f]
         conn.push(protocol.reply("connected", user_id=conn.user_id, tenant_id=conn.tenant_id,
-                                       rooms=list(conn.rooms), last_event_id=conn.pause_position))
+                                 rooms=list(conn.rooms), last_event_id=conn.pause_position, refused=refused))
         for frame in errors:
             conn.push(frame)
         await self._resume(conn, after, list(conn.rooms), ref=None)
@@ -361,7 +364,8 @@ class RealtimeServer:
         if not message.room:
             raise BadMessage("validation", "The message was not stored.", ref=ref,
                              errors={"room": ["This field is required."]})
-        body = chat_pb2.RoomMessageInput(message=message.message) if "message" in keys else chat_pb2.RoomMessageInput()
+        body = chat_pb2.RoomMessageInput(message=json_format.ParseDict(message.message, struct_pb2.Value())) \
+            if "message" in keys else chat_pb2.RoomMessageInput()
         request = chat_pb2.PostRoomMessageRequest(room=message.room, message=body)
         metadata = (("authorization", f"Bearer {conn.token}"), ("x-request-id", uuid.uuid4().hex))
         try:

@@ -17,7 +17,7 @@ USER_FIELDS = Fields(
     last_name=Str(max_length=150, allow_blank=True),
     avatar_url=Url(allow_blank=True),
     phone=Str(max_length=32, allow_blank=True),
-)
+).declares("lms.users.v1.UserInput")
 
 
 async def get_user(session: AsyncSession, call: Call, user_id: str) -> DirectoryUser:

@@ -31,7 +31,7 @@ from lms.assignments.v1 import submissions_pb2 as lms_dot_assignments_dot_v1_dot
 from lms.common.v1 import options_pb2 as lms_dot_common_dot_v1_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$lms/assignments/v1/assignments.proto\x12\x12lms.assignments.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a$lms/assignments/v1/submissions.proto\x1a\x1blms/common/v1/options.proto\"\xaa\x03\n\nAssignment\x12\n\n\x02id\x18\x01 \x01(\x05\x12\r\n\x05title\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x0e\n\x06\x63ourse\x18\x04 \x01(\x05\x12\x32\n\x06module\x18\x05 \x01(\x0b\x32\x16.google.protobuf.ValueB\n\xda\xf3\x18\x06number\x12\x34\n\x08\x64ue_date\x18\x06 \x01(\x0b\x32\x16.google.protobuf.ValueB\n\xda\xf3\x18\x06string\x12\x13\n\x0b\x63ourse_name\x18\x07 \x01(\t\x12\x37\n\x0bmodule_name\x18\x08 \x01(\x0b\x32\x16.google.protobuf.ValueB\n\xda\xf3\x18\x06string\x12\x1d\n\x15instructions_file_url\x18\t \x01(\t\x12.\n\ncreated_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\tmax_score\x18\x0b \x01(\x05\x12\x12\n\nallow_late\x18\x0c \x01(\x08\x12.\n\nupdated_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x8b\x02\n\x0f\x41ssignmentInput\x12\x12\n\x05title\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x18\n\x0b\x64\x65scription\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x13\n\x06\x63ourse\x18\x03 \x01(\x05H\x02\x88\x01\x01\x12\x13\n\x06module\x18\x04 \x01(\x05H\x03\x88\x01\x01\x12\x15\n\x08\x64ue_date\x18\x05 \x01(\tH\x04\x88\x01\x01\x12\x16\n\tmax_score\x18\x06 \x01(\x05H\x05\x88\x01\x01\x12\x17\n\nallow_late\x18\x07 \x01(\x08H\x06\x88\x01\x01\x42\x08\n\x06_titleB\x0e\n\x0c_descriptionB\t\n\x07_courseB\t\n\x07_moduleB\x0b\n\t_due_dateB\x0c\n\n_max_scoreB\r\n\x0b_allow_late\"8\n\x16ListAssignmentsRequest\x12\x0e\n\x06\x63ourse\x18\x01 \x01(\x05\x12\x0e\n\x06module\x18\x02 \x01(\x05\"N\n\x17ListAssignmentsResponse\x12\x33\n\x0b\x61ssignments\x18\x01 \x03(\x0b\x32\x1e.lms.assignments.v1.Assignment\"=\n\x17\x43reateAssignmentRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\"8\n\x16\x45xportGradebookRequest\x12\x13\n\x06\x63ourse\x18\x01 \x01(\x05H\x00\x88\x01\x01\x42\t\n\x07_course\"-\n\x14GetAssignmentRequest\x12\x15\n\rassignment_id\x18\x01 \x01(\x05\"U\n\x18ReplaceAssignmentRequest\x12\x15\n\rassignment_id\x18\x01 \x01(\x05\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\"T\n\x17UpdateAssignmentRequest\x12\x15\n\rassignment_id\x18\x01 \x01(\x05\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\"0\n\x17\x44\x65leteAssignmentRequest\x12\x15\n\rassignment_id\x18\x01 \x01(\x05\"\xc1\x01\n ListAssignmentSubmissionsRequest\x12\x15\n\rassignment_id\x18\x01 \x01(\x05\x12\x11\n\x04page\x18\x02 \x01(\x05H\x00\x88\x01\x01\x12\x16\n\tpage_size\x18\x03 \x01(\x05H\x01\x88\x01\x01\x12\x16\n\tis_graded\x18\x04 \x01(\x08H\x02\x88\x01\x01\x12\x13\n\x06graded\x18\x05 \x01(\x08H\x03\x88\x01\x01\x42\x07\n\x05_pageB\x0c\n\n_page_sizeB\x0c\n\n_is_gradedB\t\n\x07_graded2\xc3\t\n\x11\x41ssignmentService\x12\x99\x01\n\x0fListAssignments\x12*.lms.assignments.v1.ListAssignmentsRequest\x1a+.lms.assignments.v1.ListAssignmentsResponse\"-\xca\xf3\x18\r\x12\x0b\x61ssignments\x82\xd3\xe4\x93\x02\x16\x12\x14/api/lms/assignments\x12\x8c\x01\n\x10\x43reateAssignment\x12+.lms.assignments.v1.CreateAssignmentRequest\x1a\x1e.lms.assignments.v1.Assignment\")\xca\xf3\x18\x03\x08\xc9\x01\x82\xd3\xe4\x93\x02\x1c\"\x14/api/lms/assignments:\x04\x62ody(\x01\x12}\n\x0f\x45xportGradebook\x12*.lms.assignments.v1.ExportGradebookRequest\x1a\x14.google.api.HttpBody\"&\x82\xd3\xe4\x93\x02 \x12\x1e/api/lms/assignments/gradebook0\x01\x12\x87\x01\n\rGetAssignment\x12(.lms.assignments.v1.GetAssignmentRequest\x1a\x1e.lms.assignments.v1.Assignment\",\x82\xd3\xe4\x93\x02&\x12$/api/lms/assignments/{assignment_id}\x12\x97\x01\n\x11ReplaceAssignment\x12,.lms.assignments.v1.ReplaceAssignmentRequest\x1a\x1e.lms.assignments.v1.Assignment\"2\x82\xd3\xe4\x93\x02,\x1a$/api/lms/assignments/{assignment_id}:\x04\x62ody(\x01\x12\x95\x01\n\x10UpdateAssignment\x12+.lms.assignments.v1.UpdateAssignmentRequest\x1a\x1e.lms.assignments.v1.Assignment\"2\x82\xd3\xe4\x93\x02,2$/api/lms/assignments/{assignment_id}:\x04\x62ody(\x01\x12\x8c\x01\n\x10\x44\x65leteAssignment\x12+.lms.assignments.v1.DeleteAssignmentRequest\x1a\x16.google.protobuf.Empty\"3\xca\xf3\x18\x03\x08\xcc\x01\x82\xd3\xe4\x93\x02&*$/api/lms/assignments/{assignment_id}\x12\xb8\x01\n\x19ListAssignmentSubmissions\x12\x34.lms.assignments.v1.ListAssignmentSubmissionsRequest\x1a+.lms.assignments.v1.ListSubmissionsResponse\"8\x82\xd3\xe4\x93\x02\x32\x12\x30/api/lms/assignments/{assignment_id}/submissionsb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$lms/assignments/v1/assignments.proto\x12\x12lms.assignments.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a$lms/assignments/v1/submissions.proto\x1a\x1blms/common/v1/options.proto\"\xaa\x03\n\nAssignment\x12\n\n\x02id\x18\x01 \x01(\x05\x12\r\n\x05title\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x0e\n\x06\x63ourse\x18\x04 \x01(\x05\x12\x32\n\x06module\x18\x05 \x01(\x0b\x32\x16.google.protobuf.ValueB\n\xda\xf3\x18\x06number\x12\x34\n\x08\x64ue_date\x18\x06 \x01(\x0b\x32\x16.google.protobuf.ValueB\n\xda\xf3\x18\x06string\x12\x13\n\x0b\x63ourse_name\x18\x07 \x01(\t\x12\x37\n\x0bmodule_name\x18\x08 \x01(\x0b\x32\x16.google.protobuf.ValueB\n\xda\xf3\x18\x06string\x12\x1d\n\x15instructions_file_url\x18\t \x01(\t\x12.\n\ncreated_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\tmax_score\x18\x0b \x01(\x05\x12\x12\n\nallow_late\x18\x0c \x01(\x08\x12.\n\nupdated_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xbd\x03\n\x0f\x41ssignmentInput\x12:\n\x05title\x18\x01 \x01(\x0b\x32\x16.google.protobuf.ValueB\x13\xea\xf3\x18\x0f\n\x06string\x10\xc8\x01\x18\x01\x38\x01\x12=\n\x0b\x64\x65scription\x18\x02 \x01(\x0b\x32\x16.google.protobuf.ValueB\x10\xea\xf3\x18\x0c\n\x06string\x10\x80\x80\x04\x12\x37\n\x06\x63ourse\x18\x03 \x01(\x0b\x32\x16.google.protobuf.ValueB\x0f\xea\xf3\x18\x0b\n\x07integer8\x01\x12\x37\n\x06module\x18\x04 \x01(\x0b\x32\x16.google.protobuf.ValueB\x0f\xea\xf3\x18\x0b\n\x07integer@\x01\x12\x43\n\x08\x64ue_date\x18\x05 \x01(\x0b\x32\x16.google.protobuf.ValueB\x19\xea\xf3\x18\x15\n\x06string@\x01Z\tdate-time\x12=\n\tmax_score\x18\x06 \x01(\x0b\x32\x16.google.protobuf.ValueB\x12\xea\xf3\x18\x0e\n\x07integer \x01(\xe8\x07\x12\x39\n\nallow_late\x18\x07 \x01(\x0b\x32\x16.google.protobuf.ValueB\r\xea\xf3\x18\t\n\x07\x62oolean\"8\n\x16ListAssignmentsRequest\x12\x0e\n\x06\x63ourse\x18\x01 \x01(\x05\x12\x0e\n\x06module\x18\x02 \x01(\x05\"N\n\x17ListAssignmentsResponse\x12\x33\n\x0b\x61ssignments\x18\x01 \x03(\x0b\x32\x1e.lms.assignments.v1.Assignment\"=\n\x17\x43reateAssignmentRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\"B\n\x16\x45xportGradebookRequest\x12\x1d\n\x06\x63ourse\x18\x01 \x01(\x05\x42\x08\xea\xf3\x18\x04 \x01\x38\x01H\x00\x88\x01\x01\x42\t\n\x07_course\"-\n\x14GetAssignmentRequest\x12\x15\n\rassignment_id\x18\x01 \x01(\x05\"U\n\x18ReplaceAssignmentRequest\x12\x15\n\rassignment_id\x18\x01 \x01(\x05\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\"T\n\x17UpdateAssignmentRequest\x12\x15\n\rassignment_id\x18\x01 \x01(\x05\x12\"\n\x04\x62ody\x18\x02 \x01(\x0b\x32\x14.google.api.HttpBody\"0\n\x17\x44\x65leteAssignmentRequest\x12\x15\n\rassignment_id\x18\x01 \x01(\x05\"\xc1\x01\n ListAssignmentSubmissionsRequest\x12\x15\n\rassignment_id\x18\x01 \x01(\x05\x12\x11\n\x04page\x18\x02 \x01(\x05H\x00\x88\x01\x01\x12\x16\n\tpage_size\x18\x03 \x01(\x05H\x01\x88\x01\x01\x12\x16\n\tis_graded\x18\x04 \x01(\x08H\x02\x88\x01\x01\x12\x13\n\x06graded\x18\x05 \x01(\x08H\x03\x88\x01\x01\x42\x07\n\x05_pageB\x0c\n\n_page_sizeB\x0c\n\n_is_gradedB\t\n\x07_graded2\xf4\n\n\x11\x41ssignmentService\x12\x99\x01\n\x0fListAssignments\x12*.lms.assignments.v1.ListAssignmentsRequest\x1a+.lms.assignments.v1.ListAssignmentsResponse\"-\xca\xf3\x18\r\x12\x0b\x61ssignments\x82\xd3\xe4\x93\x02\x16\x12\x14/api/lms/assignments\x12\xc7\x01\n\x10\x43reateAssignment\x12+.lms.assignments.v1.CreateAssignmentRequest\x1a\x1e.lms.assignments.v1.Assignment\"d\xca\xf3\x18\x03\x08\xc9\x01\xe2\xf3\x18\x37\n\"lms.assignments.v1.AssignmentInput\x12\x11instructions_file\x82\xd3\xe4\x93\x02\x1c\"\x14/api/lms/assignments:\x04\x62ody(\x01\x12}\n\x0f\x45xportGradebook\x12*.lms.assignments.v1.ExportGradebookRequest\x1a\x14.google.api.HttpBody\"&\x82\xd3\xe4\x93\x02 \x12\x1e/api/lms/assignments/gradebook0\x01\x12\x87\x01\n\rGetAssignment\x12(.lms.assignments.v1.GetAssignmentRequest\x1a\x1e.lms.assignments.v1.Assignment\",\x82\xd3\xe4\x93\x02&\x12$/api/lms/assignments/{assignment_id}\x12\xd2\x01\n\x11ReplaceAssignment\x12,.lms.assignments.v1.ReplaceAssignmentRequest\x1a\x1e.lms.assignments.v1.Assignment\"m\xe2\xf3\x18\x37\n\"lms.assignments.v1.AssignmentInput\x12\x11instructions_file\x82\xd3\xe4\x93\x02,\x1a$/api/lms/assignments/{assignment_id}:\x04\x62ody(\x01\x12\xd0\x01\n\x10UpdateAssignment\x12+.lms.assignments.v1.UpdateAssignmentRequest\x1a\x1e.lms.assignments.v1.Assignment\"m\xe2\xf3\x18\x37\n\"lms.assignments.v1.AssignmentInput\x12\x11instructions_file\x82\xd3\xe4\x93\x02,2$/api/lms/assignments/{assignment_id}:\x04\x62ody(\x01\x12\x8c\x01\n\x10\x44\x65leteAssignment\x12+.lms.assignments.v1.DeleteAssignmentRequest\x1a\x16.google.protobuf.Empty\"3\xca\xf3\x18\x03\x08\xcc\x01\x82\xd3\xe4\x93\x02&*$/api/lms/assignments/{assignment_id}\x12\xb8\x01\n\x19ListAssignmentSubmissions\x12\x34.lms.assignments.v1.ListAssignmentSubmissionsRequest\x1a+.lms.assignments.v1.ListSubmissionsResponse\"8\x82\xd3\xe4\x93\x02\x32\x12\x30/api/lms/assignments/{assignment_id}/submissionsb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -44,18 +44,34 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ASSIGNMENT'].fields_by_name['due_date']._serialized_options = b'\332\363\030\006string'
   _globals['_ASSIGNMENT'].fields_by_name['module_name']._loaded_options = None
   _globals['_ASSIGNMENT'].fields_by_name['module_name']._serialized_options = b'\332\363\030\006string'
+  _globals['_ASSIGNMENTINPUT'].fields_by_name['title']._loaded_options = None
+  _globals['_ASSIGNMENTINPUT'].fields_by_name['title']._serialized_options = b'\352\363\030\017\n\006string\020\310\001\030\0018\001'
+  _globals['_ASSIGNMENTINPUT'].fields_by_name['description']._loaded_options = None
+  _globals['_ASSIGNMENTINPUT'].fields_by_name['description']._serialized_options = b'\352\363\030\014\n\006string\020\200\200\004'
+  _globals['_ASSIGNMENTINPUT'].fields_by_name['course']._loaded_options = None
+  _globals['_ASSIGNMENTINPUT'].fields_by_name['course']._serialized_options = b'\352\363\030\013\n\007integer8\001'
+  _globals['_ASSIGNMENTINPUT'].fields_by_name['module']._loaded_options = None
+  _globals['_ASSIGNMENTINPUT'].fields_by_name['module']._serialized_options = b'\352\363\030\013\n\007integer@\001'
+  _globals['_ASSIGNMENTINPUT'].fields_by_name['due_date']._loaded_options = None
+  _globals['_ASSIGNMENTINPUT'].fields_by_name['due_date']._serialized_options = b'\352\363\030\025\n\006string@\001Z\tdate-time'
+  _globals['_ASSIGNMENTINPUT'].fields_by_name['max_score']._loaded_options = None
+  _globals['_ASSIGNMENTINPUT'].fields_by_name['max_score']._serialized_options = b'\352\363\030\016\n\007integer \001(\350\007'
+  _globals['_ASSIGNMENTINPUT'].fields_by_name['allow_late']._loaded_options = None
+  _globals['_ASSIGNMENTINPUT'].fields_by_name['allow_late']._serialized_options = b'\352\363\030\t\n\007boolean'
+  _globals['_EXPORTGRADEBOOKREQUEST'].fields_by_name['course']._loaded_options = None
+  _globals['_EXPORTGRADEBOOKREQUEST'].fields_by_name['course']._serialized_options = b'\352\363\030\004 \0018\001'
   _globals['_ASSIGNMENTSERVICE'].methods_by_name['ListAssignments']._loaded_options = None
   _globals['_ASSIGNMENTSERVICE'].methods_by_name['ListAssignments']._serialized_options = b'\312\363\030\r\022\013assignments\202\323\344\223\002\026\022\024/api/lms/assignments'
   _globals['_ASSIGNMENTSERVICE'].methods_by_name['CreateAssignment']._loaded_options = None
-  _globals['_ASSIGNMENTSERVICE'].methods_by_name['CreateAssignment']._serialized_options = b'\312\363\030\003\010\311\001\202\323\344\223\002\034\"\024/api/lms/assignments:\004body'
+  _globals['_ASSIGNMENTSERVICE'].methods_by_name['CreateAssignment']._serialized_options = b'\312\363\030\003\010\311\001\342\363\0307\n\"lms.assignments.v1.AssignmentInput\022\021instructions_file\202\323\344\223\002\034\"\024/api/lms/assignments:\004body'
   _globals['_ASSIGNMENTSERVICE'].methods_by_name['ExportGradebook']._loaded_options = None
   _globals['_ASSIGNMENTSERVICE'].methods_by_name['ExportGradebook']._serialized_options = b'\202\323\344\223\002 \022\036/api/lms/assignments/gradebook'
   _globals['_ASSIGNMENTSERVICE'].methods_by_name['GetAssignment']._loaded_options = None
   _globals['_ASSIGNMENTSERVICE'].methods_by_name['GetAssignment']._serialized_options = b'\202\323\344\223\002&\022$/api/lms/assignments/{assignment_id}'
   _globals['_ASSIGNMENTSERVICE'].methods_by_name['ReplaceAssignment']._loaded_options = None
-  _globals['_ASSIGNMENTSERVICE'].methods_by_name['ReplaceAssignment']._serialized_options = b'\202\323\344\223\002,\032$/api/lms/assignments/{assignment_id}:\004body'
+  _globals['_ASSIGNMENTSERVICE'].methods_by_name['ReplaceAssignment']._serialized_options = b'\342\363\0307\n\"lms.assignments.v1.AssignmentInput\022\021instructions_file\202\323\344\223\002,\032$/api/lms/assignments/{assignment_id}:\004body'
   _globals['_ASSIGNMENTSERVICE'].methods_by_name['UpdateAssignment']._loaded_options = None
-  _globals['_ASSIGNMENTSERVICE'].methods_by_name['UpdateAssignment']._serialized_options = b'\202\323\344\223\002,2$/api/lms/assignments/{assignment_id}:\004body'
+  _globals['_ASSIGNMENTSERVICE'].methods_by_name['UpdateAssignment']._serialized_options = b'\342\363\0307\n\"lms.assignments.v1.AssignmentInput\022\021instructions_file\202\323\344\223\002,2$/api/lms/assignments/{assignment_id}:\004body'
   _globals['_ASSIGNMENTSERVICE'].methods_by_name['DeleteAssignment']._loaded_options = None
   _globals['_ASSIGNMENTSERVICE'].methods_by_name['DeleteAssignment']._serialized_options = b'\312\363\030\003\010\314\001\202\323\344\223\002&*$/api/lms/assignments/{assignment_id}'
   _globals['_ASSIGNMENTSERVICE'].methods_by_name['ListAssignmentSubmissions']._loaded_options = None
@@ -63,25 +79,25 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ASSIGNMENT']._serialized_start=277
   _globals['_ASSIGNMENT']._serialized_end=703
   _globals['_ASSIGNMENTINPUT']._serialized_start=706
-  _globals['_ASSIGNMENTINPUT']._serialized_end=973
-  _globals['_LISTASSIGNMENTSREQUEST']._serialized_start=975
-  _globals['_LISTASSIGNMENTSREQUEST']._serialized_end=1031
-  _globals['_LISTASSIGNMENTSRESPONSE']._serialized_start=1033
-  _globals['_LISTASSIGNMENTSRESPONSE']._serialized_end=1111
-  _globals['_CREATEASSIGNMENTREQUEST']._serialized_start=1113
-  _globals['_CREATEASSIGNMENTREQUEST']._serialized_end=1174
-  _globals['_EXPORTGRADEBOOKREQUEST']._serialized_start=1176
-  _globals['_EXPORTGRADEBOOKREQUEST']._serialized_end=1232
-  _globals['_GETASSIGNMENTREQUEST']._serialized_start=1234
-  _globals['_GETASSIGNMENTREQUEST']._serialized_end=1279
-  _globals['_REPLACEASSIGNMENTREQUEST']._serialized_start=1281
-  _globals['_REPLACEASSIGNMENTREQUEST']._serialized_end=1366
-  _globals['_UPDATEASSIGNMENTREQUEST']._serialized_start=1368
-  _globals['_UPDATEASSIGNMENTREQUEST']._serialized_end=1452
-  _globals['_DELETEASSIGNMENTREQUEST']._serialized_start=1454
-  _globals['_DELETEASSIGNMENTREQUEST']._serialized_end=1502
-  _globals['_LISTASSIGNMENTSUBMISSIONSREQUEST']._serialized_start=1505
-  _globals['_LISTASSIGNMENTSUBMISSIONSREQUEST']._serialized_end=1698
-  _globals['_ASSIGNMENTSERVICE']._serialized_start=1701
-  _globals['_ASSIGNMENTSERVICE']._serialized_end=2920
+  _globals['_ASSIGNMENTINPUT']._serialized_end=1151
+  _globals['_LISTASSIGNMENTSREQUEST']._serialized_start=1153
+  _globals['_LISTASSIGNMENTSREQUEST']._serialized_end=1209
+  _globals['_LISTASSIGNMENTSRESPONSE']._serialized_start=1211
+  _globals['_LISTASSIGNMENTSRESPONSE']._serialized_end=1289
+  _globals['_CREATEASSIGNMENTREQUEST']._serialized_start=1291
+  _globals['_CREATEASSIGNMENTREQUEST']._serialized_end=1352
+  _globals['_EXPORTGRADEBOOKREQUEST']._serialized_start=1354
+  _globals['_EXPORTGRADEBOOKREQUEST']._serialized_end=1420
+  _globals['_GETASSIGNMENTREQUEST']._serialized_start=1422
+  _globals['_GETASSIGNMENTREQUEST']._serialized_end=1467
+  _globals['_REPLACEASSIGNMENTREQUEST']._serialized_start=1469
+  _globals['_REPLACEASSIGNMENTREQUEST']._serialized_end=1554
+  _globals['_UPDATEASSIGNMENTREQUEST']._serialized_start=1556
+  _globals['_UPDATEASSIGNMENTREQUEST']._serialized_end=1640
+  _globals['_DELETEASSIGNMENTREQUEST']._serialized_start=1642
+  _globals['_DELETEASSIGNMENTREQUEST']._serialized_end=1690
+  _globals['_LISTASSIGNMENTSUBMISSIONSREQUEST']._serialized_start=1693
+  _globals['_LISTASSIGNMENTSUBMISSIONSREQUEST']._serialized_end=1886
+  _globals['_ASSIGNMENTSERVICE']._serialized_start=1889
+  _globals['_ASSIGNMENTSERVICE']._serialized_end=3285
 # @@protoc_insertion_point(module_scope)

@@ -54,14 +54,14 @@ class AssignmentInput(_message.Message):
     DUE_DATE_FIELD_NUMBER: _ClassVar[int]
     MAX_SCORE_FIELD_NUMBER: _ClassVar[int]
     ALLOW_LATE_FIELD_NUMBER: _ClassVar[int]
-    title: str
-    description: str
-    course: int
-    module: int
-    due_date: str
-    max_score: int
-    allow_late: bool
-    def __init__(self, title: _Optional[str] = ..., description: _Optional[str] = ..., course: _Optional[int] = ..., module: _Optional[int] = ..., due_date: _Optional[str] = ..., max_score: _Optional[int] = ..., allow_late: _Optional[bool] = ...) -> None: ...
+    title: _struct_pb2.Value
+    description: _struct_pb2.Value
+    course: _struct_pb2.Value
+    module: _struct_pb2.Value
+    due_date: _struct_pb2.Value
+    max_score: _struct_pb2.Value
+    allow_late: _struct_pb2.Value
+    def __init__(self, title: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., description: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., course: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., module: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., due_date: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., max_score: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., allow_late: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
 
 class ListAssignmentsRequest(_message.Message):
     __slots__ = ("course", "module")

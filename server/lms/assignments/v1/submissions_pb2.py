@@ -29,7 +29,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from lms.common.v1 import options_pb2 as lms_dot_common_dot_v1_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$lms/assignments/v1/submissions.proto\x12\x12lms.assignments.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1blms/common/v1/options.proto\"\xd8\x01\n\x14SubmissionAssignment\x12\n\n\x02id\x18\x01 \x01(\x05\x12\r\n\x05title\x18\x02 \x01(\t\x12\x13\n\x0b\x63ourse_name\x18\x03 \x01(\t\x12\x37\n\x0bmodule_name\x18\x04 \x01(\x0b\x32\x16.google.protobuf.ValueB\n\xda\xf3\x18\x06string\x12\x0e\n\x06\x63ourse\x18\x05 \x01(\x05\x12\x11\n\tmax_score\x18\x06 \x01(\x05\x12\x34\n\x08\x64ue_date\x18\x07 \x01(\x0b\x32\x16.google.protobuf.ValueB\n\xda\xf3\x18\x06string\"\x97\x03\n\nSubmission\x12\n\n\x02id\x18\x01 \x01(\x05\x12<\n\nassignment\x18\x02 \x01(\x0b\x32(.lms.assignments.v1.SubmissionAssignment\x12\x12\n\nstudent_id\x18\x03 \x01(\t\x12\x14\n\x0cstudent_name\x18\x04 \x01(\t\x12\x30\n\x0csubmitted_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rresponse_text\x18\x06 \x01(\t\x12\x1b\n\x13submission_file_url\x18\x07 \x01(\t\x12\x31\n\x05grade\x18\x08 \x01(\x0b\x32\x16.google.protobuf.ValueB\n\xda\xf3\x18\x06number\x12\x10\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\t \x01(\t\x12\x11\n\tis_graded\x18\n \x01(\x08\x12\x0f\n\x07\x61ttempt\x18\x0b \x01(\x05\x12\x0f\n\x07is_late\x18\x0c \x01(\x08\x12\x35\n\tgraded_at\x18\r \x01(\x0b\x32\x16.google.protobuf.ValueB\n\xda\xf3\x18\x06string\"\x99\x01\n\x0fSubmissionInput\x12\x17\n\nassignment\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\x1a\n\rresponse_text\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x1c\n\x0fsubmission_file\x18\x03 \x01(\tH\x02\x88\x01\x01\x42\r\n\x0b_assignmentB\x10\n\x0e_response_textB\x12\n\x10_submission_file\"\xd5\x01\n\x16ListSubmissionsRequest\x12\x11\n\x04page\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\x16\n\tpage_size\x18\x02 \x01(\x05H\x01\x88\x01\x01\x12\x12\n\nassignment\x18\x03 \x01(\x05\x12\x0e\n\x06\x63ourse\x18\x04 \x01(\x05\x12\x0f\n\x07student\x18\x05 \x01(\t\x12\x16\n\tis_graded\x18\x06 \x01(\x08H\x02\x88\x01\x01\x12\x13\n\x06graded\x18\x07 \x01(\x08H\x03\x88\x01\x01\x42\x07\n\x05_pageB\x0c\n\n_page_sizeB\x0c\n\n_is_gradedB\t\n\x07_graded\"\xc1\x01\n\x17ListSubmissionsResponse\x12\r\n\x05\x63ount\x18\x01 \x01(\x05\x12\x30\n\x04next\x18\x02 \x01(\x0b\x32\x16.google.protobuf.ValueB\n\xda\xf3\x18\x06string\x12\x34\n\x08previous\x18\x03 \x01(\x0b\x32\x16.google.protobuf.ValueB\n\xda\xf3\x18\x06string\x12/\n\x07results\x18\x04 \x03(\x0b\x32\x1e.lms.assignments.v1.Submission\"=\n\x17\x43reateSubmissionRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\"-\n\x14GetSubmissionRequest\x12\x15\n\rsubmission_id\x18\x01 \x01(\x05\"\x86\x01\n\x16GradeSubmissionRequest\x12\x15\n\rsubmission_id\x18\x01 \x01(\x05\x12\x31\n\x05grade\x18\x02 \x01(\x0b\x32\x16.google.protobuf.ValueB\n\xda\xf3\x18\x06number\x12\x15\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\x03 \x01(\tH\x00\x88\x01\x01\x42\x0b\n\t_feedback2\xf3\x04\n\x11SubmissionService\x12\x93\x01\n\x0fListSubmissions\x12*.lms.assignments.v1.ListSubmissionsRequest\x1a+.lms.assignments.v1.ListSubmissionsResponse\"\'\x82\xd3\xe4\x93\x02!\x12\x1f/api/lms/assignment-submissions\x12\x90\x01\n\x10\x43reateSubmission\x12+.lms.assignments.v1.CreateSubmissionRequest\x1a\x1e.lms.assignments.v1.Submission\"-\x82\xd3\xe4\x93\x02\'\"\x1f/api/lms/assignment-submissions:\x04\x62ody(\x01\x12\x92\x01\n\rGetSubmission\x12(.lms.assignments.v1.GetSubmissionRequest\x1a\x1e.lms.assignments.v1.Submission\"7\x82\xd3\xe4\x93\x02\x31\x12//api/lms/assignment-submissions/{submission_id}\x12\x9f\x01\n\x0fGradeSubmission\x12*.lms.assignments.v1.GradeSubmissionRequest\x1a\x1e.lms.assignments.v1.Submission\"@\x82\xd3\xe4\x93\x02:25/api/lms/assignment-submissions/{submission_id}/grade:\x01*b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$lms/assignments/v1/submissions.proto\x12\x12lms.assignments.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1blms/common/v1/options.proto\"\xd8\x01\n\x14SubmissionAssignment\x12\n\n\x02id\x18\x01 \x01(\x05\x12\r\n\x05title\x18\x02 \x01(\t\x12\x13\n\x0b\x63ourse_name\x18\x03 \x01(\t\x12\x37\n\x0bmodule_name\x18\x04 \x01(\x0b\x32\x16.google.protobuf.ValueB\n\xda\xf3\x18\x06string\x12\x0e\n\x06\x63ourse\x18\x05 \x01(\x05\x12\x11\n\tmax_score\x18\x06 \x01(\x05\x12\x34\n\x08\x64ue_date\x18\x07 \x01(\x0b\x32\x16.google.protobuf.ValueB\n\xda\xf3\x18\x06string\"\x97\x03\n\nSubmission\x12\n\n\x02id\x18\x01 \x01(\x05\x12<\n\nassignment\x18\x02 \x01(\x0b\x32(.lms.assignments.v1.SubmissionAssignment\x12\x12\n\nstudent_id\x18\x03 \x01(\t\x12\x14\n\x0cstudent_name\x18\x04 \x01(\t\x12\x30\n\x0csubmitted_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rresponse_text\x18\x06 \x01(\t\x12\x1b\n\x13submission_file_url\x18\x07 \x01(\t\x12\x31\n\x05grade\x18\x08 \x01(\x0b\x32\x16.google.protobuf.ValueB\n\xda\xf3\x18\x06number\x12\x10\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\t \x01(\t\x12\x11\n\tis_graded\x18\n \x01(\x08\x12\x0f\n\x07\x61ttempt\x18\x0b \x01(\x05\x12\x0f\n\x07is_late\x18\x0c \x01(\x08\x12\x35\n\tgraded_at\x18\r \x01(\x0b\x32\x16.google.protobuf.ValueB\n\xda\xf3\x18\x06string\"\x95\x01\n\x0fSubmissionInput\x12;\n\nassignment\x18\x01 \x01(\x0b\x32\x16.google.protobuf.ValueB\x0f\xea\xf3\x18\x0b\n\x07integer8\x01\x12?\n\rresponse_text\x18\x02 \x01(\x0b\x32\x16.google.protobuf.ValueB\x10\xea\xf3\x18\x0c\n\x06string\x10\xa0\x8d\x06J\x04\x08\x03\x10\x04\"\xd5\x01\n\x16ListSubmissionsRequest\x12\x11\n\x04page\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\x16\n\tpage_size\x18\x02 \x01(\x05H\x01\x88\x01\x01\x12\x12\n\nassignment\x18\x03 \x01(\x05\x12\x0e\n\x06\x63ourse\x18\x04 \x01(\x05\x12\x0f\n\x07student\x18\x05 \x01(\t\x12\x16\n\tis_graded\x18\x06 \x01(\x08H\x02\x88\x01\x01\x12\x13\n\x06graded\x18\x07 \x01(\x08H\x03\x88\x01\x01\x42\x07\n\x05_pageB\x0c\n\n_page_sizeB\x0c\n\n_is_gradedB\t\n\x07_graded\"\xc1\x01\n\x17ListSubmissionsResponse\x12\r\n\x05\x63ount\x18\x01 \x01(\x05\x12\x30\n\x04next\x18\x02 \x01(\x0b\x32\x16.google.protobuf.ValueB\n\xda\xf3\x18\x06string\x12\x34\n\x08previous\x18\x03 \x01(\x0b\x32\x16.google.protobuf.ValueB\n\xda\xf3\x18\x06string\x12/\n\x07results\x18\x04 \x03(\x0b\x32\x1e.lms.assignments.v1.Submission\"=\n\x17\x43reateSubmissionRequest\x12\"\n\x04\x62ody\x18\x01 \x01(\x0b\x32\x14.google.api.HttpBody\"-\n\x14GetSubmissionRequest\x12\x15\n\rsubmission_id\x18\x01 \x01(\x05\"\xa4\x01\n\x16GradeSubmissionRequest\x12\x15\n\rsubmission_id\x18\x01 \x01(\x05\x12\x38\n\x05grade\x18\x02 \x01(\x0b\x32\x16.google.protobuf.ValueB\x11\xea\xf3\x18\r\n\x06number \x00(\x8fN\x12\x39\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\x03 \x01(\x0b\x32\x16.google.protobuf.ValueB\x0f\xea\xf3\x18\x0b\n\x06string\x10\x90N2\xac\x05\n\x11SubmissionService\x12\x93\x01\n\x0fListSubmissions\x12*.lms.assignments.v1.ListSubmissionsRequest\x1a+.lms.assignments.v1.ListSubmissionsResponse\"\'\x82\xd3\xe4\x93\x02!\x12\x1f/api/lms/assignment-submissions\x12\xc9\x01\n\x10\x43reateSubmission\x12+.lms.assignments.v1.CreateSubmissionRequest\x1a\x1e.lms.assignments.v1.Submission\"f\xe2\xf3\x18\x35\n\"lms.assignments.v1.SubmissionInput\x12\x0fsubmission_file\x82\xd3\xe4\x93\x02\'\"\x1f/api/lms/assignment-submissions:\x04\x62ody(\x01\x12\x92\x01\n\rGetSubmission\x12(.lms.assignments.v1.GetSubmissionRequest\x1a\x1e.lms.assignments.v1.Submission\"7\x82\xd3\xe4\x93\x02\x31\x12//api/lms/assignment-submissions/{submission_id}\x12\x9f\x01\n\x0fGradeSubmission\x12*.lms.assignments.v1.GradeSubmissionRequest\x1a\x1e.lms.assignments.v1.Submission\"@\x82\xd3\xe4\x93\x02:25/api/lms/assignment-submissions/{submission_id}/grade:\x01*b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -44,16 +44,22 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SUBMISSION'].fields_by_name['grade']._serialized_options = b'\332\363\030\006number'
   _globals['_SUBMISSION'].fields_by_name['graded_at']._loaded_options = None
   _globals['_SUBMISSION'].fields_by_name['graded_at']._serialized_options = b'\332\363\030\006string'
+  _globals['_SUBMISSIONINPUT'].fields_by_name['assignment']._loaded_options = None
+  _globals['_SUBMISSIONINPUT'].fields_by_name['assignment']._serialized_options = b'\352\363\030\013\n\007integer8\001'
+  _globals['_SUBMISSIONINPUT'].fields_by_name['response_text']._loaded_options = None
+  _globals['_SUBMISSIONINPUT'].fields_by_name['response_text']._serialized_options = b'\352\363\030\014\n\006string\020\240\215\006'
   _globals['_LISTSUBMISSIONSRESPONSE'].fields_by_name['next']._loaded_options = None
   _globals['_LISTSUBMISSIONSRESPONSE'].fields_by_name['next']._serialized_options = b'\332\363\030\006string'
   _globals['_LISTSUBMISSIONSRESPONSE'].fields_by_name['previous']._loaded_options = None
   _globals['_LISTSUBMISSIONSRESPONSE'].fields_by_name['previous']._serialized_options = b'\332\363\030\006string'
   _globals['_GRADESUBMISSIONREQUEST'].fields_by_name['grade']._loaded_options = None
-  _globals['_GRADESUBMISSIONREQUEST'].fields_by_name['grade']._serialized_options = b'\332\363\030\006number'
+  _globals['_GRADESUBMISSIONREQUEST'].fields_by_name['grade']._serialized_options = b'\352\363\030\r\n\006number \000(\217N'
+  _globals['_GRADESUBMISSIONREQUEST'].fields_by_name['feedback']._loaded_options = None
+  _globals['_GRADESUBMISSIONREQUEST'].fields_by_name['feedback']._serialized_options = b'\352\363\030\013\n\006string\020\220N'
   _globals['_SUBMISSIONSERVICE'].methods_by_name['ListSubmissions']._loaded_options = None
   _globals['_SUBMISSIONSERVICE'].methods_by_name['ListSubmissions']._serialized_options = b'\202\323\344\223\002!\022\037/api/lms/assignment-submissions'
   _globals['_SUBMISSIONSERVICE'].methods_by_name['CreateSubmission']._loaded_options = None
-  _globals['_SUBMISSIONSERVICE'].methods_by_name['CreateSubmission']._serialized_options = b'\202\323\344\223\002\'\"\037/api/lms/assignment-submissions:\004body'
+  _globals['_SUBMISSIONSERVICE'].methods_by_name['CreateSubmission']._serialized_options = b'\342\363\0305\n\"lms.assignments.v1.SubmissionInput\022\017submission_file\202\323\344\223\002\'\"\037/api/lms/assignment-submissions:\004body'
   _globals['_SUBMISSIONSERVICE'].methods_by_name['GetSubmission']._loaded_options = None
   _globals['_SUBMISSIONSERVICE'].methods_by_name['GetSubmission']._serialized_options = b'\202\323\344\223\0021\022//api/lms/assignment-submissions/{submission_id}'
   _globals['_SUBMISSIONSERVICE'].methods_by_name['GradeSubmission']._loaded_options = None
@@ -63,17 +69,17 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SUBMISSION']._serialized_start=429
   _globals['_SUBMISSION']._serialized_end=836
   _globals['_SUBMISSIONINPUT']._serialized_start=839
-  _globals['_SUBMISSIONINPUT']._serialized_end=992
-  _globals['_LISTSUBMISSIONSREQUEST']._serialized_start=995
-  _globals['_LISTSUBMISSIONSREQUEST']._serialized_end=1208
-  _globals['_LISTSUBMISSIONSRESPONSE']._serialized_start=1211
-  _globals['_LISTSUBMISSIONSRESPONSE']._serialized_end=1404
-  _globals['_CREATESUBMISSIONREQUEST']._serialized_start=1406
-  _globals['_CREATESUBMISSIONREQUEST']._serialized_end=1467
-  _globals['_GETSUBMISSIONREQUEST']._serialized_start=1469
-  _globals['_GETSUBMISSIONREQUEST']._serialized_end=1514
-  _globals['_GRADESUBMISSIONREQUEST']._serialized_start=1517
-  _globals['_GRADESUBMISSIONREQUEST']._serialized_end=1651
-  _globals['_SUBMISSIONSERVICE']._serialized_start=1654
-  _globals['_SUBMISSIONSERVICE']._serialized_end=2281
+  _globals['_SUBMISSIONINPUT']._serialized_end=988
+  _globals['_LISTSUBMISSIONSREQUEST']._serialized_start=991
+  _globals['_LISTSUBMISSIONSREQUEST']._serialized_end=1204
+  _globals['_LISTSUBMISSIONSRESPONSE']._serialized_start=1207
+  _globals['_LISTSUBMISSIONSRESPONSE']._serialized_end=1400
+  _globals['_CREATESUBMISSIONREQUEST']._serialized_start=1402
+  _globals['_CREATESUBMISSIONREQUEST']._serialized_end=1463
+  _globals['_GETSUBMISSIONREQUEST']._serialized_start=1465
+  _globals['_GETSUBMISSIONREQUEST']._serialized_end=1510
+  _globals['_GRADESUBMISSIONREQUEST']._serialized_start=1513
+  _globals['_GRADESUBMISSIONREQUEST']._serialized_end=1677
+  _globals['_SUBMISSIONSERVICE']._serialized_start=1680
+  _globals['_SUBMISSIONSERVICE']._serialized_end=2364
 # @@protoc_insertion_point(module_scope)

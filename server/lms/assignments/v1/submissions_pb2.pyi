@@ -62,14 +62,12 @@ class Submission(_message.Message):
     def __init__(self, id: _Optional[int] = ..., assignment: _Optional[_Union[SubmissionAssignment, _Mapping]] = ..., student_id: _Optional[str] = ..., student_name: _Optional[str] = ..., submitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., response_text: _Optional[str] = ..., submission_file_url: _Optional[str] = ..., grade: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., feedback: _Optional[str] = ..., is_graded: _Optional[bool] = ..., attempt: _Optional[int] = ..., is_late: _Optional[bool] = ..., graded_at: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
 
 class SubmissionInput(_message.Message):
-    __slots__ = ("assignment", "response_text", "submission_file")
+    __slots__ = ("assignment", "response_text")
     ASSIGNMENT_FIELD_NUMBER: _ClassVar[int]
     RESPONSE_TEXT_FIELD_NUMBER: _ClassVar[int]
-    SUBMISSION_FILE_FIELD_NUMBER: _ClassVar[int]
-    assignment: int
-    response_text: str
-    submission_file: str
-    def __init__(self, assignment: _Optional[int] = ..., response_text: _Optional[str] = ..., submission_file: _Optional[str] = ...) -> None: ...
+    assignment: _struct_pb2.Value
+    response_text: _struct_pb2.Value
+    def __init__(self, assignment: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., response_text: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
 
 class ListSubmissionsRequest(_message.Message):
     __slots__ = ("page", "page_size", "assignment", "course", "student", "is_graded", "graded")
@@ -120,5 +118,5 @@ class GradeSubmissionRequest(_message.Message):
     FEEDBACK_FIELD_NUMBER: _ClassVar[int]
     submission_id: int
     grade: _struct_pb2.Value
-    feedback: str
-    def __init__(self, submission_id: _Optional[int] = ..., grade: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., feedback: _Optional[str] = ...) -> None: ...
+    feedback: _struct_pb2.Value
+    def __init__(self, submission_id: _Optional[int] = ..., grade: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., feedback: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...

@@ -71,7 +71,7 @@ class SubmissionServiceServicer:
 
     def CreateSubmission(self, request_iterator, context):
         """Submits an answer (students actively enrolled in the course) as JSON or multipart/form-data:
-        `assignment`, `response_text` and/or `submission_file` (a document, image, video or ZIP; the
+        `assignment`, `response_text` and/or `submission_file` (a document, image, video, ZIP, or source code or plain text such as .py, .txt, .ipynb; the
         `assignment` field must come before the file). A resubmission before grading replaces the previous
         attempt and counts up `attempt`; after the due date only assignments that allow late work accept
         submissions, flagged `is_late`. HTTP status 201 for a first submission, 200 for a resubmission.

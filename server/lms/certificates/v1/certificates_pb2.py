@@ -23,18 +23,35 @@ _sym_db = _symbol_database.Default()
 
 
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
+from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from lms.certificates.v1 import settings_pb2 as lms_dot_certificates_dot_v1_dot_settings__pb2
 from lms.common.v1 import options_pb2 as lms_dot_common_dot_v1_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&lms/certificates/v1/certificates.proto\x12\x13lms.certificates.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\"lms/certificates/v1/settings.proto\x1a\x1blms/common/v1/options.proto\"\xa0\x01\n\x0b\x43\x65rtificate\x12\n\n\x02id\x18\x01 \x01(\x05\x12\x12\n\nenrollment\x18\x02 \x01(\x05\x12\x14\n\x0c\x63ourse_title\x18\x03 \x01(\t\x12-\n\tissued_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0e\x63\x65rtificate_id\x18\x05 \x01(\t\x12\x14\n\x0cpdf_file_url\x18\x06 \x01(\t\"\x86\x03\n\x18\x43\x65rtificateSettingsInput\x12\x16\n\tis_active\x18\x01 \x01(\x08H\x00\x88\x01\x01\x12\x15\n\x08template\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x18\n\x0b\x63ustom_text\x18\x03 \x01(\tH\x02\x88\x01\x01\x12\x16\n\tshow_date\x18\x04 \x01(\x08H\x03\x88\x01\x01\x12\x1d\n\x10show_course_name\x18\x05 \x01(\x08H\x04\x88\x01\x01\x12\"\n\x15show_completion_hours\x18\x06 \x01(\x08H\x05\x88\x01\x01\x12\x16\n\tmin_score\x18\x07 \x01(\x05H\x06\x88\x01\x01\x12 \n\x13require_all_modules\x18\x08 \x01(\x08H\x07\x88\x01\x01\x42\x0c\n\n_is_activeB\x0b\n\t_templateB\x0e\n\x0c_custom_textB\x0c\n\n_show_dateB\x13\n\x11_show_course_nameB\x18\n\x16_show_completion_hoursB\x0c\n\n_min_scoreB\x16\n\x14_require_all_modules\"\x1b\n\x19ListMyCertificatesRequest\"T\n\x1aListMyCertificatesResponse\x12\x36\n\x0c\x63\x65rtificates\x18\x01 \x03(\x0b\x32 .lms.certificates.v1.Certificate\"2\n\x1dGetCertificateTemplateRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\"v\n UpdateCertificateTemplateRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12?\n\x08template\x18\x02 \x01(\x0b\x32-.lms.certificates.v1.CertificateSettingsInput\"2\n\x18VerifyCertificateRequest\x12\x16\n\x0e\x63\x65rtificate_id\x18\x01 \x01(\t\"\x9b\x01\n\x17\x43\x65rtificateVerification\x12\x16\n\x0e\x63\x65rtificate_id\x18\x01 \x01(\t\x12\r\n\x05valid\x18\x02 \x01(\x08\x12\x14\n\x0clearner_name\x18\x03 \x01(\t\x12\x14\n\x0c\x63ourse_title\x18\x04 \x01(\t\x12-\n\tissued_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp2\xeb\x05\n\x12\x43\x65rtificateService\x12\xa6\x01\n\x12ListMyCertificates\x12..lms.certificates.v1.ListMyCertificatesRequest\x1a/.lms.certificates.v1.ListMyCertificatesResponse\"/\xca\xf3\x18\x0e\x12\x0c\x63\x65rtificates\x82\xd3\xe4\x93\x02\x17\x12\x15/api/lms/certificates\x12\xb1\x01\n\x16GetCertificateTemplate\x12\x32.lms.certificates.v1.GetCertificateTemplateRequest\x1a(.lms.certificates.v1.CertificateSettings\"9\x82\xd3\xe4\x93\x02\x33\x12\x31/api/lms/certificates/course/{course_id}/template\x12\xc1\x01\n\x19UpdateCertificateTemplate\x12\x35.lms.certificates.v1.UpdateCertificateTemplateRequest\x1a(.lms.certificates.v1.CertificateSettings\"C\x82\xd3\xe4\x93\x02=21/api/lms/certificates/course/{course_id}/template:\x08template\x12\xb3\x01\n\x11VerifyCertificate\x12-.lms.certificates.v1.VerifyCertificateRequest\x1a,.lms.certificates.v1.CertificateVerification\"A\xd2\xf3\x18\x08\x08\x01\x12\x04\x61non\x82\xd3\xe4\x93\x02/\x12-/api/lms/certificates/verify/{certificate_id}b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&lms/certificates/v1/certificates.proto\x12\x13lms.certificates.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\"lms/certificates/v1/settings.proto\x1a\x1blms/common/v1/options.proto\"\xa0\x01\n\x0b\x43\x65rtificate\x12\n\n\x02id\x18\x01 \x01(\x05\x12\x12\n\nenrollment\x18\x02 \x01(\x05\x12\x14\n\x0c\x63ourse_title\x18\x03 \x01(\t\x12-\n\tissued_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0e\x63\x65rtificate_id\x18\x05 \x01(\t\x12\x14\n\x0cpdf_file_url\x18\x06 \x01(\t\"\xa7\x04\n\x18\x43\x65rtificateSettingsInput\x12\x38\n\tis_active\x18\x01 \x01(\x0b\x32\x16.google.protobuf.ValueB\r\xea\xf3\x18\t\n\x07\x62oolean\x12P\n\x08template\x18\x02 \x01(\x0b\x32\x16.google.protobuf.ValueB&\xea\xf3\x18\"\n\x06string2\x07\x64\x65\x66\x61ult2\x07\x63lassic2\x06modern\x12<\n\x0b\x63ustom_text\x18\x03 \x01(\x0b\x32\x16.google.protobuf.ValueB\x0f\xea\xf3\x18\x0b\n\x06string\x10\xe8\x07\x12\x38\n\tshow_date\x18\x04 \x01(\x0b\x32\x16.google.protobuf.ValueB\r\xea\xf3\x18\t\n\x07\x62oolean\x12?\n\x10show_course_name\x18\x05 \x01(\x0b\x32\x16.google.protobuf.ValueB\r\xea\xf3\x18\t\n\x07\x62oolean\x12\x44\n\x15show_completion_hours\x18\x06 \x01(\x0b\x32\x16.google.protobuf.ValueB\r\xea\xf3\x18\t\n\x07\x62oolean\x12<\n\tmin_score\x18\x07 \x01(\x0b\x32\x16.google.protobuf.ValueB\x11\xea\xf3\x18\r\n\x07integer \x00(d\x12\x42\n\x13require_all_modules\x18\x08 \x01(\x0b\x32\x16.google.protobuf.ValueB\r\xea\xf3\x18\t\n\x07\x62oolean\"\x1b\n\x19ListMyCertificatesRequest\"T\n\x1aListMyCertificatesResponse\x12\x36\n\x0c\x63\x65rtificates\x18\x01 \x03(\x0b\x32 .lms.certificates.v1.Certificate\"2\n\x1dGetCertificateTemplateRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\"v\n UpdateCertificateTemplateRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12?\n\x08template\x18\x02 \x01(\x0b\x32-.lms.certificates.v1.CertificateSettingsInput\"2\n\x18VerifyCertificateRequest\x12\x16\n\x0e\x63\x65rtificate_id\x18\x01 \x01(\t\"\x9b\x01\n\x17\x43\x65rtificateVerification\x12\x16\n\x0e\x63\x65rtificate_id\x18\x01 \x01(\t\x12\r\n\x05valid\x18\x02 \x01(\x08\x12\x14\n\x0clearner_name\x18\x03 \x01(\t\x12\x14\n\x0c\x63ourse_title\x18\x04 \x01(\t\x12-\n\tissued_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp2\xeb\x05\n\x12\x43\x65rtificateService\x12\xa6\x01\n\x12ListMyCertificates\x12..lms.certificates.v1.ListMyCertificatesRequest\x1a/.lms.certificates.v1.ListMyCertificatesResponse\"/\xca\xf3\x18\x0e\x12\x0c\x63\x65rtificates\x82\xd3\xe4\x93\x02\x17\x12\x15/api/lms/certificates\x12\xb1\x01\n\x16GetCertificateTemplate\x12\x32.lms.certificates.v1.GetCertificateTemplateRequest\x1a(.lms.certificates.v1.CertificateSettings\"9\x82\xd3\xe4\x93\x02\x33\x12\x31/api/lms/certificates/course/{course_id}/template\x12\xc1\x01\n\x19UpdateCertificateTemplate\x12\x35.lms.certificates.v1.UpdateCertificateTemplateRequest\x1a(.lms.certificates.v1.CertificateSettings\"C\x82\xd3\xe4\x93\x02=21/api/lms/certificates/course/{course_id}/template:\x08template\x12\xb3\x01\n\x11VerifyCertificate\x12-.lms.certificates.v1.VerifyCertificateRequest\x1a,.lms.certificates.v1.CertificateVerification\"A\xd2\xf3\x18\x08\x08\x01\x12\x04\x61non\x82\xd3\xe4\x93\x02/\x12-/api/lms/certificates/verify/{certificate_id}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lms.certificates.v1.certificates_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_CERTIFICATESETTINGSINPUT'].fields_by_name['is_active']._loaded_options = None
+  _globals['_CERTIFICATESETTINGSINPUT'].fields_by_name['is_active']._serialized_options = b'\352\363\030\t\n\007boolean'
+  _globals['_CERTIFICATESETTINGSINPUT'].fields_by_name['template']._loaded_options = None
+  _globals['_CERTIFICATESETTINGSINPUT'].fields_by_name['template']._serialized_options = b'\352\363\030\"\n\006string2\007default2\007classic2\006modern'
+  _globals['_CERTIFICATESETTINGSINPUT'].fields_by_name['custom_text']._loaded_options = None
+  _globals['_CERTIFICATESETTINGSINPUT'].fields_by_name['custom_text']._serialized_options = b'\352\363\030\013\n\006string\020\350\007'
+  _globals['_CERTIFICATESETTINGSINPUT'].fields_by_name['show_date']._loaded_options = None
+  _globals['_CERTIFICATESETTINGSINPUT'].fields_by_name['show_date']._serialized_options = b'\352\363\030\t\n\007boolean'
+  _globals['_CERTIFICATESETTINGSINPUT'].fields_by_name['show_course_name']._loaded_options = None
+  _globals['_CERTIFICATESETTINGSINPUT'].fields_by_name['show_course_name']._serialized_options = b'\352\363\030\t\n\007boolean'
+  _globals['_CERTIFICATESETTINGSINPUT'].fields_by_name['show_completion_hours']._loaded_options = None
+  _globals['_CERTIFICATESETTINGSINPUT'].fields_by_name['show_completion_hours']._serialized_options = b'\352\363\030\t\n\007boolean'
+  _globals['_CERTIFICATESETTINGSINPUT'].fields_by_name['min_score']._loaded_options = None
+  _globals['_CERTIFICATESETTINGSINPUT'].fields_by_name['min_score']._serialized_options = b'\352\363\030\r\n\007integer \000(d'
+  _globals['_CERTIFICATESETTINGSINPUT'].fields_by_name['require_all_modules']._loaded_options = None
+  _globals['_CERTIFICATESETTINGSINPUT'].fields_by_name['require_all_modules']._serialized_options = b'\352\363\030\t\n\007boolean'
   _globals['_CERTIFICATESERVICE'].methods_by_name['ListMyCertificates']._loaded_options = None
   _globals['_CERTIFICATESERVICE'].methods_by_name['ListMyCertificates']._serialized_options = b'\312\363\030\016\022\014certificates\202\323\344\223\002\027\022\025/api/lms/certificates'
   _globals['_CERTIFICATESERVICE'].methods_by_name['GetCertificateTemplate']._loaded_options = None
@@ -43,22 +60,22 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CERTIFICATESERVICE'].methods_by_name['UpdateCertificateTemplate']._serialized_options = b'\202\323\344\223\002=21/api/lms/certificates/course/{course_id}/template:\010template'
   _globals['_CERTIFICATESERVICE'].methods_by_name['VerifyCertificate']._loaded_options = None
   _globals['_CERTIFICATESERVICE'].methods_by_name['VerifyCertificate']._serialized_options = b'\322\363\030\010\010\001\022\004anon\202\323\344\223\002/\022-/api/lms/certificates/verify/{certificate_id}'
-  _globals['_CERTIFICATE']._serialized_start=192
-  _globals['_CERTIFICATE']._serialized_end=352
-  _globals['_CERTIFICATESETTINGSINPUT']._serialized_start=355
-  _globals['_CERTIFICATESETTINGSINPUT']._serialized_end=745
-  _globals['_LISTMYCERTIFICATESREQUEST']._serialized_start=747
-  _globals['_LISTMYCERTIFICATESREQUEST']._serialized_end=774
-  _globals['_LISTMYCERTIFICATESRESPONSE']._serialized_start=776
-  _globals['_LISTMYCERTIFICATESRESPONSE']._serialized_end=860
-  _globals['_GETCERTIFICATETEMPLATEREQUEST']._serialized_start=862
-  _globals['_GETCERTIFICATETEMPLATEREQUEST']._serialized_end=912
-  _globals['_UPDATECERTIFICATETEMPLATEREQUEST']._serialized_start=914
-  _globals['_UPDATECERTIFICATETEMPLATEREQUEST']._serialized_end=1032
-  _globals['_VERIFYCERTIFICATEREQUEST']._serialized_start=1034
-  _globals['_VERIFYCERTIFICATEREQUEST']._serialized_end=1084
-  _globals['_CERTIFICATEVERIFICATION']._serialized_start=1087
-  _globals['_CERTIFICATEVERIFICATION']._serialized_end=1242
-  _globals['_CERTIFICATESERVICE']._serialized_start=1245
-  _globals['_CERTIFICATESERVICE']._serialized_end=1992
+  _globals['_CERTIFICATE']._serialized_start=222
+  _globals['_CERTIFICATE']._serialized_end=382
+  _globals['_CERTIFICATESETTINGSINPUT']._serialized_start=385
+  _globals['_CERTIFICATESETTINGSINPUT']._serialized_end=936
+  _globals['_LISTMYCERTIFICATESREQUEST']._serialized_start=938
+  _globals['_LISTMYCERTIFICATESREQUEST']._serialized_end=965
+  _globals['_LISTMYCERTIFICATESRESPONSE']._serialized_start=967
+  _globals['_LISTMYCERTIFICATESRESPONSE']._serialized_end=1051
+  _globals['_GETCERTIFICATETEMPLATEREQUEST']._serialized_start=1053
+  _globals['_GETCERTIFICATETEMPLATEREQUEST']._serialized_end=1103
+  _globals['_UPDATECERTIFICATETEMPLATEREQUEST']._serialized_start=1105
+  _globals['_UPDATECERTIFICATETEMPLATEREQUEST']._serialized_end=1223
+  _globals['_VERIFYCERTIFICATEREQUEST']._serialized_start=1225
+  _globals['_VERIFYCERTIFICATEREQUEST']._serialized_end=1275
+  _globals['_CERTIFICATEVERIFICATION']._serialized_start=1278
+  _globals['_CERTIFICATEVERIFICATION']._serialized_end=1433
+  _globals['_CERTIFICATESERVICE']._serialized_start=1436
+  _globals['_CERTIFICATESERVICE']._serialized_end=2183
 # @@protoc_insertion_point(module_scope)

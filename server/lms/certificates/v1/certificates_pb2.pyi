@@ -1,6 +1,7 @@
 import datetime
 
 from google.api import annotations_pb2 as _annotations_pb2
+from google.protobuf import struct_pb2 as _struct_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from lms.certificates.v1 import settings_pb2 as _settings_pb2
 from lms.common.v1 import options_pb2 as _options_pb2
@@ -38,15 +39,15 @@ class CertificateSettingsInput(_message.Message):
     SHOW_COMPLETION_HOURS_FIELD_NUMBER: _ClassVar[int]
     MIN_SCORE_FIELD_NUMBER: _ClassVar[int]
     REQUIRE_ALL_MODULES_FIELD_NUMBER: _ClassVar[int]
-    is_active: bool
-    template: str
-    custom_text: str
-    show_date: bool
-    show_course_name: bool
-    show_completion_hours: bool
-    min_score: int
-    require_all_modules: bool
-    def __init__(self, is_active: _Optional[bool] = ..., template: _Optional[str] = ..., custom_text: _Optional[str] = ..., show_date: _Optional[bool] = ..., show_course_name: _Optional[bool] = ..., show_completion_hours: _Optional[bool] = ..., min_score: _Optional[int] = ..., require_all_modules: _Optional[bool] = ...) -> None: ...
+    is_active: _struct_pb2.Value
+    template: _struct_pb2.Value
+    custom_text: _struct_pb2.Value
+    show_date: _struct_pb2.Value
+    show_course_name: _struct_pb2.Value
+    show_completion_hours: _struct_pb2.Value
+    min_score: _struct_pb2.Value
+    require_all_modules: _struct_pb2.Value
+    def __init__(self, is_active: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., template: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., custom_text: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., show_date: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., show_course_name: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., show_completion_hours: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., min_score: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., require_all_modules: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
 
 class ListMyCertificatesRequest(_message.Message):
     __slots__ = ()

@@ -28,13 +28,15 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from lms.common.v1 import options_pb2 as lms_dot_common_dot_v1_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16lms/chat/v1/chat.proto\x12\x0blms.chat.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1blms/common/v1/options.proto\"\x91\x01\n\x0bRoomMessage\x12\n\n\x02id\x18\x01 \x01(\x05\x12\x0c\n\x04room\x18\x02 \x01(\t\x12\x0f\n\x07message\x18\x03 \x01(\t\x12\'\n\x06sender\x18\x04 \x01(\x0b\x32\x17.lms.chat.v1.ChatSender\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"S\n\nChatSender\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\nfirst_name\x18\x02 \x01(\t\x12\x11\n\tlast_name\x18\x03 \x01(\t\x12\x12\n\navatar_url\x18\x04 \x01(\t\"4\n\x10RoomMessageInput\x12\x14\n\x07message\x18\x01 \x01(\tH\x00\x88\x01\x01\x42\n\n\x08_message\"V\n\x16PostRoomMessageRequest\x12\x0c\n\x04room\x18\x01 \x01(\t\x12.\n\x07message\x18\x02 \x01(\x0b\x32\x1d.lms.chat.v1.RoomMessageInput\"i\n\x17ListRoomMessagesRequest\x12\x0c\n\x04room\x18\x01 \x01(\t\x12\x11\n\x04page\x18\x02 \x01(\x05H\x00\x88\x01\x01\x12\x16\n\tpage_size\x18\x03 \x01(\x05H\x01\x88\x01\x01\x42\x07\n\x05_pageB\x0c\n\n_page_size\"\xbc\x01\n\x18ListRoomMessagesResponse\x12\r\n\x05\x63ount\x18\x01 \x01(\x05\x12\x30\n\x04next\x18\x02 \x01(\x0b\x32\x16.google.protobuf.ValueB\n\xda\xf3\x18\x06string\x12\x34\n\x08previous\x18\x03 \x01(\x0b\x32\x16.google.protobuf.ValueB\n\xda\xf3\x18\x06string\x12)\n\x07results\x18\x04 \x03(\x0b\x32\x18.lms.chat.v1.RoomMessage2\xac\x02\n\x0b\x43hatService\x12\x8d\x01\n\x0fPostRoomMessage\x12#.lms.chat.v1.PostRoomMessageRequest\x1a\x18.lms.chat.v1.RoomMessage\";\xca\xf3\x18\x03\x08\xc9\x01\x82\xd3\xe4\x93\x02.\"#/api/lms/chat/rooms/{room}/messages:\x07message\x12\x8c\x01\n\x10ListRoomMessages\x12$.lms.chat.v1.ListRoomMessagesRequest\x1a%.lms.chat.v1.ListRoomMessagesResponse\"+\x82\xd3\xe4\x93\x02%\x12#/api/lms/chat/rooms/{room}/messagesb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16lms/chat/v1/chat.proto\x12\x0blms.chat.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1blms/common/v1/options.proto\"\x91\x01\n\x0bRoomMessage\x12\n\n\x02id\x18\x01 \x01(\x05\x12\x0c\n\x04room\x18\x02 \x01(\t\x12\x0f\n\x07message\x18\x03 \x01(\t\x12\'\n\x06sender\x18\x04 \x01(\x0b\x32\x17.lms.chat.v1.ChatSender\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"S\n\nChatSender\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\nfirst_name\x18\x02 \x01(\t\x12\x11\n\tlast_name\x18\x03 \x01(\t\x12\x12\n\navatar_url\x18\x04 \x01(\t\"P\n\x10RoomMessageInput\x12<\n\x07message\x18\x01 \x01(\x0b\x32\x16.google.protobuf.ValueB\x13\xea\xf3\x18\x0f\n\x06string\x10\xd0\x0f\x18\x01\x38\x01\"V\n\x16PostRoomMessageRequest\x12\x0c\n\x04room\x18\x01 \x01(\t\x12.\n\x07message\x18\x02 \x01(\x0b\x32\x1d.lms.chat.v1.RoomMessageInput\"i\n\x17ListRoomMessagesRequest\x12\x0c\n\x04room\x18\x01 \x01(\t\x12\x11\n\x04page\x18\x02 \x01(\x05H\x00\x88\x01\x01\x12\x16\n\tpage_size\x18\x03 \x01(\x05H\x01\x88\x01\x01\x42\x07\n\x05_pageB\x0c\n\n_page_size\"\xbc\x01\n\x18ListRoomMessagesResponse\x12\r\n\x05\x63ount\x18\x01 \x01(\x05\x12\x30\n\x04next\x18\x02 \x01(\x0b\x32\x16.google.protobuf.ValueB\n\xda\xf3\x18\x06string\x12\x34\n\x08previous\x18\x03 \x01(\x0b\x32\x16.google.protobuf.ValueB\n\xda\xf3\x18\x06string\x12)\n\x07results\x18\x04 \x03(\x0b\x32\x18.lms.chat.v1.RoomMessage2\xac\x02\n\x0b\x43hatService\x12\x8d\x01\n\x0fPostRoomMessage\x12#.lms.chat.v1.PostRoomMessageRequest\x1a\x18.lms.chat.v1.RoomMessage\";\xca\xf3\x18\x03\x08\xc9\x01\x82\xd3\xe4\x93\x02.\"#/api/lms/chat/rooms/{room}/messages:\x07message\x12\x8c\x01\n\x10ListRoomMessages\x12$.lms.chat.v1.ListRoomMessagesRequest\x1a%.lms.chat.v1.ListRoomMessagesResponse\"+\x82\xd3\xe4\x93\x02%\x12#/api/lms/chat/rooms/{room}/messagesb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lms.chat.v1.chat_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_ROOMMESSAGEINPUT'].fields_by_name['message']._loaded_options = None
+  _globals['_ROOMMESSAGEINPUT'].fields_by_name['message']._serialized_options = b'\352\363\030\017\n\006string\020\320\017\030\0018\001'
   _globals['_LISTROOMMESSAGESRESPONSE'].fields_by_name['next']._loaded_options = None
   _globals['_LISTROOMMESSAGESRESPONSE'].fields_by_name['next']._serialized_options = b'\332\363\030\006string'
   _globals['_LISTROOMMESSAGESRESPONSE'].fields_by_name['previous']._loaded_options = None
@@ -48,13 +50,13 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CHATSENDER']._serialized_start=309
   _globals['_CHATSENDER']._serialized_end=392
   _globals['_ROOMMESSAGEINPUT']._serialized_start=394
-  _globals['_ROOMMESSAGEINPUT']._serialized_end=446
-  _globals['_POSTROOMMESSAGEREQUEST']._serialized_start=448
-  _globals['_POSTROOMMESSAGEREQUEST']._serialized_end=534
-  _globals['_LISTROOMMESSAGESREQUEST']._serialized_start=536
-  _globals['_LISTROOMMESSAGESREQUEST']._serialized_end=641
-  _globals['_LISTROOMMESSAGESRESPONSE']._serialized_start=644
-  _globals['_LISTROOMMESSAGESRESPONSE']._serialized_end=832
-  _globals['_CHATSERVICE']._serialized_start=835
-  _globals['_CHATSERVICE']._serialized_end=1135
+  _globals['_ROOMMESSAGEINPUT']._serialized_end=474
+  _globals['_POSTROOMMESSAGEREQUEST']._serialized_start=476
+  _globals['_POSTROOMMESSAGEREQUEST']._serialized_end=562
+  _globals['_LISTROOMMESSAGESREQUEST']._serialized_start=564
+  _globals['_LISTROOMMESSAGESREQUEST']._serialized_end=669
+  _globals['_LISTROOMMESSAGESRESPONSE']._serialized_start=672
+  _globals['_LISTROOMMESSAGESRESPONSE']._serialized_end=860
+  _globals['_CHATSERVICE']._serialized_start=863
+  _globals['_CHATSERVICE']._serialized_end=1163
 # @@protoc_insertion_point(module_scope)

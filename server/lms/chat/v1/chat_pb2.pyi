@@ -41,8 +41,8 @@ class ChatSender(_message.Message):
 class RoomMessageInput(_message.Message):
     __slots__ = ("message",)
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
-    message: str
-    def __init__(self, message: _Optional[str] = ...) -> None: ...
+    message: _struct_pb2.Value
+    def __init__(self, message: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
 
 class PostRoomMessageRequest(_message.Message):
     __slots__ = ("room", "message")

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import descriptor_pb2 as google_dot_protobuf_dot_descriptor__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1blms/common/v1/options.proto\x12\rlms.common.v1\x1a google/protobuf/descriptor.proto\"8\n\x0cHttpResponse\x12\x0e\n\x06status\x18\x01 \x01(\x05\x12\x18\n\x10\x62\x61re_array_field\x18\x02 \x01(\t\"Q\n\x06\x41\x63\x63\x65ss\x12\x17\n\x0f\x61llow_anonymous\x18\x01 \x01(\x08\x12\x19\n\x11rate_limit_bucket\x18\x02 \x01(\t\x12\x13\n\x0bunthrottled\x18\x03 \x01(\x08\"+\n\nUploadForm\x12\x0e\n\x06\x66ields\x18\x01 \x01(\t\x12\r\n\x05\x66iles\x18\x02 \x03(\t:T\n\rhttp_response\x12\x1e.google.protobuf.MethodOptions\x18\xb9\x8e\x03 \x01(\x0b\x32\x1b.lms.common.v1.HttpResponse:G\n\x06\x61\x63\x63\x65ss\x12\x1e.google.protobuf.MethodOptions\x18\xba\x8e\x03 \x01(\x0b\x32\x15.lms.common.v1.Access:P\n\x0bupload_form\x12\x1e.google.protobuf.MethodOptions\x18\xbc\x8e\x03 \x01(\x0b\x32\x19.lms.common.v1.UploadForm:6\n\rnullable_type\x12\x1d.google.protobuf.FieldOptions\x18\xbb\x8e\x03 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1blms/common/v1/options.proto\x12\rlms.common.v1\x1a google/protobuf/descriptor.proto\"8\n\x0cHttpResponse\x12\x0e\n\x06status\x18\x01 \x01(\x05\x12\x18\n\x10\x62\x61re_array_field\x18\x02 \x01(\t\"Q\n\x06\x41\x63\x63\x65ss\x12\x17\n\x0f\x61llow_anonymous\x18\x01 \x01(\x08\x12\x19\n\x11rate_limit_bucket\x18\x02 \x01(\t\x12\x13\n\x0bunthrottled\x18\x03 \x01(\x08\"+\n\nUploadForm\x12\x0e\n\x06\x66ields\x18\x01 \x01(\t\x12\r\n\x05\x66iles\x18\x02 \x03(\t\"\x86\x02\n\nFieldRules\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x12\n\nmax_length\x18\x02 \x01(\x05\x12\x12\n\nmin_length\x18\x03 \x01(\x05\x12\x14\n\x07minimum\x18\x04 \x01(\x03H\x00\x88\x01\x01\x12\x14\n\x07maximum\x18\x05 \x01(\x03H\x01\x88\x01\x01\x12\x0f\n\x07\x63hoices\x18\x06 \x03(\t\x12\x10\n\x08required\x18\x07 \x01(\x08\x12\x10\n\x08nullable\x18\x08 \x01(\x08\x12\r\n\x05items\x18\t \x01(\t\x12\x11\n\tmax_items\x18\n \x01(\x05\x12\x0e\n\x06\x66ormat\x18\x0b \x01(\t\x12\x17\n\x0fitem_max_length\x18\x0c \x01(\x05\x42\n\n\x08_minimumB\n\n\x08_maximum:T\n\rhttp_response\x12\x1e.google.protobuf.MethodOptions\x18\xb9\x8e\x03 \x01(\x0b\x32\x1b.lms.common.v1.HttpResponse:G\n\x06\x61\x63\x63\x65ss\x12\x1e.google.protobuf.MethodOptions\x18\xba\x8e\x03 \x01(\x0b\x32\x15.lms.common.v1.Access:P\n\x0bupload_form\x12\x1e.google.protobuf.MethodOptions\x18\xbc\x8e\x03 \x01(\x0b\x32\x19.lms.common.v1.UploadForm:6\n\rnullable_type\x12\x1d.google.protobuf.FieldOptions\x18\xbb\x8e\x03 \x01(\t:I\n\x05rules\x12\x1d.google.protobuf.FieldOptions\x18\xbd\x8e\x03 \x01(\x0b\x32\x19.lms.common.v1.FieldRulesb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -38,4 +38,6 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ACCESS']._serialized_end=219
   _globals['_UPLOADFORM']._serialized_start=221
   _globals['_UPLOADFORM']._serialized_end=264
+  _globals['_FIELDRULES']._serialized_start=267
+  _globals['_FIELDRULES']._serialized_end=529
 # @@protoc_insertion_point(module_scope)

@@ -14,6 +14,8 @@ UPLOAD_FORM_FIELD_NUMBER: _ClassVar[int]
 upload_form: _descriptor.FieldDescriptor
 NULLABLE_TYPE_FIELD_NUMBER: _ClassVar[int]
 nullable_type: _descriptor.FieldDescriptor
+RULES_FIELD_NUMBER: _ClassVar[int]
+rules: _descriptor.FieldDescriptor
 
 class HttpResponse(_message.Message):
     __slots__ = ("status", "bare_array_field")
@@ -40,3 +42,31 @@ class UploadForm(_message.Message):
     fields: str
     files: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, fields: _Optional[str] = ..., files: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class FieldRules(_message.Message):
+    __slots__ = ("type", "max_length", "min_length", "minimum", "maximum", "choices", "required", "nullable", "items", "max_items", "format", "item_max_length")
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    MAX_LENGTH_FIELD_NUMBER: _ClassVar[int]
+    MIN_LENGTH_FIELD_NUMBER: _ClassVar[int]
+    MINIMUM_FIELD_NUMBER: _ClassVar[int]
+    MAXIMUM_FIELD_NUMBER: _ClassVar[int]
+    CHOICES_FIELD_NUMBER: _ClassVar[int]
+    REQUIRED_FIELD_NUMBER: _ClassVar[int]
+    NULLABLE_FIELD_NUMBER: _ClassVar[int]
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
+    ITEM_MAX_LENGTH_FIELD_NUMBER: _ClassVar[int]
+    type: str
+    max_length: int
+    min_length: int
+    minimum: int
+    maximum: int
+    choices: _containers.RepeatedScalarFieldContainer[str]
+    required: bool
+    nullable: bool
+    items: str
+    max_items: int
+    format: str
+    item_max_length: int
+    def __init__(self, type: _Optional[str] = ..., max_length: _Optional[int] = ..., min_length: _Optional[int] = ..., minimum: _Optional[int] = ..., maximum: _Optional[int] = ..., choices: _Optional[_Iterable[str]] = ..., required: _Optional[bool] = ..., nullable: _Optional[bool] = ..., items: _Optional[str] = ..., max_items: _Optional[int] = ..., format: _Optional[str] = ..., item_max_length: _Optional[int] = ...) -> None: ...

@@ -22,27 +22,35 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
+from lms.common.v1 import options_pb2 as lms_dot_common_dot_v1_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1clms/content/v1/content.proto\x12\x0elms.content.v1\"\xdf\x01\n\x06Lesson\x12\n\n\x02id\x18\x01 \x01(\x05\x12\r\n\x05title\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x13\n\x0blesson_type\x18\x04 \x01(\t\x12\x10\n\x08\x64uration\x18\x05 \x01(\x05\x12\x13\n\x0b\x63ontent_url\x18\x06 \x01(\t\x12\x14\n\x0c\x63ontent_file\x18\x07 \x01(\t\x12\x18\n\x10\x63ontent_file_url\x18\x08 \x01(\t\x12\x14\n\x0c\x63ontent_text\x18\t \x01(\t\x12\r\n\x05order\x18\n \x01(\x05\x12\x14\n\x0cis_published\x18\x0b \x01(\x08\"\x86\x01\n\x06Module\x12\n\n\x02id\x18\x01 \x01(\x05\x12\r\n\x05title\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\r\n\x05order\x18\x04 \x01(\x05\x12\x14\n\x0cis_published\x18\x05 \x01(\x08\x12\'\n\x07lessons\x18\x06 \x03(\x0b\x32\x16.lms.content.v1.Lesson\"j\n\x08Resource\x12\n\n\x02id\x18\x01 \x01(\x05\x12\r\n\x05title\x18\x02 \x01(\t\x12\x15\n\rresource_type\x18\x03 \x01(\t\x12\x0b\n\x03url\x18\x04 \x01(\t\x12\x10\n\x08\x66ile_url\x18\x05 \x01(\t\x12\r\n\x05order\x18\x06 \x01(\x05\"B\n\x03\x46\x61q\x12\n\n\x02id\x18\x01 \x01(\x05\x12\x10\n\x08question\x18\x02 \x01(\t\x12\x0e\n\x06\x61nswer\x18\x03 \x01(\t\x12\r\n\x05order\x18\x04 \x01(\x05\"v\n\rLessonSummary\x12\n\n\x02id\x18\x01 \x01(\x05\x12\r\n\x05title\x18\x02 \x01(\t\x12\x13\n\x0blesson_type\x18\x03 \x01(\t\x12\x10\n\x08\x64uration\x18\x04 \x01(\x05\x12\r\n\x05order\x18\x05 \x01(\x05\x12\x14\n\x0cis_published\x18\x06 \x01(\x08\"\x94\x01\n\rModuleSummary\x12\n\n\x02id\x18\x01 \x01(\x05\x12\r\n\x05title\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\r\n\x05order\x18\x04 \x01(\x05\x12\x14\n\x0cis_published\x18\x05 \x01(\x08\x12.\n\x07lessons\x18\x06 \x03(\x0b\x32\x1d.lms.content.v1.LessonSummary\"A\n\tOrderItem\x12\x0f\n\x02id\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\x12\n\x05order\x18\x02 \x01(\x05H\x01\x88\x01\x01\x42\x05\n\x03_idB\x08\n\x06_orderb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1clms/content/v1/content.proto\x12\x0elms.content.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1blms/common/v1/options.proto\"\xdf\x01\n\x06Lesson\x12\n\n\x02id\x18\x01 \x01(\x05\x12\r\n\x05title\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x13\n\x0blesson_type\x18\x04 \x01(\t\x12\x10\n\x08\x64uration\x18\x05 \x01(\x05\x12\x13\n\x0b\x63ontent_url\x18\x06 \x01(\t\x12\x14\n\x0c\x63ontent_file\x18\x07 \x01(\t\x12\x18\n\x10\x63ontent_file_url\x18\x08 \x01(\t\x12\x14\n\x0c\x63ontent_text\x18\t \x01(\t\x12\r\n\x05order\x18\n \x01(\x05\x12\x14\n\x0cis_published\x18\x0b \x01(\x08\"\x86\x01\n\x06Module\x12\n\n\x02id\x18\x01 \x01(\x05\x12\r\n\x05title\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\r\n\x05order\x18\x04 \x01(\x05\x12\x14\n\x0cis_published\x18\x05 \x01(\x08\x12\'\n\x07lessons\x18\x06 \x03(\x0b\x32\x16.lms.content.v1.Lesson\"\x8e\x01\n\x08Resource\x12\n\n\x02id\x18\x01 \x01(\x05\x12\r\n\x05title\x18\x02 \x01(\t\x12\x15\n\rresource_type\x18\x03 \x01(\t\x12\x0b\n\x03url\x18\x04 \x01(\t\x12\x34\n\x08\x66ile_url\x18\x05 \x01(\x0b\x32\x16.google.protobuf.ValueB\n\xda\xf3\x18\x06string\x12\r\n\x05order\x18\x06 \x01(\x05\"B\n\x03\x46\x61q\x12\n\n\x02id\x18\x01 \x01(\x05\x12\x10\n\x08question\x18\x02 \x01(\t\x12\x0e\n\x06\x61nswer\x18\x03 \x01(\t\x12\r\n\x05order\x18\x04 \x01(\x05\"v\n\rLessonSummary\x12\n\n\x02id\x18\x01 \x01(\x05\x12\r\n\x05title\x18\x02 \x01(\t\x12\x13\n\x0blesson_type\x18\x03 \x01(\t\x12\x10\n\x08\x64uration\x18\x04 \x01(\x05\x12\r\n\x05order\x18\x05 \x01(\x05\x12\x14\n\x0cis_published\x18\x06 \x01(\x08\"\x94\x01\n\rModuleSummary\x12\n\n\x02id\x18\x01 \x01(\x05\x12\r\n\x05title\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\r\n\x05order\x18\x04 \x01(\x05\x12\x14\n\x0cis_published\x18\x05 \x01(\x08\x12.\n\x07lessons\x18\x06 \x03(\x0b\x32\x1d.lms.content.v1.LessonSummary\"z\n\tOrderItem\x12\x33\n\x02id\x18\x01 \x01(\x0b\x32\x16.google.protobuf.ValueB\x0f\xea\xf3\x18\x0b\n\x07integer8\x01\x12\x38\n\x05order\x18\x02 \x01(\x0b\x32\x16.google.protobuf.ValueB\x11\xea\xf3\x18\r\n\x07integer \x01\x38\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lms.content.v1.content_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_LESSON']._serialized_start=49
-  _globals['_LESSON']._serialized_end=272
-  _globals['_MODULE']._serialized_start=275
-  _globals['_MODULE']._serialized_end=409
-  _globals['_RESOURCE']._serialized_start=411
-  _globals['_RESOURCE']._serialized_end=517
-  _globals['_FAQ']._serialized_start=519
-  _globals['_FAQ']._serialized_end=585
-  _globals['_LESSONSUMMARY']._serialized_start=587
-  _globals['_LESSONSUMMARY']._serialized_end=705
-  _globals['_MODULESUMMARY']._serialized_start=708
-  _globals['_MODULESUMMARY']._serialized_end=856
-  _globals['_ORDERITEM']._serialized_start=858
-  _globals['_ORDERITEM']._serialized_end=923
+  _globals['_RESOURCE'].fields_by_name['file_url']._loaded_options = None
+  _globals['_RESOURCE'].fields_by_name['file_url']._serialized_options = b'\332\363\030\006string'
+  _globals['_ORDERITEM'].fields_by_name['id']._loaded_options = None
+  _globals['_ORDERITEM'].fields_by_name['id']._serialized_options = b'\352\363\030\013\n\007integer8\001'
+  _globals['_ORDERITEM'].fields_by_name['order']._loaded_options = None
+  _globals['_ORDERITEM'].fields_by_name['order']._serialized_options = b'\352\363\030\r\n\007integer \0018\001'
+  _globals['_LESSON']._serialized_start=108
+  _globals['_LESSON']._serialized_end=331
+  _globals['_MODULE']._serialized_start=334
+  _globals['_MODULE']._serialized_end=468
+  _globals['_RESOURCE']._serialized_start=471
+  _globals['_RESOURCE']._serialized_end=613
+  _globals['_FAQ']._serialized_start=615
+  _globals['_FAQ']._serialized_end=681
+  _globals['_LESSONSUMMARY']._serialized_start=683
+  _globals['_LESSONSUMMARY']._serialized_end=801
+  _globals['_MODULESUMMARY']._serialized_start=804
+  _globals['_MODULESUMMARY']._serialized_end=952
+  _globals['_ORDERITEM']._serialized_start=954
+  _globals['_ORDERITEM']._serialized_end=1076
 # @@protoc_insertion_point(module_scope)

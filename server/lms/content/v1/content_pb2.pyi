@@ -1,3 +1,5 @@
+from google.protobuf import struct_pb2 as _struct_pb2
+from lms.common.v1 import options_pb2 as _options_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -60,9 +62,9 @@ class Resource(_message.Message):
     title: str
     resource_type: str
     url: str
-    file_url: str
+    file_url: _struct_pb2.Value
     order: int
-    def __init__(self, id: _Optional[int] = ..., title: _Optional[str] = ..., resource_type: _Optional[str] = ..., url: _Optional[str] = ..., file_url: _Optional[str] = ..., order: _Optional[int] = ...) -> None: ...
+    def __init__(self, id: _Optional[int] = ..., title: _Optional[str] = ..., resource_type: _Optional[str] = ..., url: _Optional[str] = ..., file_url: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., order: _Optional[int] = ...) -> None: ...
 
 class Faq(_message.Message):
     __slots__ = ("id", "question", "answer", "order")
@@ -112,6 +114,6 @@ class OrderItem(_message.Message):
     __slots__ = ("id", "order")
     ID_FIELD_NUMBER: _ClassVar[int]
     ORDER_FIELD_NUMBER: _ClassVar[int]
-    id: int
-    order: int
-    def __init__(self, id: _Optional[int] = ..., order: _Optional[int] = ...) -> None: ...
+    id: _struct_pb2.Value
+    order: _struct_pb2.Value
+    def __init__(self, id: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., order: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...

@@ -24,17 +24,24 @@ _sym_db = _symbol_database.Default()
 
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
+from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from lms.common.v1 import options_pb2 as lms_dot_common_dot_v1_dot_options__pb2
 from lms.content.v1 import content_pb2 as lms_dot_content_dot_v1_dot_content__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19lms/content/v1/faqs.proto\x12\x0elms.content.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1blms/common/v1/options.proto\x1a\x1clms/content/v1/content.proto\"l\n\x08\x46\x61qInput\x12\x15\n\x08question\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x13\n\x06\x61nswer\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x12\n\x05order\x18\x03 \x01(\x05H\x02\x88\x01\x01\x42\x0b\n\t_questionB\t\n\x07_answerB\x08\n\x06_order\"$\n\x0fListFaqsRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\"5\n\x10ListFaqsResponse\x12!\n\x04\x66\x61qs\x18\x01 \x03(\x0b\x32\x13.lms.content.v1.Faq\"L\n\x10\x43reateFaqRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12%\n\x03\x66\x61q\x18\x02 \x01(\x0b\x32\x18.lms.content.v1.FaqInput\"P\n\x12ReorderFaqsRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\'\n\x04\x66\x61qs\x18\x02 \x03(\x0b\x32\x19.lms.content.v1.OrderItem\"2\n\rGetFaqRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x0e\n\x06\x66\x61q_id\x18\x02 \x01(\x05\"]\n\x11ReplaceFaqRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x0e\n\x06\x66\x61q_id\x18\x02 \x01(\x05\x12%\n\x03\x66\x61q\x18\x03 \x01(\x0b\x32\x18.lms.content.v1.FaqInput\"\\\n\x10UpdateFaqRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x0e\n\x06\x66\x61q_id\x18\x02 \x01(\x05\x12%\n\x03\x66\x61q\x18\x03 \x01(\x0b\x32\x18.lms.content.v1.FaqInput\"5\n\x10\x44\x65leteFaqRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x0e\n\x06\x66\x61q_id\x18\x02 \x01(\x05\x32\x93\x07\n\nFaqService\x12\x82\x01\n\x08ListFaqs\x12\x1f.lms.content.v1.ListFaqsRequest\x1a .lms.content.v1.ListFaqsResponse\"3\xca\xf3\x18\x06\x12\x04\x66\x61qs\x82\xd3\xe4\x93\x02#\x12!/api/lms/courses/{course_id}/faqs\x12y\n\tCreateFaq\x12 .lms.content.v1.CreateFaqRequest\x1a\x13.lms.content.v1.Faq\"5\xca\xf3\x18\x03\x08\xc9\x01\x82\xd3\xe4\x93\x02(\"!/api/lms/courses/{course_id}/faqs:\x03\x66\x61q\x12\x93\x01\n\x0bReorderFaqs\x12\".lms.content.v1.ReorderFaqsRequest\x1a .lms.content.v1.ListFaqsResponse\">\xca\xf3\x18\x06\x12\x04\x66\x61qs\x82\xd3\xe4\x93\x02.\")/api/lms/courses/{course_id}/faqs/reorder:\x01*\x12p\n\x06GetFaq\x12\x1d.lms.content.v1.GetFaqRequest\x1a\x13.lms.content.v1.Faq\"2\x82\xd3\xe4\x93\x02,\x12*/api/lms/courses/{course_id}/faqs/{faq_id}\x12}\n\nReplaceFaq\x12!.lms.content.v1.ReplaceFaqRequest\x1a\x13.lms.content.v1.Faq\"7\x82\xd3\xe4\x93\x02\x31\x1a*/api/lms/courses/{course_id}/faqs/{faq_id}:\x03\x66\x61q\x12{\n\tUpdateFaq\x12 .lms.content.v1.UpdateFaqRequest\x1a\x13.lms.content.v1.Faq\"7\x82\xd3\xe4\x93\x02\x31\x32*/api/lms/courses/{course_id}/faqs/{faq_id}:\x03\x66\x61q\x12\x80\x01\n\tDeleteFaq\x12 .lms.content.v1.DeleteFaqRequest\x1a\x16.google.protobuf.Empty\"9\xca\xf3\x18\x03\x08\xcc\x01\x82\xd3\xe4\x93\x02,**/api/lms/courses/{course_id}/faqs/{faq_id}b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19lms/content/v1/faqs.proto\x12\x0elms.content.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1blms/common/v1/options.proto\x1a\x1clms/content/v1/content.proto\"\xc1\x01\n\x08\x46\x61qInput\x12=\n\x08question\x18\x01 \x01(\x0b\x32\x16.google.protobuf.ValueB\x13\xea\xf3\x18\x0f\n\x06string\x10\xf4\x03\x18\x01\x38\x01\x12<\n\x06\x61nswer\x18\x02 \x01(\x0b\x32\x16.google.protobuf.ValueB\x14\xea\xf3\x18\x10\n\x06string\x10\x80\x80\x04\x18\x01\x38\x01\x12\x38\n\x05order\x18\x03 \x01(\x0b\x32\x16.google.protobuf.ValueB\x11\xea\xf3\x18\r\n\x07integer \x01@\x01\"$\n\x0fListFaqsRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\"5\n\x10ListFaqsResponse\x12!\n\x04\x66\x61qs\x18\x01 \x03(\x0b\x32\x13.lms.content.v1.Faq\"L\n\x10\x43reateFaqRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12%\n\x03\x66\x61q\x18\x02 \x01(\x0b\x32\x18.lms.content.v1.FaqInput\"P\n\x12ReorderFaqsRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\'\n\x04\x66\x61qs\x18\x02 \x03(\x0b\x32\x19.lms.content.v1.OrderItem\"2\n\rGetFaqRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x0e\n\x06\x66\x61q_id\x18\x02 \x01(\x05\"]\n\x11ReplaceFaqRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x0e\n\x06\x66\x61q_id\x18\x02 \x01(\x05\x12%\n\x03\x66\x61q\x18\x03 \x01(\x0b\x32\x18.lms.content.v1.FaqInput\"\\\n\x10UpdateFaqRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x0e\n\x06\x66\x61q_id\x18\x02 \x01(\x05\x12%\n\x03\x66\x61q\x18\x03 \x01(\x0b\x32\x18.lms.content.v1.FaqInput\"5\n\x10\x44\x65leteFaqRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x0e\n\x06\x66\x61q_id\x18\x02 \x01(\x05\x32\x93\x07\n\nFaqService\x12\x82\x01\n\x08ListFaqs\x12\x1f.lms.content.v1.ListFaqsRequest\x1a .lms.content.v1.ListFaqsResponse\"3\xca\xf3\x18\x06\x12\x04\x66\x61qs\x82\xd3\xe4\x93\x02#\x12!/api/lms/courses/{course_id}/faqs\x12y\n\tCreateFaq\x12 .lms.content.v1.CreateFaqRequest\x1a\x13.lms.content.v1.Faq\"5\xca\xf3\x18\x03\x08\xc9\x01\x82\xd3\xe4\x93\x02(\"!/api/lms/courses/{course_id}/faqs:\x03\x66\x61q\x12\x93\x01\n\x0bReorderFaqs\x12\".lms.content.v1.ReorderFaqsRequest\x1a .lms.content.v1.ListFaqsResponse\">\xca\xf3\x18\x06\x12\x04\x66\x61qs\x82\xd3\xe4\x93\x02.\")/api/lms/courses/{course_id}/faqs/reorder:\x01*\x12p\n\x06GetFaq\x12\x1d.lms.content.v1.GetFaqRequest\x1a\x13.lms.content.v1.Faq\"2\x82\xd3\xe4\x93\x02,\x12*/api/lms/courses/{course_id}/faqs/{faq_id}\x12}\n\nReplaceFaq\x12!.lms.content.v1.ReplaceFaqRequest\x1a\x13.lms.content.v1.Faq\"7\x82\xd3\xe4\x93\x02\x31\x1a*/api/lms/courses/{course_id}/faqs/{faq_id}:\x03\x66\x61q\x12{\n\tUpdateFaq\x12 .lms.content.v1.UpdateFaqRequest\x1a\x13.lms.content.v1.Faq\"7\x82\xd3\xe4\x93\x02\x31\x32*/api/lms/courses/{course_id}/faqs/{faq_id}:\x03\x66\x61q\x12\x80\x01\n\tDeleteFaq\x12 .lms.content.v1.DeleteFaqRequest\x1a\x16.google.protobuf.Empty\"9\xca\xf3\x18\x03\x08\xcc\x01\x82\xd3\xe4\x93\x02,**/api/lms/courses/{course_id}/faqs/{faq_id}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lms.content.v1.faqs_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_FAQINPUT'].fields_by_name['question']._loaded_options = None
+  _globals['_FAQINPUT'].fields_by_name['question']._serialized_options = b'\352\363\030\017\n\006string\020\364\003\030\0018\001'
+  _globals['_FAQINPUT'].fields_by_name['answer']._loaded_options = None
+  _globals['_FAQINPUT'].fields_by_name['answer']._serialized_options = b'\352\363\030\020\n\006string\020\200\200\004\030\0018\001'
+  _globals['_FAQINPUT'].fields_by_name['order']._loaded_options = None
+  _globals['_FAQINPUT'].fields_by_name['order']._serialized_options = b'\352\363\030\r\n\007integer \001@\001'
   _globals['_FAQSERVICE'].methods_by_name['ListFaqs']._loaded_options = None
   _globals['_FAQSERVICE'].methods_by_name['ListFaqs']._serialized_options = b'\312\363\030\006\022\004faqs\202\323\344\223\002#\022!/api/lms/courses/{course_id}/faqs'
   _globals['_FAQSERVICE'].methods_by_name['CreateFaq']._loaded_options = None
@@ -49,24 +56,24 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_FAQSERVICE'].methods_by_name['UpdateFaq']._serialized_options = b'\202\323\344\223\00212*/api/lms/courses/{course_id}/faqs/{faq_id}:\003faq'
   _globals['_FAQSERVICE'].methods_by_name['DeleteFaq']._loaded_options = None
   _globals['_FAQSERVICE'].methods_by_name['DeleteFaq']._serialized_options = b'\312\363\030\003\010\314\001\202\323\344\223\002,**/api/lms/courses/{course_id}/faqs/{faq_id}'
-  _globals['_FAQINPUT']._serialized_start=163
-  _globals['_FAQINPUT']._serialized_end=271
-  _globals['_LISTFAQSREQUEST']._serialized_start=273
-  _globals['_LISTFAQSREQUEST']._serialized_end=309
-  _globals['_LISTFAQSRESPONSE']._serialized_start=311
-  _globals['_LISTFAQSRESPONSE']._serialized_end=364
-  _globals['_CREATEFAQREQUEST']._serialized_start=366
-  _globals['_CREATEFAQREQUEST']._serialized_end=442
-  _globals['_REORDERFAQSREQUEST']._serialized_start=444
-  _globals['_REORDERFAQSREQUEST']._serialized_end=524
-  _globals['_GETFAQREQUEST']._serialized_start=526
-  _globals['_GETFAQREQUEST']._serialized_end=576
-  _globals['_REPLACEFAQREQUEST']._serialized_start=578
-  _globals['_REPLACEFAQREQUEST']._serialized_end=671
-  _globals['_UPDATEFAQREQUEST']._serialized_start=673
-  _globals['_UPDATEFAQREQUEST']._serialized_end=765
-  _globals['_DELETEFAQREQUEST']._serialized_start=767
-  _globals['_DELETEFAQREQUEST']._serialized_end=820
-  _globals['_FAQSERVICE']._serialized_start=823
-  _globals['_FAQSERVICE']._serialized_end=1738
+  _globals['_FAQINPUT']._serialized_start=194
+  _globals['_FAQINPUT']._serialized_end=387
+  _globals['_LISTFAQSREQUEST']._serialized_start=389
+  _globals['_LISTFAQSREQUEST']._serialized_end=425
+  _globals['_LISTFAQSRESPONSE']._serialized_start=427
+  _globals['_LISTFAQSRESPONSE']._serialized_end=480
+  _globals['_CREATEFAQREQUEST']._serialized_start=482
+  _globals['_CREATEFAQREQUEST']._serialized_end=558
+  _globals['_REORDERFAQSREQUEST']._serialized_start=560
+  _globals['_REORDERFAQSREQUEST']._serialized_end=640
+  _globals['_GETFAQREQUEST']._serialized_start=642
+  _globals['_GETFAQREQUEST']._serialized_end=692
+  _globals['_REPLACEFAQREQUEST']._serialized_start=694
+  _globals['_REPLACEFAQREQUEST']._serialized_end=787
+  _globals['_UPDATEFAQREQUEST']._serialized_start=789
+  _globals['_UPDATEFAQREQUEST']._serialized_end=881
+  _globals['_DELETEFAQREQUEST']._serialized_start=883
+  _globals['_DELETEFAQREQUEST']._serialized_end=936
+  _globals['_FAQSERVICE']._serialized_start=939
+  _globals['_FAQSERVICE']._serialized_end=1854
 # @@protoc_insertion_point(module_scope)

@@ -1,5 +1,6 @@
 from google.api import annotations_pb2 as _annotations_pb2
 from google.protobuf import empty_pb2 as _empty_pb2
+from google.protobuf import struct_pb2 as _struct_pb2
 from lms.common.v1 import options_pb2 as _options_pb2
 from lms.content.v1 import content_pb2 as _content_pb2
 from google.protobuf.internal import containers as _containers
@@ -15,10 +16,10 @@ class FaqInput(_message.Message):
     QUESTION_FIELD_NUMBER: _ClassVar[int]
     ANSWER_FIELD_NUMBER: _ClassVar[int]
     ORDER_FIELD_NUMBER: _ClassVar[int]
-    question: str
-    answer: str
-    order: int
-    def __init__(self, question: _Optional[str] = ..., answer: _Optional[str] = ..., order: _Optional[int] = ...) -> None: ...
+    question: _struct_pb2.Value
+    answer: _struct_pb2.Value
+    order: _struct_pb2.Value
+    def __init__(self, question: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., answer: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., order: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
 
 class ListFaqsRequest(_message.Message):
     __slots__ = ("course_id",)

@@ -25,17 +25,34 @@ _sym_db = _symbol_database.Default()
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import httpbody_pb2 as google_dot_api_dot_httpbody__pb2
 from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
+from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from lms.common.v1 import options_pb2 as lms_dot_common_dot_v1_dot_options__pb2
 from lms.content.v1 import content_pb2 as lms_dot_content_dot_v1_dot_content__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1clms/content/v1/lessons.proto\x12\x0elms.content.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1blms/common/v1/options.proto\x1a\x1clms/content/v1/content.proto\"\xc3\x02\n\x0bLessonInput\x12\x12\n\x05title\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x18\n\x0b\x64\x65scription\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x18\n\x0blesson_type\x18\x03 \x01(\tH\x02\x88\x01\x01\x12\x15\n\x08\x64uration\x18\x04 \x01(\x05H\x03\x88\x01\x01\x12\x18\n\x0b\x63ontent_url\x18\x05 \x01(\tH\x04\x88\x01\x01\x12\x19\n\x0c\x63ontent_text\x18\x06 \x01(\tH\x05\x88\x01\x01\x12\x12\n\x05order\x18\x07 \x01(\x05H\x06\x88\x01\x01\x12\x19\n\x0cis_published\x18\x08 \x01(\x08H\x07\x88\x01\x01\x42\x08\n\x06_titleB\x0e\n\x0c_descriptionB\x0e\n\x0c_lesson_typeB\x0b\n\t_durationB\x0e\n\x0c_content_urlB\x0f\n\r_content_textB\x08\n\x06_orderB\x0f\n\r_is_published\":\n\x12ListLessonsRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x11\n\tmodule_id\x18\x02 \x01(\x05\">\n\x13ListLessonsResponse\x12\'\n\x07lessons\x18\x01 \x03(\x0b\x32\x16.lms.content.v1.Lesson\"m\n\x13\x43reateLessonRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x11\n\tmodule_id\x18\x02 \x01(\x05\x12\"\n\x04\x62ody\x18\x04 \x01(\x0b\x32\x14.google.api.HttpBodyJ\x04\x08\x03\x10\x04R\x06lesson\"K\n\x10GetLessonRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x11\n\tmodule_id\x18\x02 \x01(\x05\x12\x11\n\tlesson_id\x18\x03 \x01(\x05\"\x81\x01\n\x14ReplaceLessonRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x11\n\tmodule_id\x18\x02 \x01(\x05\x12\x11\n\tlesson_id\x18\x03 \x01(\x05\x12\"\n\x04\x62ody\x18\x05 \x01(\x0b\x32\x14.google.api.HttpBodyJ\x04\x08\x04\x10\x05R\x06lesson\"\x80\x01\n\x13UpdateLessonRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x11\n\tmodule_id\x18\x02 \x01(\x05\x12\x11\n\tlesson_id\x18\x03 \x01(\x05\x12\"\n\x04\x62ody\x18\x05 \x01(\x0b\x32\x14.google.api.HttpBodyJ\x04\x08\x04\x10\x05R\x06lesson\"N\n\x13\x44\x65leteLessonRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x11\n\tmodule_id\x18\x02 \x01(\x05\x12\x11\n\tlesson_id\x18\x03 \x01(\x05\x32\xe5\x08\n\rLessonService\x12\xa5\x01\n\x0bListLessons\x12\".lms.content.v1.ListLessonsRequest\x1a#.lms.content.v1.ListLessonsResponse\"M\xca\xf3\x18\t\x12\x07lessons\x82\xd3\xe4\x93\x02:\x12\x38/api/lms/courses/{course_id}/modules/{module_id}/lessons\x12\xca\x01\n\x0c\x43reateLesson\x12#.lms.content.v1.CreateLessonRequest\x1a\x16.lms.content.v1.Lesson\"{\xca\xf3\x18\x03\x08\xc9\x01\xe2\xf3\x18*\n\x1alms.content.v1.LessonInput\x12\x0c\x63ontent_file\x82\xd3\xe4\x93\x02@\"8/api/lms/courses/{course_id}/modules/{module_id}/lessons:\x04\x62ody(\x01\x12\x93\x01\n\tGetLesson\x12 .lms.content.v1.GetLessonRequest\x1a\x16.lms.content.v1.Lesson\"L\x82\xd3\xe4\x93\x02\x46\x12\x44/api/lms/courses/{course_id}/modules/{module_id}/lessons/{lesson_id}\x12\xd2\x01\n\rReplaceLesson\x12$.lms.content.v1.ReplaceLessonRequest\x1a\x16.lms.content.v1.Lesson\"\x80\x01\xe2\xf3\x18*\n\x1alms.content.v1.LessonInput\x12\x0c\x63ontent_file\x82\xd3\xe4\x93\x02L\x1a\x44/api/lms/courses/{course_id}/modules/{module_id}/lessons/{lesson_id}:\x04\x62ody(\x01\x12\xd0\x01\n\x0cUpdateLesson\x12#.lms.content.v1.UpdateLessonRequest\x1a\x16.lms.content.v1.Lesson\"\x80\x01\xe2\xf3\x18*\n\x1alms.content.v1.LessonInput\x12\x0c\x63ontent_file\x82\xd3\xe4\x93\x02L2D/api/lms/courses/{course_id}/modules/{module_id}/lessons/{lesson_id}:\x04\x62ody(\x01\x12\xa0\x01\n\x0c\x44\x65leteLesson\x12#.lms.content.v1.DeleteLessonRequest\x1a\x16.google.protobuf.Empty\"S\xca\xf3\x18\x03\x08\xcc\x01\x82\xd3\xe4\x93\x02\x46*D/api/lms/courses/{course_id}/modules/{module_id}/lessons/{lesson_id}b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1clms/content/v1/lessons.proto\x12\x0elms.content.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1blms/common/v1/options.proto\x1a\x1clms/content/v1/content.proto\"\x9e\x04\n\x0bLessonInput\x12:\n\x05title\x18\x01 \x01(\x0b\x32\x16.google.protobuf.ValueB\x13\xea\xf3\x18\x0f\n\x06string\x10\xc8\x01\x18\x01\x38\x01\x12=\n\x0b\x64\x65scription\x18\x02 \x01(\x0b\x32\x16.google.protobuf.ValueB\x10\xea\xf3\x18\x0c\n\x06string\x10\x80\x80\x04\x12_\n\x0blesson_type\x18\x03 \x01(\x0b\x32\x16.google.protobuf.ValueB2\xea\xf3\x18.\n\x06string2\x04text2\x05video2\x04\x66ile2\x04link2\x05scorm2\x04quiz\x12\x39\n\x08\x64uration\x18\x04 \x01(\x0b\x32\x16.google.protobuf.ValueB\x0f\xea\xf3\x18\x0b\n\x07integer \x00\x12\x41\n\x0b\x63ontent_url\x18\x05 \x01(\x0b\x32\x16.google.protobuf.ValueB\x14\xea\xf3\x18\x10\n\x06string\x10\xd0\x0fZ\x03uri\x12>\n\x0c\x63ontent_text\x18\x06 \x01(\x0b\x32\x16.google.protobuf.ValueB\x10\xea\xf3\x18\x0c\n\x06string\x10\x80\x80\x04\x12\x38\n\x05order\x18\x07 \x01(\x0b\x32\x16.google.protobuf.ValueB\x11\xea\xf3\x18\r\n\x07integer \x01@\x01\x12;\n\x0cis_published\x18\x08 \x01(\x0b\x32\x16.google.protobuf.ValueB\r\xea\xf3\x18\t\n\x07\x62oolean\":\n\x12ListLessonsRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x11\n\tmodule_id\x18\x02 \x01(\x05\">\n\x13ListLessonsResponse\x12\'\n\x07lessons\x18\x01 \x03(\x0b\x32\x16.lms.content.v1.Lesson\"m\n\x13\x43reateLessonRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x11\n\tmodule_id\x18\x02 \x01(\x05\x12\"\n\x04\x62ody\x18\x04 \x01(\x0b\x32\x14.google.api.HttpBodyJ\x04\x08\x03\x10\x04R\x06lesson\"K\n\x10GetLessonRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x11\n\tmodule_id\x18\x02 \x01(\x05\x12\x11\n\tlesson_id\x18\x03 \x01(\x05\"\x81\x01\n\x14ReplaceLessonRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x11\n\tmodule_id\x18\x02 \x01(\x05\x12\x11\n\tlesson_id\x18\x03 \x01(\x05\x12\"\n\x04\x62ody\x18\x05 \x01(\x0b\x32\x14.google.api.HttpBodyJ\x04\x08\x04\x10\x05R\x06lesson\"\x80\x01\n\x13UpdateLessonRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x11\n\tmodule_id\x18\x02 \x01(\x05\x12\x11\n\tlesson_id\x18\x03 \x01(\x05\x12\"\n\x04\x62ody\x18\x05 \x01(\x0b\x32\x14.google.api.HttpBodyJ\x04\x08\x04\x10\x05R\x06lesson\"N\n\x13\x44\x65leteLessonRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x11\n\tmodule_id\x18\x02 \x01(\x05\x12\x11\n\tlesson_id\x18\x03 \x01(\x05\x32\xe5\x08\n\rLessonService\x12\xa5\x01\n\x0bListLessons\x12\".lms.content.v1.ListLessonsRequest\x1a#.lms.content.v1.ListLessonsResponse\"M\xca\xf3\x18\t\x12\x07lessons\x82\xd3\xe4\x93\x02:\x12\x38/api/lms/courses/{course_id}/modules/{module_id}/lessons\x12\xca\x01\n\x0c\x43reateLesson\x12#.lms.content.v1.CreateLessonRequest\x1a\x16.lms.content.v1.Lesson\"{\xca\xf3\x18\x03\x08\xc9\x01\xe2\xf3\x18*\n\x1alms.content.v1.LessonInput\x12\x0c\x63ontent_file\x82\xd3\xe4\x93\x02@\"8/api/lms/courses/{course_id}/modules/{module_id}/lessons:\x04\x62ody(\x01\x12\x93\x01\n\tGetLesson\x12 .lms.content.v1.GetLessonRequest\x1a\x16.lms.content.v1.Lesson\"L\x82\xd3\xe4\x93\x02\x46\x12\x44/api/lms/courses/{course_id}/modules/{module_id}/lessons/{lesson_id}\x12\xd2\x01\n\rReplaceLesson\x12$.lms.content.v1.ReplaceLessonRequest\x1a\x16.lms.content.v1.Lesson\"\x80\x01\xe2\xf3\x18*\n\x1alms.content.v1.LessonInput\x12\x0c\x63ontent_file\x82\xd3\xe4\x93\x02L\x1a\x44/api/lms/courses/{course_id}/modules/{module_id}/lessons/{lesson_id}:\x04\x62ody(\x01\x12\xd0\x01\n\x0cUpdateLesson\x12#.lms.content.v1.UpdateLessonRequest\x1a\x16.lms.content.v1.Lesson\"\x80\x01\xe2\xf3\x18*\n\x1alms.content.v1.LessonInput\x12\x0c\x63ontent_file\x82\xd3\xe4\x93\x02L2D/api/lms/courses/{course_id}/modules/{module_id}/lessons/{lesson_id}:\x04\x62ody(\x01\x12\xa0\x01\n\x0c\x44\x65leteLesson\x12#.lms.content.v1.DeleteLessonRequest\x1a\x16.google.protobuf.Empty\"S\xca\xf3\x18\x03\x08\xcc\x01\x82\xd3\xe4\x93\x02\x46*D/api/lms/courses/{course_id}/modules/{module_id}/lessons/{lesson_id}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lms.content.v1.lessons_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_LESSONINPUT'].fields_by_name['title']._loaded_options = None
+  _globals['_LESSONINPUT'].fields_by_name['title']._serialized_options = b'\352\363\030\017\n\006string\020\310\001\030\0018\001'
+  _globals['_LESSONINPUT'].fields_by_name['description']._loaded_options = None
+  _globals['_LESSONINPUT'].fields_by_name['description']._serialized_options = b'\352\363\030\014\n\006string\020\200\200\004'
+  _globals['_LESSONINPUT'].fields_by_name['lesson_type']._loaded_options = None
+  _globals['_LESSONINPUT'].fields_by_name['lesson_type']._serialized_options = b'\352\363\030.\n\006string2\004text2\005video2\004file2\004link2\005scorm2\004quiz'
+  _globals['_LESSONINPUT'].fields_by_name['duration']._loaded_options = None
+  _globals['_LESSONINPUT'].fields_by_name['duration']._serialized_options = b'\352\363\030\013\n\007integer \000'
+  _globals['_LESSONINPUT'].fields_by_name['content_url']._loaded_options = None
+  _globals['_LESSONINPUT'].fields_by_name['content_url']._serialized_options = b'\352\363\030\020\n\006string\020\320\017Z\003uri'
+  _globals['_LESSONINPUT'].fields_by_name['content_text']._loaded_options = None
+  _globals['_LESSONINPUT'].fields_by_name['content_text']._serialized_options = b'\352\363\030\014\n\006string\020\200\200\004'
+  _globals['_LESSONINPUT'].fields_by_name['order']._loaded_options = None
+  _globals['_LESSONINPUT'].fields_by_name['order']._serialized_options = b'\352\363\030\r\n\007integer \001@\001'
+  _globals['_LESSONINPUT'].fields_by_name['is_published']._loaded_options = None
+  _globals['_LESSONINPUT'].fields_by_name['is_published']._serialized_options = b'\352\363\030\t\n\007boolean'
   _globals['_LESSONSERVICE'].methods_by_name['ListLessons']._loaded_options = None
   _globals['_LESSONSERVICE'].methods_by_name['ListLessons']._serialized_options = b'\312\363\030\t\022\007lessons\202\323\344\223\002:\0228/api/lms/courses/{course_id}/modules/{module_id}/lessons'
   _globals['_LESSONSERVICE'].methods_by_name['CreateLesson']._loaded_options = None
@@ -48,22 +65,22 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LESSONSERVICE'].methods_by_name['UpdateLesson']._serialized_options = b'\342\363\030*\n\032lms.content.v1.LessonInput\022\014content_file\202\323\344\223\002L2D/api/lms/courses/{course_id}/modules/{module_id}/lessons/{lesson_id}:\004body'
   _globals['_LESSONSERVICE'].methods_by_name['DeleteLesson']._loaded_options = None
   _globals['_LESSONSERVICE'].methods_by_name['DeleteLesson']._serialized_options = b'\312\363\030\003\010\314\001\202\323\344\223\002F*D/api/lms/courses/{course_id}/modules/{module_id}/lessons/{lesson_id}'
-  _globals['_LESSONINPUT']._serialized_start=194
-  _globals['_LESSONINPUT']._serialized_end=517
-  _globals['_LISTLESSONSREQUEST']._serialized_start=519
-  _globals['_LISTLESSONSREQUEST']._serialized_end=577
-  _globals['_LISTLESSONSRESPONSE']._serialized_start=579
-  _globals['_LISTLESSONSRESPONSE']._serialized_end=641
-  _globals['_CREATELESSONREQUEST']._serialized_start=643
-  _globals['_CREATELESSONREQUEST']._serialized_end=752
-  _globals['_GETLESSONREQUEST']._serialized_start=754
-  _globals['_GETLESSONREQUEST']._serialized_end=829
-  _globals['_REPLACELESSONREQUEST']._serialized_start=832
-  _globals['_REPLACELESSONREQUEST']._serialized_end=961
-  _globals['_UPDATELESSONREQUEST']._serialized_start=964
-  _globals['_UPDATELESSONREQUEST']._serialized_end=1092
-  _globals['_DELETELESSONREQUEST']._serialized_start=1094
-  _globals['_DELETELESSONREQUEST']._serialized_end=1172
-  _globals['_LESSONSERVICE']._serialized_start=1175
-  _globals['_LESSONSERVICE']._serialized_end=2300
+  _globals['_LESSONINPUT']._serialized_start=224
+  _globals['_LESSONINPUT']._serialized_end=766
+  _globals['_LISTLESSONSREQUEST']._serialized_start=768
+  _globals['_LISTLESSONSREQUEST']._serialized_end=826
+  _globals['_LISTLESSONSRESPONSE']._serialized_start=828
+  _globals['_LISTLESSONSRESPONSE']._serialized_end=890
+  _globals['_CREATELESSONREQUEST']._serialized_start=892
+  _globals['_CREATELESSONREQUEST']._serialized_end=1001
+  _globals['_GETLESSONREQUEST']._serialized_start=1003
+  _globals['_GETLESSONREQUEST']._serialized_end=1078
+  _globals['_REPLACELESSONREQUEST']._serialized_start=1081
+  _globals['_REPLACELESSONREQUEST']._serialized_end=1210
+  _globals['_UPDATELESSONREQUEST']._serialized_start=1213
+  _globals['_UPDATELESSONREQUEST']._serialized_end=1341
+  _globals['_DELETELESSONREQUEST']._serialized_start=1343
+  _globals['_DELETELESSONREQUEST']._serialized_end=1421
+  _globals['_LESSONSERVICE']._serialized_start=1424
+  _globals['_LESSONSERVICE']._serialized_end=2549
 # @@protoc_insertion_point(module_scope)

@@ -1,6 +1,7 @@
 from google.api import annotations_pb2 as _annotations_pb2
 from google.api import httpbody_pb2 as _httpbody_pb2
 from google.protobuf import empty_pb2 as _empty_pb2
+from google.protobuf import struct_pb2 as _struct_pb2
 from lms.common.v1 import options_pb2 as _options_pb2
 from lms.content.v1 import content_pb2 as _content_pb2
 from google.protobuf.internal import containers as _containers
@@ -21,15 +22,15 @@ class LessonInput(_message.Message):
     CONTENT_TEXT_FIELD_NUMBER: _ClassVar[int]
     ORDER_FIELD_NUMBER: _ClassVar[int]
     IS_PUBLISHED_FIELD_NUMBER: _ClassVar[int]
-    title: str
-    description: str
-    lesson_type: str
-    duration: int
-    content_url: str
-    content_text: str
-    order: int
-    is_published: bool
-    def __init__(self, title: _Optional[str] = ..., description: _Optional[str] = ..., lesson_type: _Optional[str] = ..., duration: _Optional[int] = ..., content_url: _Optional[str] = ..., content_text: _Optional[str] = ..., order: _Optional[int] = ..., is_published: _Optional[bool] = ...) -> None: ...
+    title: _struct_pb2.Value
+    description: _struct_pb2.Value
+    lesson_type: _struct_pb2.Value
+    duration: _struct_pb2.Value
+    content_url: _struct_pb2.Value
+    content_text: _struct_pb2.Value
+    order: _struct_pb2.Value
+    is_published: _struct_pb2.Value
+    def __init__(self, title: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., description: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., lesson_type: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., duration: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., content_url: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., content_text: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., order: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., is_published: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
 
 class ListLessonsRequest(_message.Message):
     __slots__ = ("course_id", "module_id")

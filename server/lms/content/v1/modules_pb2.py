@@ -24,17 +24,26 @@ _sym_db = _symbol_database.Default()
 
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
+from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from lms.common.v1 import options_pb2 as lms_dot_common_dot_v1_dot_options__pb2
 from lms.content.v1 import content_pb2 as lms_dot_content_dot_v1_dot_content__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1clms/content/v1/modules.proto\x12\x0elms.content.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1blms/common/v1/options.proto\x1a\x1clms/content/v1/content.proto\"\x9f\x01\n\x0bModuleInput\x12\x12\n\x05title\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x18\n\x0b\x64\x65scription\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x12\n\x05order\x18\x03 \x01(\x05H\x02\x88\x01\x01\x12\x19\n\x0cis_published\x18\x04 \x01(\x08H\x03\x88\x01\x01\x42\x08\n\x06_titleB\x0e\n\x0c_descriptionB\x08\n\x06_orderB\x0f\n\r_is_published\"\'\n\x12ListModulesRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\">\n\x13ListModulesResponse\x12\'\n\x07modules\x18\x01 \x03(\x0b\x32\x16.lms.content.v1.Module\"U\n\x13\x43reateModuleRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12+\n\x06module\x18\x02 \x01(\x0b\x32\x1b.lms.content.v1.ModuleInput\"8\n\x10GetModuleRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x11\n\tmodule_id\x18\x02 \x01(\x05\"i\n\x14ReplaceModuleRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x11\n\tmodule_id\x18\x02 \x01(\x05\x12+\n\x06module\x18\x03 \x01(\x0b\x32\x1b.lms.content.v1.ModuleInput\"h\n\x13UpdateModuleRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x11\n\tmodule_id\x18\x02 \x01(\x05\x12+\n\x06module\x18\x03 \x01(\x0b\x32\x1b.lms.content.v1.ModuleInput\";\n\x13\x44\x65leteModuleRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x11\n\tmodule_id\x18\x02 \x01(\x05\x32\xe0\x06\n\rModuleService\x12\x91\x01\n\x0bListModules\x12\".lms.content.v1.ListModulesRequest\x1a#.lms.content.v1.ListModulesResponse\"9\xca\xf3\x18\t\x12\x07modules\x82\xd3\xe4\x93\x02&\x12$/api/lms/courses/{course_id}/modules\x12\x88\x01\n\x0c\x43reateModule\x12#.lms.content.v1.CreateModuleRequest\x1a\x16.lms.content.v1.Module\";\xca\xf3\x18\x03\x08\xc9\x01\x82\xd3\xe4\x93\x02.\"$/api/lms/courses/{course_id}/modules:\x06module\x12\x7f\n\tGetModule\x12 .lms.content.v1.GetModuleRequest\x1a\x16.lms.content.v1.Module\"8\x82\xd3\xe4\x93\x02\x32\x12\x30/api/lms/courses/{course_id}/modules/{module_id}\x12\x8f\x01\n\rReplaceModule\x12$.lms.content.v1.ReplaceModuleRequest\x1a\x16.lms.content.v1.Module\"@\x82\xd3\xe4\x93\x02:\x1a\x30/api/lms/courses/{course_id}/modules/{module_id}:\x06module\x12\x8d\x01\n\x0cUpdateModule\x12#.lms.content.v1.UpdateModuleRequest\x1a\x16.lms.content.v1.Module\"@\x82\xd3\xe4\x93\x02:20/api/lms/courses/{course_id}/modules/{module_id}:\x06module\x12\x8c\x01\n\x0c\x44\x65leteModule\x12#.lms.content.v1.DeleteModuleRequest\x1a\x16.google.protobuf.Empty\"?\xca\xf3\x18\x03\x08\xcc\x01\x82\xd3\xe4\x93\x02\x32*0/api/lms/courses/{course_id}/modules/{module_id}b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1clms/content/v1/modules.proto\x12\x0elms.content.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1blms/common/v1/options.proto\x1a\x1clms/content/v1/content.proto\"\xff\x01\n\x0bModuleInput\x12:\n\x05title\x18\x01 \x01(\x0b\x32\x16.google.protobuf.ValueB\x13\xea\xf3\x18\x0f\n\x06string\x10\xc8\x01\x18\x01\x38\x01\x12=\n\x0b\x64\x65scription\x18\x02 \x01(\x0b\x32\x16.google.protobuf.ValueB\x10\xea\xf3\x18\x0c\n\x06string\x10\x80\x80\x04\x12\x38\n\x05order\x18\x03 \x01(\x0b\x32\x16.google.protobuf.ValueB\x11\xea\xf3\x18\r\n\x07integer \x01@\x01\x12;\n\x0cis_published\x18\x04 \x01(\x0b\x32\x16.google.protobuf.ValueB\r\xea\xf3\x18\t\n\x07\x62oolean\"\'\n\x12ListModulesRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\">\n\x13ListModulesResponse\x12\'\n\x07modules\x18\x01 \x03(\x0b\x32\x16.lms.content.v1.Module\"U\n\x13\x43reateModuleRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12+\n\x06module\x18\x02 \x01(\x0b\x32\x1b.lms.content.v1.ModuleInput\"8\n\x10GetModuleRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x11\n\tmodule_id\x18\x02 \x01(\x05\"i\n\x14ReplaceModuleRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x11\n\tmodule_id\x18\x02 \x01(\x05\x12+\n\x06module\x18\x03 \x01(\x0b\x32\x1b.lms.content.v1.ModuleInput\"h\n\x13UpdateModuleRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x11\n\tmodule_id\x18\x02 \x01(\x05\x12+\n\x06module\x18\x03 \x01(\x0b\x32\x1b.lms.content.v1.ModuleInput\";\n\x13\x44\x65leteModuleRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x11\n\tmodule_id\x18\x02 \x01(\x05\x32\xe0\x06\n\rModuleService\x12\x91\x01\n\x0bListModules\x12\".lms.content.v1.ListModulesRequest\x1a#.lms.content.v1.ListModulesResponse\"9\xca\xf3\x18\t\x12\x07modules\x82\xd3\xe4\x93\x02&\x12$/api/lms/courses/{course_id}/modules\x12\x88\x01\n\x0c\x43reateModule\x12#.lms.content.v1.CreateModuleRequest\x1a\x16.lms.content.v1.Module\";\xca\xf3\x18\x03\x08\xc9\x01\x82\xd3\xe4\x93\x02.\"$/api/lms/courses/{course_id}/modules:\x06module\x12\x7f\n\tGetModule\x12 .lms.content.v1.GetModuleRequest\x1a\x16.lms.content.v1.Module\"8\x82\xd3\xe4\x93\x02\x32\x12\x30/api/lms/courses/{course_id}/modules/{module_id}\x12\x8f\x01\n\rReplaceModule\x12$.lms.content.v1.ReplaceModuleRequest\x1a\x16.lms.content.v1.Module\"@\x82\xd3\xe4\x93\x02:\x1a\x30/api/lms/courses/{course_id}/modules/{module_id}:\x06module\x12\x8d\x01\n\x0cUpdateModule\x12#.lms.content.v1.UpdateModuleRequest\x1a\x16.lms.content.v1.Module\"@\x82\xd3\xe4\x93\x02:20/api/lms/courses/{course_id}/modules/{module_id}:\x06module\x12\x8c\x01\n\x0c\x44\x65leteModule\x12#.lms.content.v1.DeleteModuleRequest\x1a\x16.google.protobuf.Empty\"?\xca\xf3\x18\x03\x08\xcc\x01\x82\xd3\xe4\x93\x02\x32*0/api/lms/courses/{course_id}/modules/{module_id}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lms.content.v1.modules_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_MODULEINPUT'].fields_by_name['title']._loaded_options = None
+  _globals['_MODULEINPUT'].fields_by_name['title']._serialized_options = b'\352\363\030\017\n\006string\020\310\001\030\0018\001'
+  _globals['_MODULEINPUT'].fields_by_name['description']._loaded_options = None
+  _globals['_MODULEINPUT'].fields_by_name['description']._serialized_options = b'\352\363\030\014\n\006string\020\200\200\004'
+  _globals['_MODULEINPUT'].fields_by_name['order']._loaded_options = None
+  _globals['_MODULEINPUT'].fields_by_name['order']._serialized_options = b'\352\363\030\r\n\007integer \001@\001'
+  _globals['_MODULEINPUT'].fields_by_name['is_published']._loaded_options = None
+  _globals['_MODULEINPUT'].fields_by_name['is_published']._serialized_options = b'\352\363\030\t\n\007boolean'
   _globals['_MODULESERVICE'].methods_by_name['ListModules']._loaded_options = None
   _globals['_MODULESERVICE'].methods_by_name['ListModules']._serialized_options = b'\312\363\030\t\022\007modules\202\323\344\223\002&\022$/api/lms/courses/{course_id}/modules'
   _globals['_MODULESERVICE'].methods_by_name['CreateModule']._loaded_options = None
@@ -47,22 +56,22 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_MODULESERVICE'].methods_by_name['UpdateModule']._serialized_options = b'\202\323\344\223\002:20/api/lms/courses/{course_id}/modules/{module_id}:\006module'
   _globals['_MODULESERVICE'].methods_by_name['DeleteModule']._loaded_options = None
   _globals['_MODULESERVICE'].methods_by_name['DeleteModule']._serialized_options = b'\312\363\030\003\010\314\001\202\323\344\223\0022*0/api/lms/courses/{course_id}/modules/{module_id}'
-  _globals['_MODULEINPUT']._serialized_start=167
-  _globals['_MODULEINPUT']._serialized_end=326
-  _globals['_LISTMODULESREQUEST']._serialized_start=328
-  _globals['_LISTMODULESREQUEST']._serialized_end=367
-  _globals['_LISTMODULESRESPONSE']._serialized_start=369
-  _globals['_LISTMODULESRESPONSE']._serialized_end=431
-  _globals['_CREATEMODULEREQUEST']._serialized_start=433
-  _globals['_CREATEMODULEREQUEST']._serialized_end=518
-  _globals['_GETMODULEREQUEST']._serialized_start=520
-  _globals['_GETMODULEREQUEST']._serialized_end=576
-  _globals['_REPLACEMODULEREQUEST']._serialized_start=578
-  _globals['_REPLACEMODULEREQUEST']._serialized_end=683
-  _globals['_UPDATEMODULEREQUEST']._serialized_start=685
-  _globals['_UPDATEMODULEREQUEST']._serialized_end=789
-  _globals['_DELETEMODULEREQUEST']._serialized_start=791
-  _globals['_DELETEMODULEREQUEST']._serialized_end=850
-  _globals['_MODULESERVICE']._serialized_start=853
-  _globals['_MODULESERVICE']._serialized_end=1717
+  _globals['_MODULEINPUT']._serialized_start=197
+  _globals['_MODULEINPUT']._serialized_end=452
+  _globals['_LISTMODULESREQUEST']._serialized_start=454
+  _globals['_LISTMODULESREQUEST']._serialized_end=493
+  _globals['_LISTMODULESRESPONSE']._serialized_start=495
+  _globals['_LISTMODULESRESPONSE']._serialized_end=557
+  _globals['_CREATEMODULEREQUEST']._serialized_start=559
+  _globals['_CREATEMODULEREQUEST']._serialized_end=644
+  _globals['_GETMODULEREQUEST']._serialized_start=646
+  _globals['_GETMODULEREQUEST']._serialized_end=702
+  _globals['_REPLACEMODULEREQUEST']._serialized_start=704
+  _globals['_REPLACEMODULEREQUEST']._serialized_end=809
+  _globals['_UPDATEMODULEREQUEST']._serialized_start=811
+  _globals['_UPDATEMODULEREQUEST']._serialized_end=915
+  _globals['_DELETEMODULEREQUEST']._serialized_start=917
+  _globals['_DELETEMODULEREQUEST']._serialized_end=976
+  _globals['_MODULESERVICE']._serialized_start=979
+  _globals['_MODULESERVICE']._serialized_end=1843
 # @@protoc_insertion_point(module_scope)

@@ -1,5 +1,6 @@
 from google.api import annotations_pb2 as _annotations_pb2
 from google.protobuf import empty_pb2 as _empty_pb2
+from google.protobuf import struct_pb2 as _struct_pb2
 from lms.common.v1 import options_pb2 as _options_pb2
 from lms.content.v1 import content_pb2 as _content_pb2
 from google.protobuf.internal import containers as _containers
@@ -16,11 +17,11 @@ class ModuleInput(_message.Message):
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     ORDER_FIELD_NUMBER: _ClassVar[int]
     IS_PUBLISHED_FIELD_NUMBER: _ClassVar[int]
-    title: str
-    description: str
-    order: int
-    is_published: bool
-    def __init__(self, title: _Optional[str] = ..., description: _Optional[str] = ..., order: _Optional[int] = ..., is_published: _Optional[bool] = ...) -> None: ...
+    title: _struct_pb2.Value
+    description: _struct_pb2.Value
+    order: _struct_pb2.Value
+    is_published: _struct_pb2.Value
+    def __init__(self, title: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., description: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., order: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., is_published: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
 
 class ListModulesRequest(_message.Message):
     __slots__ = ("course_id",)

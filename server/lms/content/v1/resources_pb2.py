@@ -25,17 +25,26 @@ _sym_db = _symbol_database.Default()
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import httpbody_pb2 as google_dot_api_dot_httpbody__pb2
 from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
+from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from lms.common.v1 import options_pb2 as lms_dot_common_dot_v1_dot_options__pb2
 from lms.content.v1 import content_pb2 as lms_dot_content_dot_v1_dot_content__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1elms/content/v1/resources.proto\x12\x0elms.content.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1blms/common/v1/options.proto\x1a\x1clms/content/v1/content.proto\"\x93\x01\n\rResourceInput\x12\x12\n\x05title\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x1a\n\rresource_type\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x10\n\x03url\x18\x03 \x01(\tH\x02\x88\x01\x01\x12\x12\n\x05order\x18\x04 \x01(\x05H\x03\x88\x01\x01\x42\x08\n\x06_titleB\x10\n\x0e_resource_typeB\x06\n\x04_urlB\x08\n\x06_order\")\n\x14ListResourcesRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\"D\n\x15ListResourcesResponse\x12+\n\tresources\x18\x01 \x03(\x0b\x32\x18.lms.content.v1.Resource\"v\n\x15\x43reateResourceRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\"\n\x04\x62ody\x18\x06 \x01(\x0b\x32\x14.google.api.HttpBodyJ\x04\x08\x02\x10\x06R\x05titleR\rresource_typeR\x03urlR\x05order\"Z\n\x17ReorderResourcesRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12,\n\tresources\x18\x02 \x03(\x0b\x32\x19.lms.content.v1.OrderItem\"<\n\x12GetResourceRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x13\n\x0bresource_id\x18\x02 \x01(\x05\"t\n\x16ReplaceResourceRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x13\n\x0bresource_id\x18\x02 \x01(\x05\x12\"\n\x04\x62ody\x18\x04 \x01(\x0b\x32\x14.google.api.HttpBodyJ\x04\x08\x03\x10\x04R\x08resource\"s\n\x15UpdateResourceRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x13\n\x0bresource_id\x18\x02 \x01(\x05\x12\"\n\x04\x62ody\x18\x04 \x01(\x0b\x32\x14.google.api.HttpBodyJ\x04\x08\x03\x10\x04R\x08resource\"?\n\x15\x44\x65leteResourceRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x13\n\x0bresource_id\x18\x02 \x01(\x05\x32\xc2\t\n\x0fResourceService\x12\x9b\x01\n\rListResources\x12$.lms.content.v1.ListResourcesRequest\x1a%.lms.content.v1.ListResourcesResponse\"=\xca\xf3\x18\x0b\x12\tresources\x82\xd3\xe4\x93\x02(\x12&/api/lms/courses/{course_id}/resources\x12\xb8\x01\n\x0e\x43reateResource\x12%.lms.content.v1.CreateResourceRequest\x1a\x18.lms.content.v1.Resource\"c\xca\xf3\x18\x03\x08\xc9\x01\xe2\xf3\x18$\n\x1clms.content.v1.ResourceInput\x12\x04\x66ile\x82\xd3\xe4\x93\x02.\"&/api/lms/courses/{course_id}/resources:\x04\x62ody(\x01\x12\xac\x01\n\x10ReorderResources\x12\'.lms.content.v1.ReorderResourcesRequest\x1a%.lms.content.v1.ListResourcesResponse\"H\xca\xf3\x18\x0b\x12\tresources\x82\xd3\xe4\x93\x02\x33\"./api/lms/courses/{course_id}/resources/reorder:\x01*\x12\x89\x01\n\x0bGetResource\x12\".lms.content.v1.GetResourceRequest\x1a\x18.lms.content.v1.Resource\"<\x82\xd3\xe4\x93\x02\x36\x12\x34/api/lms/courses/{course_id}/resources/{resource_id}\x12\xc1\x01\n\x0fReplaceResource\x12&.lms.content.v1.ReplaceResourceRequest\x1a\x18.lms.content.v1.Resource\"j\xe2\xf3\x18$\n\x1clms.content.v1.ResourceInput\x12\x04\x66ile\x82\xd3\xe4\x93\x02<\x1a\x34/api/lms/courses/{course_id}/resources/{resource_id}:\x04\x62ody(\x01\x12\xbf\x01\n\x0eUpdateResource\x12%.lms.content.v1.UpdateResourceRequest\x1a\x18.lms.content.v1.Resource\"j\xe2\xf3\x18$\n\x1clms.content.v1.ResourceInput\x12\x04\x66ile\x82\xd3\xe4\x93\x02<24/api/lms/courses/{course_id}/resources/{resource_id}:\x04\x62ody(\x01\x12\x94\x01\n\x0e\x44\x65leteResource\x12%.lms.content.v1.DeleteResourceRequest\x1a\x16.google.protobuf.Empty\"C\xca\xf3\x18\x03\x08\xcc\x01\x82\xd3\xe4\x93\x02\x36*4/api/lms/courses/{course_id}/resources/{resource_id}b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1elms/content/v1/resources.proto\x12\x0elms.content.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1blms/common/v1/options.proto\x1a\x1clms/content/v1/content.proto\"\x8b\x02\n\rResourceInput\x12:\n\x05title\x18\x01 \x01(\x0b\x32\x16.google.protobuf.ValueB\x13\xea\xf3\x18\x0f\n\x06string\x10\xc8\x01\x18\x01\x38\x01\x12I\n\rresource_type\x18\x02 \x01(\x0b\x32\x16.google.protobuf.ValueB\x1a\xea\xf3\x18\x16\n\x06string2\x04\x66ile2\x04link8\x01\x12\x39\n\x03url\x18\x03 \x01(\x0b\x32\x16.google.protobuf.ValueB\x14\xea\xf3\x18\x10\n\x06string\x10\xd0\x0fZ\x03uri\x12\x38\n\x05order\x18\x04 \x01(\x0b\x32\x16.google.protobuf.ValueB\x11\xea\xf3\x18\r\n\x07integer \x01@\x01\")\n\x14ListResourcesRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\"D\n\x15ListResourcesResponse\x12+\n\tresources\x18\x01 \x03(\x0b\x32\x18.lms.content.v1.Resource\"v\n\x15\x43reateResourceRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\"\n\x04\x62ody\x18\x06 \x01(\x0b\x32\x14.google.api.HttpBodyJ\x04\x08\x02\x10\x06R\x05titleR\rresource_typeR\x03urlR\x05order\"Z\n\x17ReorderResourcesRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12,\n\tresources\x18\x02 \x03(\x0b\x32\x19.lms.content.v1.OrderItem\"<\n\x12GetResourceRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x13\n\x0bresource_id\x18\x02 \x01(\x05\"t\n\x16ReplaceResourceRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x13\n\x0bresource_id\x18\x02 \x01(\x05\x12\"\n\x04\x62ody\x18\x04 \x01(\x0b\x32\x14.google.api.HttpBodyJ\x04\x08\x03\x10\x04R\x08resource\"s\n\x15UpdateResourceRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x13\n\x0bresource_id\x18\x02 \x01(\x05\x12\"\n\x04\x62ody\x18\x04 \x01(\x0b\x32\x14.google.api.HttpBodyJ\x04\x08\x03\x10\x04R\x08resource\"?\n\x15\x44\x65leteResourceRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\x05\x12\x13\n\x0bresource_id\x18\x02 \x01(\x05\x32\xc2\t\n\x0fResourceService\x12\x9b\x01\n\rListResources\x12$.lms.content.v1.ListResourcesRequest\x1a%.lms.content.v1.ListResourcesResponse\"=\xca\xf3\x18\x0b\x12\tresources\x82\xd3\xe4\x93\x02(\x12&/api/lms/courses/{course_id}/resources\x12\xb8\x01\n\x0e\x43reateResource\x12%.lms.content.v1.CreateResourceRequest\x1a\x18.lms.content.v1.Resource\"c\xca\xf3\x18\x03\x08\xc9\x01\xe2\xf3\x18$\n\x1clms.content.v1.ResourceInput\x12\x04\x66ile\x82\xd3\xe4\x93\x02.\"&/api/lms/courses/{course_id}/resources:\x04\x62ody(\x01\x12\xac\x01\n\x10ReorderResources\x12\'.lms.content.v1.ReorderResourcesRequest\x1a%.lms.content.v1.ListResourcesResponse\"H\xca\xf3\x18\x0b\x12\tresources\x82\xd3\xe4\x93\x02\x33\"./api/lms/courses/{course_id}/resources/reorder:\x01*\x12\x89\x01\n\x0bGetResource\x12\".lms.content.v1.GetResourceRequest\x1a\x18.lms.content.v1.Resource\"<\x82\xd3\xe4\x93\x02\x36\x12\x34/api/lms/courses/{course_id}/resources/{resource_id}\x12\xc1\x01\n\x0fReplaceResource\x12&.lms.content.v1.ReplaceResourceRequest\x1a\x18.lms.content.v1.Resource\"j\xe2\xf3\x18$\n\x1clms.content.v1.ResourceInput\x12\x04\x66ile\x82\xd3\xe4\x93\x02<\x1a\x34/api/lms/courses/{course_id}/resources/{resource_id}:\x04\x62ody(\x01\x12\xbf\x01\n\x0eUpdateResource\x12%.lms.content.v1.UpdateResourceRequest\x1a\x18.lms.content.v1.Resource\"j\xe2\xf3\x18$\n\x1clms.content.v1.ResourceInput\x12\x04\x66ile\x82\xd3\xe4\x93\x02<24/api/lms/courses/{course_id}/resources/{resource_id}:\x04\x62ody(\x01\x12\x94\x01\n\x0e\x44\x65leteResource\x12%.lms.content.v1.DeleteResourceRequest\x1a\x16.google.protobuf.Empty\"C\xca\xf3\x18\x03\x08\xcc\x01\x82\xd3\xe4\x93\x02\x36*4/api/lms/courses/{course_id}/resources/{resource_id}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lms.content.v1.resources_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_RESOURCEINPUT'].fields_by_name['title']._loaded_options = None
+  _globals['_RESOURCEINPUT'].fields_by_name['title']._serialized_options = b'\352\363\030\017\n\006string\020\310\001\030\0018\001'
+  _globals['_RESOURCEINPUT'].fields_by_name['resource_type']._loaded_options = None
+  _globals['_RESOURCEINPUT'].fields_by_name['resource_type']._serialized_options = b'\352\363\030\026\n\006string2\004file2\004link8\001'
+  _globals['_RESOURCEINPUT'].fields_by_name['url']._loaded_options = None
+  _globals['_RESOURCEINPUT'].fields_by_name['url']._serialized_options = b'\352\363\030\020\n\006string\020\320\017Z\003uri'
+  _globals['_RESOURCEINPUT'].fields_by_name['order']._loaded_options = None
+  _globals['_RESOURCEINPUT'].fields_by_name['order']._serialized_options = b'\352\363\030\r\n\007integer \001@\001'
   _globals['_RESOURCESERVICE'].methods_by_name['ListResources']._loaded_options = None
   _globals['_RESOURCESERVICE'].methods_by_name['ListResources']._serialized_options = b'\312\363\030\013\022\tresources\202\323\344\223\002(\022&/api/lms/courses/{course_id}/resources'
   _globals['_RESOURCESERVICE'].methods_by_name['CreateResource']._loaded_options = None
@@ -50,24 +59,24 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_RESOURCESERVICE'].methods_by_name['UpdateResource']._serialized_options = b'\342\363\030$\n\034lms.content.v1.ResourceInput\022\004file\202\323\344\223\002<24/api/lms/courses/{course_id}/resources/{resource_id}:\004body'
   _globals['_RESOURCESERVICE'].methods_by_name['DeleteResource']._loaded_options = None
   _globals['_RESOURCESERVICE'].methods_by_name['DeleteResource']._serialized_options = b'\312\363\030\003\010\314\001\202\323\344\223\0026*4/api/lms/courses/{course_id}/resources/{resource_id}'
-  _globals['_RESOURCEINPUT']._serialized_start=196
-  _globals['_RESOURCEINPUT']._serialized_end=343
-  _globals['_LISTRESOURCESREQUEST']._serialized_start=345
-  _globals['_LISTRESOURCESREQUEST']._serialized_end=386
-  _globals['_LISTRESOURCESRESPONSE']._serialized_start=388
-  _globals['_LISTRESOURCESRESPONSE']._serialized_end=456
-  _globals['_CREATERESOURCEREQUEST']._serialized_start=458
-  _globals['_CREATERESOURCEREQUEST']._serialized_end=576
-  _globals['_REORDERRESOURCESREQUEST']._serialized_start=578
-  _globals['_REORDERRESOURCESREQUEST']._serialized_end=668
-  _globals['_GETRESOURCEREQUEST']._serialized_start=670
-  _globals['_GETRESOURCEREQUEST']._serialized_end=730
-  _globals['_REPLACERESOURCEREQUEST']._serialized_start=732
-  _globals['_REPLACERESOURCEREQUEST']._serialized_end=848
-  _globals['_UPDATERESOURCEREQUEST']._serialized_start=850
-  _globals['_UPDATERESOURCEREQUEST']._serialized_end=965
-  _globals['_DELETERESOURCEREQUEST']._serialized_start=967
-  _globals['_DELETERESOURCEREQUEST']._serialized_end=1030
-  _globals['_RESOURCESERVICE']._serialized_start=1033
-  _globals['_RESOURCESERVICE']._serialized_end=2251
+  _globals['_RESOURCEINPUT']._serialized_start=226
+  _globals['_RESOURCEINPUT']._serialized_end=493
+  _globals['_LISTRESOURCESREQUEST']._serialized_start=495
+  _globals['_LISTRESOURCESREQUEST']._serialized_end=536
+  _globals['_LISTRESOURCESRESPONSE']._serialized_start=538
+  _globals['_LISTRESOURCESRESPONSE']._serialized_end=606
+  _globals['_CREATERESOURCEREQUEST']._serialized_start=608
+  _globals['_CREATERESOURCEREQUEST']._serialized_end=726
+  _globals['_REORDERRESOURCESREQUEST']._serialized_start=728
+  _globals['_REORDERRESOURCESREQUEST']._serialized_end=818
+  _globals['_GETRESOURCEREQUEST']._serialized_start=820
+  _globals['_GETRESOURCEREQUEST']._serialized_end=880
+  _globals['_REPLACERESOURCEREQUEST']._serialized_start=882
+  _globals['_REPLACERESOURCEREQUEST']._serialized_end=998
+  _globals['_UPDATERESOURCEREQUEST']._serialized_start=1000
+  _globals['_UPDATERESOURCEREQUEST']._serialized_end=1115
+  _globals['_DELETERESOURCEREQUEST']._serialized_start=1117
+  _globals['_DELETERESOURCEREQUEST']._serialized_end=1180
+  _globals['_RESOURCESERVICE']._serialized_start=1183
+  _globals['_RESOURCESERVICE']._serialized_end=2401
 # @@protoc_insertion_point(module_scope)

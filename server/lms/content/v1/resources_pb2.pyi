@@ -1,6 +1,7 @@
 from google.api import annotations_pb2 as _annotations_pb2
 from google.api import httpbody_pb2 as _httpbody_pb2
 from google.protobuf import empty_pb2 as _empty_pb2
+from google.protobuf import struct_pb2 as _struct_pb2
 from lms.common.v1 import options_pb2 as _options_pb2
 from lms.content.v1 import content_pb2 as _content_pb2
 from google.protobuf.internal import containers as _containers
@@ -17,11 +18,11 @@ class ResourceInput(_message.Message):
     RESOURCE_TYPE_FIELD_NUMBER: _ClassVar[int]
     URL_FIELD_NUMBER: _ClassVar[int]
     ORDER_FIELD_NUMBER: _ClassVar[int]
-    title: str
-    resource_type: str
-    url: str
-    order: int
-    def __init__(self, title: _Optional[str] = ..., resource_type: _Optional[str] = ..., url: _Optional[str] = ..., order: _Optional[int] = ...) -> None: ...
+    title: _struct_pb2.Value
+    resource_type: _struct_pb2.Value
+    url: _struct_pb2.Value
+    order: _struct_pb2.Value
+    def __init__(self, title: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., resource_type: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., url: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., order: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
 
 class ListResourcesRequest(_message.Message):
     __slots__ = ("course_id",)

@@ -24,16 +24,21 @@ _sym_db = _symbol_database.Default()
 
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
+from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from lms.common.v1 import options_pb2 as lms_dot_common_dot_v1_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1flms/courses/v1/categories.proto\x12\x0elms.courses.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1blms/common/v1/options.proto\"]\n\x08\x43\x61tegory\x12\n\n\x02id\x18\x01 \x01(\x05\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0c\n\x04slug\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x14\n\x0c\x63ourse_count\x18\x05 \x01(\x05\"U\n\rCategoryInput\x12\x11\n\x04name\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x18\n\x0b\x64\x65scription\x18\x02 \x01(\tH\x01\x88\x01\x01\x42\x07\n\x05_nameB\x0e\n\x0c_description\"\x17\n\x15ListCategoriesRequest\"F\n\x16ListCategoriesResponse\x12,\n\ncategories\x18\x01 \x03(\x0b\x32\x18.lms.courses.v1.Category\"H\n\x15\x43reateCategoryRequest\x12/\n\x08\x63\x61tegory\x18\x01 \x01(\x0b\x32\x1d.lms.courses.v1.CategoryInput\")\n\x12GetCategoryRequest\x12\x13\n\x0b\x63\x61tegory_id\x18\x01 \x01(\x05\"]\n\x15UpdateCategoryRequest\x12\x13\n\x0b\x63\x61tegory_id\x18\x01 \x01(\x05\x12/\n\x08\x63\x61tegory\x18\x02 \x01(\x0b\x32\x1d.lms.courses.v1.CategoryInput\",\n\x15\x44\x65leteCategoryRequest\x12\x13\n\x0b\x63\x61tegory_id\x18\x01 \x01(\x05\x32\xb2\x05\n\x0f\x43\x61tegoryService\x12\x92\x01\n\x0eListCategories\x12%.lms.courses.v1.ListCategoriesRequest\x1a&.lms.courses.v1.ListCategoriesResponse\"1\xca\xf3\x18\x0c\x12\ncategories\xd2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x15\x12\x13/api/lms/categories\x12\x7f\n\x0e\x43reateCategory\x12%.lms.courses.v1.CreateCategoryRequest\x1a\x18.lms.courses.v1.Category\",\xca\xf3\x18\x03\x08\xc9\x01\x82\xd3\xe4\x93\x02\x1f\"\x13/api/lms/categories:\x08\x63\x61tegory\x12|\n\x0bGetCategory\x12\".lms.courses.v1.GetCategoryRequest\x1a\x18.lms.courses.v1.Category\"/\xd2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02#\x12!/api/lms/categories/{category_id}\x12\x86\x01\n\x0eUpdateCategory\x12%.lms.courses.v1.UpdateCategoryRequest\x1a\x18.lms.courses.v1.Category\"3\x82\xd3\xe4\x93\x02-2!/api/lms/categories/{category_id}:\x08\x63\x61tegory\x12\x81\x01\n\x0e\x44\x65leteCategory\x12%.lms.courses.v1.DeleteCategoryRequest\x1a\x16.google.protobuf.Empty\"0\xca\xf3\x18\x03\x08\xcc\x01\x82\xd3\xe4\x93\x02#*!/api/lms/categories/{category_id}b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1flms/courses/v1/categories.proto\x12\x0elms.courses.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1blms/common/v1/options.proto\"]\n\x08\x43\x61tegory\x12\n\n\x02id\x18\x01 \x01(\x05\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0c\n\x04slug\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x14\n\x0c\x63ourse_count\x18\x05 \x01(\x05\"\x87\x01\n\rCategoryInput\x12\x38\n\x04name\x18\x01 \x01(\x0b\x32\x16.google.protobuf.ValueB\x12\xea\xf3\x18\x0e\n\x06string\x10\x64\x18\x01\x38\x01\x12<\n\x0b\x64\x65scription\x18\x02 \x01(\x0b\x32\x16.google.protobuf.ValueB\x0f\xea\xf3\x18\x0b\n\x06string\x10\xe8\x07\"\x17\n\x15ListCategoriesRequest\"F\n\x16ListCategoriesResponse\x12,\n\ncategories\x18\x01 \x03(\x0b\x32\x18.lms.courses.v1.Category\"H\n\x15\x43reateCategoryRequest\x12/\n\x08\x63\x61tegory\x18\x01 \x01(\x0b\x32\x1d.lms.courses.v1.CategoryInput\")\n\x12GetCategoryRequest\x12\x13\n\x0b\x63\x61tegory_id\x18\x01 \x01(\x05\"]\n\x15UpdateCategoryRequest\x12\x13\n\x0b\x63\x61tegory_id\x18\x01 \x01(\x05\x12/\n\x08\x63\x61tegory\x18\x02 \x01(\x0b\x32\x1d.lms.courses.v1.CategoryInput\",\n\x15\x44\x65leteCategoryRequest\x12\x13\n\x0b\x63\x61tegory_id\x18\x01 \x01(\x05\x32\xb2\x05\n\x0f\x43\x61tegoryService\x12\x92\x01\n\x0eListCategories\x12%.lms.courses.v1.ListCategoriesRequest\x1a&.lms.courses.v1.ListCategoriesResponse\"1\xca\xf3\x18\x0c\x12\ncategories\xd2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02\x15\x12\x13/api/lms/categories\x12\x7f\n\x0e\x43reateCategory\x12%.lms.courses.v1.CreateCategoryRequest\x1a\x18.lms.courses.v1.Category\",\xca\xf3\x18\x03\x08\xc9\x01\x82\xd3\xe4\x93\x02\x1f\"\x13/api/lms/categories:\x08\x63\x61tegory\x12|\n\x0bGetCategory\x12\".lms.courses.v1.GetCategoryRequest\x1a\x18.lms.courses.v1.Category\"/\xd2\xf3\x18\x02\x08\x01\x82\xd3\xe4\x93\x02#\x12!/api/lms/categories/{category_id}\x12\x86\x01\n\x0eUpdateCategory\x12%.lms.courses.v1.UpdateCategoryRequest\x1a\x18.lms.courses.v1.Category\"3\x82\xd3\xe4\x93\x02-2!/api/lms/categories/{category_id}:\x08\x63\x61tegory\x12\x81\x01\n\x0e\x44\x65leteCategory\x12%.lms.courses.v1.DeleteCategoryRequest\x1a\x16.google.protobuf.Empty\"0\xca\xf3\x18\x03\x08\xcc\x01\x82\xd3\xe4\x93\x02#*!/api/lms/categories/{category_id}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lms.courses.v1.categories_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_CATEGORYINPUT'].fields_by_name['name']._loaded_options = None
+  _globals['_CATEGORYINPUT'].fields_by_name['name']._serialized_options = b'\352\363\030\016\n\006string\020d\030\0018\001'
+  _globals['_CATEGORYINPUT'].fields_by_name['description']._loaded_options = None
+  _globals['_CATEGORYINPUT'].fields_by_name['description']._serialized_options = b'\352\363\030\013\n\006string\020\350\007'
   _globals['_CATEGORYSERVICE'].methods_by_name['ListCategories']._loaded_options = None
   _globals['_CATEGORYSERVICE'].methods_by_name['ListCategories']._serialized_options = b'\312\363\030\014\022\ncategories\322\363\030\002\010\001\202\323\344\223\002\025\022\023/api/lms/categories'
   _globals['_CATEGORYSERVICE'].methods_by_name['CreateCategory']._loaded_options = None
@@ -44,22 +49,22 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CATEGORYSERVICE'].methods_by_name['UpdateCategory']._serialized_options = b'\202\323\344\223\002-2!/api/lms/categories/{category_id}:\010category'
   _globals['_CATEGORYSERVICE'].methods_by_name['DeleteCategory']._loaded_options = None
   _globals['_CATEGORYSERVICE'].methods_by_name['DeleteCategory']._serialized_options = b'\312\363\030\003\010\314\001\202\323\344\223\002#*!/api/lms/categories/{category_id}'
-  _globals['_CATEGORY']._serialized_start=139
-  _globals['_CATEGORY']._serialized_end=232
-  _globals['_CATEGORYINPUT']._serialized_start=234
-  _globals['_CATEGORYINPUT']._serialized_end=319
-  _globals['_LISTCATEGORIESREQUEST']._serialized_start=321
-  _globals['_LISTCATEGORIESREQUEST']._serialized_end=344
-  _globals['_LISTCATEGORIESRESPONSE']._serialized_start=346
-  _globals['_LISTCATEGORIESRESPONSE']._serialized_end=416
-  _globals['_CREATECATEGORYREQUEST']._serialized_start=418
-  _globals['_CREATECATEGORYREQUEST']._serialized_end=490
-  _globals['_GETCATEGORYREQUEST']._serialized_start=492
-  _globals['_GETCATEGORYREQUEST']._serialized_end=533
-  _globals['_UPDATECATEGORYREQUEST']._serialized_start=535
-  _globals['_UPDATECATEGORYREQUEST']._serialized_end=628
-  _globals['_DELETECATEGORYREQUEST']._serialized_start=630
-  _globals['_DELETECATEGORYREQUEST']._serialized_end=674
-  _globals['_CATEGORYSERVICE']._serialized_start=677
-  _globals['_CATEGORYSERVICE']._serialized_end=1367
+  _globals['_CATEGORY']._serialized_start=169
+  _globals['_CATEGORY']._serialized_end=262
+  _globals['_CATEGORYINPUT']._serialized_start=265
+  _globals['_CATEGORYINPUT']._serialized_end=400
+  _globals['_LISTCATEGORIESREQUEST']._serialized_start=402
+  _globals['_LISTCATEGORIESREQUEST']._serialized_end=425
+  _globals['_LISTCATEGORIESRESPONSE']._serialized_start=427
+  _globals['_LISTCATEGORIESRESPONSE']._serialized_end=497
+  _globals['_CREATECATEGORYREQUEST']._serialized_start=499
+  _globals['_CREATECATEGORYREQUEST']._serialized_end=571
+  _globals['_GETCATEGORYREQUEST']._serialized_start=573
+  _globals['_GETCATEGORYREQUEST']._serialized_end=614
+  _globals['_UPDATECATEGORYREQUEST']._serialized_start=616
+  _globals['_UPDATECATEGORYREQUEST']._serialized_end=709
+  _globals['_DELETECATEGORYREQUEST']._serialized_start=711
+  _globals['_DELETECATEGORYREQUEST']._serialized_end=755
+  _globals['_CATEGORYSERVICE']._serialized_start=758
+  _globals['_CATEGORYSERVICE']._serialized_end=1448
 # @@protoc_insertion_point(module_scope)

@@ -142,19 +142,19 @@ class CourseInput(_message.Message):
     LEARNING_OUTCOMES_FIELD_NUMBER: _ClassVar[int]
     PREREQUISITES_FIELD_NUMBER: _ClassVar[int]
     CODE_FIELD_NUMBER: _ClassVar[int]
-    title: str
-    description: str
-    short_description: str
-    category_id: int
-    level: str
-    status: str
-    is_free: bool
-    price: str
-    currency: str
+    title: _struct_pb2.Value
+    description: _struct_pb2.Value
+    short_description: _struct_pb2.Value
+    category_id: _struct_pb2.Value
+    level: _struct_pb2.Value
+    status: _struct_pb2.Value
+    is_free: _struct_pb2.Value
+    price: _struct_pb2.Value
+    currency: _struct_pb2.Value
     learning_outcomes: _struct_pb2.Value
     prerequisites: _struct_pb2.Value
-    code: str
-    def __init__(self, title: _Optional[str] = ..., description: _Optional[str] = ..., short_description: _Optional[str] = ..., category_id: _Optional[int] = ..., level: _Optional[str] = ..., status: _Optional[str] = ..., is_free: _Optional[bool] = ..., price: _Optional[str] = ..., currency: _Optional[str] = ..., learning_outcomes: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., prerequisites: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., code: _Optional[str] = ...) -> None: ...
+    code: _struct_pb2.Value
+    def __init__(self, title: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., description: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., short_description: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., category_id: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., level: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., status: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., is_free: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., price: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., currency: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., learning_outcomes: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., prerequisites: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., code: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
 
 class ListCoursesRequest(_message.Message):
     __slots__ = ("page", "page_size", "category", "level", "status", "is_free", "search", "ordering")

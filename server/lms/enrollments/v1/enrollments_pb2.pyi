@@ -168,8 +168,8 @@ class BulkEnrollRequest(_message.Message):
     COURSE_ID_FIELD_NUMBER: _ClassVar[int]
     USER_IDS_FIELD_NUMBER: _ClassVar[int]
     course_id: int
-    user_ids: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, course_id: _Optional[int] = ..., user_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+    user_ids: _struct_pb2.Value
+    def __init__(self, course_id: _Optional[int] = ..., user_ids: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
 
 class BulkEnrollResponse(_message.Message):
     __slots__ = ("detail", "created", "already_enrolled")

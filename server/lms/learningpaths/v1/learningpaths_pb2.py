@@ -29,13 +29,23 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from lms.common.v1 import options_pb2 as lms_dot_common_dot_v1_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(lms/learningpaths/v1/learningpaths.proto\x12\x14lms.learningpaths.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1blms/common/v1/options.proto\"\x8f\x01\n\nPathCourse\x12\n\n\x02id\x18\x01 \x01(\x05\x12\r\n\x05title\x18\x02 \x01(\t\x12\x0c\n\x04slug\x18\x03 \x01(\t\x12\x0c\n\x04\x63ode\x18\x04 \x01(\t\x12\r\n\x05level\x18\x05 \x01(\t\x12\x10\n\x08position\x18\x06 \x01(\x05\x12\x13\n\x0bis_enrolled\x18\x07 \x01(\x08\x12\x14\n\x0cis_completed\x18\x08 \x01(\x08\"Q\n\x0cPathProgress\x12\x19\n\x11\x63ompleted_courses\x18\x01 \x01(\x05\x12\x15\n\rtotal_courses\x18\x02 \x01(\x05\x12\x0f\n\x07percent\x18\x03 \x01(\x05\"\xbd\x02\n\x0cLearningPath\x12\n\n\x02id\x18\x01 \x01(\x05\x12\r\n\x05title\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x11\n\tis_active\x18\x04 \x01(\x08\x12\r\n\x05order\x18\x05 \x01(\x05\x12\x12\n\ncourse_ids\x18\x06 \x03(\x05\x12\x31\n\x07\x63ourses\x18\x07 \x03(\x0b\x32 .lms.learningpaths.v1.PathCourse\x12\x34\n\x08progress\x18\x08 \x01(\x0b\x32\".lms.learningpaths.v1.PathProgress\x12.\n\ncreated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xcb\x01\n\x11LearningPathInput\x12\x12\n\x05title\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x18\n\x0b\x64\x65scription\x18\x02 \x01(\tH\x01\x88\x01\x01\x12*\n\ncourse_ids\x18\x03 \x01(\x0b\x32\x16.google.protobuf.Value\x12\x16\n\tis_active\x18\x04 \x01(\x08H\x02\x88\x01\x01\x12\x12\n\x05order\x18\x05 \x01(\x05H\x03\x88\x01\x01\x42\x08\n\x06_titleB\x0e\n\x0c_descriptionB\x0c\n\n_is_activeB\x08\n\x06_order\"\x1a\n\x18ListLearningPathsRequest\"W\n\x19ListLearningPathsResponse\x12:\n\x0elearning_paths\x18\x01 \x03(\x0b\x32\".lms.learningpaths.v1.LearningPath\"[\n\x19\x43reateLearningPathRequest\x12>\n\rlearning_path\x18\x01 \x01(\x0b\x32\'.lms.learningpaths.v1.LearningPathInput\"2\n\x16GetLearningPathRequest\x12\x18\n\x10learning_path_id\x18\x01 \x01(\x05\"v\n\x1aReplaceLearningPathRequest\x12\x18\n\x10learning_path_id\x18\x01 \x01(\x05\x12>\n\rlearning_path\x18\x02 \x01(\x0b\x32\'.lms.learningpaths.v1.LearningPathInput\"u\n\x19UpdateLearningPathRequest\x12\x18\n\x10learning_path_id\x18\x01 \x01(\x05\x12>\n\rlearning_path\x18\x02 \x01(\x0b\x32\'.lms.learningpaths.v1.LearningPathInput\"5\n\x19\x44\x65leteLearningPathRequest\x12\x18\n\x10learning_path_id\x18\x01 \x01(\x05\x32\xf9\x07\n\x13LearningPathService\x12\xa9\x01\n\x11ListLearningPaths\x12..lms.learningpaths.v1.ListLearningPathsRequest\x1a/.lms.learningpaths.v1.ListLearningPathsResponse\"3\xca\xf3\x18\x10\x12\x0elearning_paths\x82\xd3\xe4\x93\x02\x19\x12\x17/api/lms/learning-paths\x12\xa0\x01\n\x12\x43reateLearningPath\x12/.lms.learningpaths.v1.CreateLearningPathRequest\x1a\".lms.learningpaths.v1.LearningPath\"5\xca\xf3\x18\x03\x08\xc9\x01\x82\xd3\xe4\x93\x02(\"\x17/api/lms/learning-paths:\rlearning_path\x12\x97\x01\n\x0fGetLearningPath\x12,.lms.learningpaths.v1.GetLearningPathRequest\x1a\".lms.learningpaths.v1.LearningPath\"2\x82\xd3\xe4\x93\x02,\x12*/api/lms/learning-paths/{learning_path_id}\x12\xae\x01\n\x13ReplaceLearningPath\x12\x30.lms.learningpaths.v1.ReplaceLearningPathRequest\x1a\".lms.learningpaths.v1.LearningPath\"A\x82\xd3\xe4\x93\x02;\x1a*/api/lms/learning-paths/{learning_path_id}:\rlearning_path\x12\xac\x01\n\x12UpdateLearningPath\x12/.lms.learningpaths.v1.UpdateLearningPathRequest\x1a\".lms.learningpaths.v1.LearningPath\"A\x82\xd3\xe4\x93\x02;2*/api/lms/learning-paths/{learning_path_id}:\rlearning_path\x12\x98\x01\n\x12\x44\x65leteLearningPath\x12/.lms.learningpaths.v1.DeleteLearningPathRequest\x1a\x16.google.protobuf.Empty\"9\xca\xf3\x18\x03\x08\xcc\x01\x82\xd3\xe4\x93\x02,**/api/lms/learning-paths/{learning_path_id}b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(lms/learningpaths/v1/learningpaths.proto\x12\x14lms.learningpaths.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1blms/common/v1/options.proto\"\x8f\x01\n\nPathCourse\x12\n\n\x02id\x18\x01 \x01(\x05\x12\r\n\x05title\x18\x02 \x01(\t\x12\x0c\n\x04slug\x18\x03 \x01(\t\x12\x0c\n\x04\x63ode\x18\x04 \x01(\t\x12\r\n\x05level\x18\x05 \x01(\t\x12\x10\n\x08position\x18\x06 \x01(\x05\x12\x13\n\x0bis_enrolled\x18\x07 \x01(\x08\x12\x14\n\x0cis_completed\x18\x08 \x01(\x08\"Q\n\x0cPathProgress\x12\x19\n\x11\x63ompleted_courses\x18\x01 \x01(\x05\x12\x15\n\rtotal_courses\x18\x02 \x01(\x05\x12\x0f\n\x07percent\x18\x03 \x01(\x05\"\xbd\x02\n\x0cLearningPath\x12\n\n\x02id\x18\x01 \x01(\x05\x12\r\n\x05title\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x11\n\tis_active\x18\x04 \x01(\x08\x12\r\n\x05order\x18\x05 \x01(\x05\x12\x12\n\ncourse_ids\x18\x06 \x03(\x05\x12\x31\n\x07\x63ourses\x18\x07 \x03(\x0b\x32 .lms.learningpaths.v1.PathCourse\x12\x34\n\x08progress\x18\x08 \x01(\x0b\x32\".lms.learningpaths.v1.PathProgress\x12.\n\ncreated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xc9\x02\n\x11LearningPathInput\x12:\n\x05title\x18\x01 \x01(\x0b\x32\x16.google.protobuf.ValueB\x13\xea\xf3\x18\x0f\n\x06string\x10\xc8\x01\x18\x01\x38\x01\x12=\n\x0b\x64\x65scription\x18\x02 \x01(\x0b\x32\x16.google.protobuf.ValueB\x10\xea\xf3\x18\x0c\n\x06string\x10\x80\x80\x04\x12G\n\ncourse_ids\x18\x03 \x01(\x0b\x32\x16.google.protobuf.ValueB\x1b\xea\xf3\x18\x17\n\x05\x61rray \x01\x38\x01J\x07integerP\xc8\x01\x12\x38\n\tis_active\x18\x04 \x01(\x0b\x32\x16.google.protobuf.ValueB\r\xea\xf3\x18\t\n\x07\x62oolean\x12\x36\n\x05order\x18\x05 \x01(\x0b\x32\x16.google.protobuf.ValueB\x0f\xea\xf3\x18\x0b\n\x07integer \x00\"\x1a\n\x18ListLearningPathsRequest\"W\n\x19ListLearningPathsResponse\x12:\n\x0elearning_paths\x18\x01 \x03(\x0b\x32\".lms.learningpaths.v1.LearningPath\"[\n\x19\x43reateLearningPathRequest\x12>\n\rlearning_path\x18\x01 \x01(\x0b\x32\'.lms.learningpaths.v1.LearningPathInput\"2\n\x16GetLearningPathRequest\x12\x18\n\x10learning_path_id\x18\x01 \x01(\x05\"v\n\x1aReplaceLearningPathRequest\x12\x18\n\x10learning_path_id\x18\x01 \x01(\x05\x12>\n\rlearning_path\x18\x02 \x01(\x0b\x32\'.lms.learningpaths.v1.LearningPathInput\"u\n\x19UpdateLearningPathRequest\x12\x18\n\x10learning_path_id\x18\x01 \x01(\x05\x12>\n\rlearning_path\x18\x02 \x01(\x0b\x32\'.lms.learningpaths.v1.LearningPathInput\"5\n\x19\x44\x65leteLearningPathRequest\x12\x18\n\x10learning_path_id\x18\x01 \x01(\x05\x32\xf9\x07\n\x13LearningPathService\x12\xa9\x01\n\x11ListLearningPaths\x12..lms.learningpaths.v1.ListLearningPathsRequest\x1a/.lms.learningpaths.v1.ListLearningPathsResponse\"3\xca\xf3\x18\x10\x12\x0elearning_paths\x82\xd3\xe4\x93\x02\x19\x12\x17/api/lms/learning-paths\x12\xa0\x01\n\x12\x43reateLearningPath\x12/.lms.learningpaths.v1.CreateLearningPathRequest\x1a\".lms.learningpaths.v1.LearningPath\"5\xca\xf3\x18\x03\x08\xc9\x01\x82\xd3\xe4\x93\x02(\"\x17/api/lms/learning-paths:\rlearning_path\x12\x97\x01\n\x0fGetLearningPath\x12,.lms.learningpaths.v1.GetLearningPathRequest\x1a\".lms.learningpaths.v1.LearningPath\"2\x82\xd3\xe4\x93\x02,\x12*/api/lms/learning-paths/{learning_path_id}\x12\xae\x01\n\x13ReplaceLearningPath\x12\x30.lms.learningpaths.v1.ReplaceLearningPathRequest\x1a\".lms.learningpaths.v1.LearningPath\"A\x82\xd3\xe4\x93\x02;\x1a*/api/lms/learning-paths/{learning_path_id}:\rlearning_path\x12\xac\x01\n\x12UpdateLearningPath\x12/.lms.learningpaths.v1.UpdateLearningPathRequest\x1a\".lms.learningpaths.v1.LearningPath\"A\x82\xd3\xe4\x93\x02;2*/api/lms/learning-paths/{learning_path_id}:\rlearning_path\x12\x98\x01\n\x12\x44\x65leteLearningPath\x12/.lms.learningpaths.v1.DeleteLearningPathRequest\x1a\x16.google.protobuf.Empty\"9\xca\xf3\x18\x03\x08\xcc\x01\x82\xd3\xe4\x93\x02,**/api/lms/learning-paths/{learning_path_id}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lms.learningpaths.v1.learningpaths_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_LEARNINGPATHINPUT'].fields_by_name['title']._loaded_options = None
+  _globals['_LEARNINGPATHINPUT'].fields_by_name['title']._serialized_options = b'\352\363\030\017\n\006string\020\310\001\030\0018\001'
+  _globals['_LEARNINGPATHINPUT'].fields_by_name['description']._loaded_options = None
+  _globals['_LEARNINGPATHINPUT'].fields_by_name['description']._serialized_options = b'\352\363\030\014\n\006string\020\200\200\004'
+  _globals['_LEARNINGPATHINPUT'].fields_by_name['course_ids']._loaded_options = None
+  _globals['_LEARNINGPATHINPUT'].fields_by_name['course_ids']._serialized_options = b'\352\363\030\027\n\005array \0018\001J\007integerP\310\001'
+  _globals['_LEARNINGPATHINPUT'].fields_by_name['is_active']._loaded_options = None
+  _globals['_LEARNINGPATHINPUT'].fields_by_name['is_active']._serialized_options = b'\352\363\030\t\n\007boolean'
+  _globals['_LEARNINGPATHINPUT'].fields_by_name['order']._loaded_options = None
+  _globals['_LEARNINGPATHINPUT'].fields_by_name['order']._serialized_options = b'\352\363\030\013\n\007integer \000'
   _globals['_LEARNINGPATHSERVICE'].methods_by_name['ListLearningPaths']._loaded_options = None
   _globals['_LEARNINGPATHSERVICE'].methods_by_name['ListLearningPaths']._serialized_options = b'\312\363\030\020\022\016learning_paths\202\323\344\223\002\031\022\027/api/lms/learning-paths'
   _globals['_LEARNINGPATHSERVICE'].methods_by_name['CreateLearningPath']._loaded_options = None
@@ -55,21 +65,21 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LEARNINGPATH']._serialized_start=447
   _globals['_LEARNINGPATH']._serialized_end=764
   _globals['_LEARNINGPATHINPUT']._serialized_start=767
-  _globals['_LEARNINGPATHINPUT']._serialized_end=970
-  _globals['_LISTLEARNINGPATHSREQUEST']._serialized_start=972
-  _globals['_LISTLEARNINGPATHSREQUEST']._serialized_end=998
-  _globals['_LISTLEARNINGPATHSRESPONSE']._serialized_start=1000
-  _globals['_LISTLEARNINGPATHSRESPONSE']._serialized_end=1087
-  _globals['_CREATELEARNINGPATHREQUEST']._serialized_start=1089
-  _globals['_CREATELEARNINGPATHREQUEST']._serialized_end=1180
-  _globals['_GETLEARNINGPATHREQUEST']._serialized_start=1182
-  _globals['_GETLEARNINGPATHREQUEST']._serialized_end=1232
-  _globals['_REPLACELEARNINGPATHREQUEST']._serialized_start=1234
-  _globals['_REPLACELEARNINGPATHREQUEST']._serialized_end=1352
-  _globals['_UPDATELEARNINGPATHREQUEST']._serialized_start=1354
-  _globals['_UPDATELEARNINGPATHREQUEST']._serialized_end=1471
-  _globals['_DELETELEARNINGPATHREQUEST']._serialized_start=1473
-  _globals['_DELETELEARNINGPATHREQUEST']._serialized_end=1526
-  _globals['_LEARNINGPATHSERVICE']._serialized_start=1529
-  _globals['_LEARNINGPATHSERVICE']._serialized_end=2546
+  _globals['_LEARNINGPATHINPUT']._serialized_end=1096
+  _globals['_LISTLEARNINGPATHSREQUEST']._serialized_start=1098
+  _globals['_LISTLEARNINGPATHSREQUEST']._serialized_end=1124
+  _globals['_LISTLEARNINGPATHSRESPONSE']._serialized_start=1126
+  _globals['_LISTLEARNINGPATHSRESPONSE']._serialized_end=1213
+  _globals['_CREATELEARNINGPATHREQUEST']._serialized_start=1215
+  _globals['_CREATELEARNINGPATHREQUEST']._serialized_end=1306
+  _globals['_GETLEARNINGPATHREQUEST']._serialized_start=1308
+  _globals['_GETLEARNINGPATHREQUEST']._serialized_end=1358
+  _globals['_REPLACELEARNINGPATHREQUEST']._serialized_start=1360
+  _globals['_REPLACELEARNINGPATHREQUEST']._serialized_end=1478
+  _globals['_UPDATELEARNINGPATHREQUEST']._serialized_start=1480
+  _globals['_UPDATELEARNINGPATHREQUEST']._serialized_end=1597
+  _globals['_DELETELEARNINGPATHREQUEST']._serialized_start=1599
+  _globals['_DELETELEARNINGPATHREQUEST']._serialized_end=1652
+  _globals['_LEARNINGPATHSERVICE']._serialized_start=1655
+  _globals['_LEARNINGPATHSERVICE']._serialized_end=2672
 # @@protoc_insertion_point(module_scope)

@@ -74,12 +74,12 @@ class LearningPathInput(_message.Message):
     COURSE_IDS_FIELD_NUMBER: _ClassVar[int]
     IS_ACTIVE_FIELD_NUMBER: _ClassVar[int]
     ORDER_FIELD_NUMBER: _ClassVar[int]
-    title: str
-    description: str
+    title: _struct_pb2.Value
+    description: _struct_pb2.Value
     course_ids: _struct_pb2.Value
-    is_active: bool
-    order: int
-    def __init__(self, title: _Optional[str] = ..., description: _Optional[str] = ..., course_ids: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., is_active: _Optional[bool] = ..., order: _Optional[int] = ...) -> None: ...
+    is_active: _struct_pb2.Value
+    order: _struct_pb2.Value
+    def __init__(self, title: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., description: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., course_ids: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., is_active: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., order: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
 
 class ListLearningPathsRequest(_message.Message):
     __slots__ = ()

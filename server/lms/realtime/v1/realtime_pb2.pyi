@@ -54,18 +54,30 @@ class Event(_message.Message):
     def __init__(self, type: _Optional[str] = ..., room: _Optional[str] = ..., id: _Optional[int] = ..., data: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., created_at: _Optional[str] = ...) -> None: ...
 
 class Connected(_message.Message):
-    __slots__ = ("type", "user_id", "tenant_id", "rooms", "last_event_id")
+    __slots__ = ("type", "user_id", "tenant_id", "rooms", "last_event_id", "refused")
     TYPE_FIELD_NUMBER: _ClassVar[int]
     USER_ID_FIELD_NUMBER: _ClassVar[int]
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
     ROOMS_FIELD_NUMBER: _ClassVar[int]
     LAST_EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    REFUSED_FIELD_NUMBER: _ClassVar[int]
     type: str
     user_id: str
     tenant_id: str
     rooms: _containers.RepeatedScalarFieldContainer[str]
     last_event_id: int
-    def __init__(self, type: _Optional[str] = ..., user_id: _Optional[str] = ..., tenant_id: _Optional[str] = ..., rooms: _Optional[_Iterable[str]] = ..., last_event_id: _Optional[int] = ...) -> None: ...
+    refused: _containers.RepeatedCompositeFieldContainer[RefusedRoom]
+    def __init__(self, type: _Optional[str] = ..., user_id: _Optional[str] = ..., tenant_id: _Optional[str] = ..., rooms: _Optional[_Iterable[str]] = ..., last_event_id: _Optional[int] = ..., refused: _Optional[_Iterable[_Union[RefusedRoom, _Mapping]]] = ...) -> None: ...
+
+class RefusedRoom(_message.Message):
+    __slots__ = ("room", "code", "reason")
+    ROOM_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    room: str
+    code: str
+    reason: str
+    def __init__(self, room: _Optional[str] = ..., code: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class Subscribed(_message.Message):
     __slots__ = ("type", "room", "last_event_id", "ref")

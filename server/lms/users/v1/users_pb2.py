@@ -28,13 +28,23 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from lms.common.v1 import options_pb2 as lms_dot_common_dot_v1_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18lms/users/v1/users.proto\x12\x0clms.users.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1blms/common/v1/options.proto\"\xaa\x01\n\x04User\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x12\n\nfirst_name\x18\x03 \x01(\t\x12\x11\n\tlast_name\x18\x04 \x01(\t\x12\x12\n\navatar_url\x18\x05 \x01(\t\x12\r\n\x05phone\x18\x06 \x01(\t\x12\r\n\x05roles\x18\x07 \x03(\t\x12.\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xbd\x01\n\tUserInput\x12\x12\n\x05\x65mail\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x17\n\nfirst_name\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x16\n\tlast_name\x18\x03 \x01(\tH\x02\x88\x01\x01\x12\x17\n\navatar_url\x18\x04 \x01(\tH\x03\x88\x01\x01\x12\x12\n\x05phone\x18\x05 \x01(\tH\x04\x88\x01\x01\x42\x08\n\x06_emailB\r\n\x0b_first_nameB\x0c\n\n_last_nameB\r\n\x0b_avatar_urlB\x08\n\x06_phone\"\x17\n\x15GetCurrentUserRequest\"d\n\x10ListUsersRequest\x12\x11\n\x04page\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\x16\n\tpage_size\x18\x02 \x01(\x05H\x01\x88\x01\x01\x12\x0e\n\x06search\x18\x03 \x01(\tB\x07\n\x05_pageB\x0c\n\n_page_size\"\xaf\x01\n\x11ListUsersResponse\x12\r\n\x05\x63ount\x18\x01 \x01(\x05\x12\x30\n\x04next\x18\x02 \x01(\x0b\x32\x16.google.protobuf.ValueB\n\xda\xf3\x18\x06string\x12\x34\n\x08previous\x18\x03 \x01(\x0b\x32\x16.google.protobuf.ValueB\n\xda\xf3\x18\x06string\x12#\n\x07results\x18\x04 \x03(\x0b\x32\x12.lms.users.v1.User\"!\n\x0eGetUserRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\"H\n\x0eSetUserRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12%\n\x04user\x18\x02 \x01(\x0b\x32\x17.lms.users.v1.UserInput2\xa6\x03\n\x14UserDirectoryService\x12\x64\n\x0eGetCurrentUser\x12#.lms.users.v1.GetCurrentUserRequest\x1a\x12.lms.users.v1.User\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/api/lms/users/me\x12\x64\n\tListUsers\x12\x1e.lms.users.v1.ListUsersRequest\x1a\x1f.lms.users.v1.ListUsersResponse\"\x16\x82\xd3\xe4\x93\x02\x10\x12\x0e/api/lms/users\x12]\n\x07GetUser\x12\x1c.lms.users.v1.GetUserRequest\x1a\x12.lms.users.v1.User\" \x82\xd3\xe4\x93\x02\x1a\x12\x18/api/lms/users/{user_id}\x12\x63\n\x07SetUser\x12\x1c.lms.users.v1.SetUserRequest\x1a\x12.lms.users.v1.User\"&\x82\xd3\xe4\x93\x02 \x1a\x18/api/lms/users/{user_id}:\x04userb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18lms/users/v1/users.proto\x12\x0clms.users.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1blms/common/v1/options.proto\"\xaa\x01\n\x04User\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x12\n\nfirst_name\x18\x03 \x01(\t\x12\x11\n\tlast_name\x18\x04 \x01(\t\x12\x12\n\navatar_url\x18\x05 \x01(\t\x12\r\n\x05phone\x18\x06 \x01(\t\x12\r\n\x05roles\x18\x07 \x03(\t\x12.\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xbc\x02\n\tUserInput\x12=\n\x05\x65mail\x18\x01 \x01(\x0b\x32\x16.google.protobuf.ValueB\x16\xea\xf3\x18\x12\n\x06string\x10\xfe\x01Z\x05\x65mail\x12;\n\nfirst_name\x18\x02 \x01(\x0b\x32\x16.google.protobuf.ValueB\x0f\xea\xf3\x18\x0b\n\x06string\x10\x96\x01\x12:\n\tlast_name\x18\x03 \x01(\x0b\x32\x16.google.protobuf.ValueB\x0f\xea\xf3\x18\x0b\n\x06string\x10\x96\x01\x12@\n\navatar_url\x18\x04 \x01(\x0b\x32\x16.google.protobuf.ValueB\x14\xea\xf3\x18\x10\n\x06string\x10\xd0\x0fZ\x03uri\x12\x35\n\x05phone\x18\x05 \x01(\x0b\x32\x16.google.protobuf.ValueB\x0e\xea\xf3\x18\n\n\x06string\x10 \"\x17\n\x15GetCurrentUserRequest\"d\n\x10ListUsersRequest\x12\x11\n\x04page\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\x16\n\tpage_size\x18\x02 \x01(\x05H\x01\x88\x01\x01\x12\x0e\n\x06search\x18\x03 \x01(\tB\x07\n\x05_pageB\x0c\n\n_page_size\"\xaf\x01\n\x11ListUsersResponse\x12\r\n\x05\x63ount\x18\x01 \x01(\x05\x12\x30\n\x04next\x18\x02 \x01(\x0b\x32\x16.google.protobuf.ValueB\n\xda\xf3\x18\x06string\x12\x34\n\x08previous\x18\x03 \x01(\x0b\x32\x16.google.protobuf.ValueB\n\xda\xf3\x18\x06string\x12#\n\x07results\x18\x04 \x03(\x0b\x32\x12.lms.users.v1.User\"!\n\x0eGetUserRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\"H\n\x0eSetUserRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12%\n\x04user\x18\x02 \x01(\x0b\x32\x17.lms.users.v1.UserInput2\xa6\x03\n\x14UserDirectoryService\x12\x64\n\x0eGetCurrentUser\x12#.lms.users.v1.GetCurrentUserRequest\x1a\x12.lms.users.v1.User\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/api/lms/users/me\x12\x64\n\tListUsers\x12\x1e.lms.users.v1.ListUsersRequest\x1a\x1f.lms.users.v1.ListUsersResponse\"\x16\x82\xd3\xe4\x93\x02\x10\x12\x0e/api/lms/users\x12]\n\x07GetUser\x12\x1c.lms.users.v1.GetUserRequest\x1a\x12.lms.users.v1.User\" \x82\xd3\xe4\x93\x02\x1a\x12\x18/api/lms/users/{user_id}\x12\x63\n\x07SetUser\x12\x1c.lms.users.v1.SetUserRequest\x1a\x12.lms.users.v1.User\"&\x82\xd3\xe4\x93\x02 \x1a\x18/api/lms/users/{user_id}:\x04userb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lms.users.v1.users_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_USERINPUT'].fields_by_name['email']._loaded_options = None
+  _globals['_USERINPUT'].fields_by_name['email']._serialized_options = b'\352\363\030\022\n\006string\020\376\001Z\005email'
+  _globals['_USERINPUT'].fields_by_name['first_name']._loaded_options = None
+  _globals['_USERINPUT'].fields_by_name['first_name']._serialized_options = b'\352\363\030\013\n\006string\020\226\001'
+  _globals['_USERINPUT'].fields_by_name['last_name']._loaded_options = None
+  _globals['_USERINPUT'].fields_by_name['last_name']._serialized_options = b'\352\363\030\013\n\006string\020\226\001'
+  _globals['_USERINPUT'].fields_by_name['avatar_url']._loaded_options = None
+  _globals['_USERINPUT'].fields_by_name['avatar_url']._serialized_options = b'\352\363\030\020\n\006string\020\320\017Z\003uri'
+  _globals['_USERINPUT'].fields_by_name['phone']._loaded_options = None
+  _globals['_USERINPUT'].fields_by_name['phone']._serialized_options = b'\352\363\030\n\n\006string\020 '
   _globals['_LISTUSERSRESPONSE'].fields_by_name['next']._loaded_options = None
   _globals['_LISTUSERSRESPONSE'].fields_by_name['next']._serialized_options = b'\332\363\030\006string'
   _globals['_LISTUSERSRESPONSE'].fields_by_name['previous']._loaded_options = None
@@ -50,17 +60,17 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_USER']._serialized_start=165
   _globals['_USER']._serialized_end=335
   _globals['_USERINPUT']._serialized_start=338
-  _globals['_USERINPUT']._serialized_end=527
-  _globals['_GETCURRENTUSERREQUEST']._serialized_start=529
-  _globals['_GETCURRENTUSERREQUEST']._serialized_end=552
-  _globals['_LISTUSERSREQUEST']._serialized_start=554
-  _globals['_LISTUSERSREQUEST']._serialized_end=654
-  _globals['_LISTUSERSRESPONSE']._serialized_start=657
-  _globals['_LISTUSERSRESPONSE']._serialized_end=832
-  _globals['_GETUSERREQUEST']._serialized_start=834
-  _globals['_GETUSERREQUEST']._serialized_end=867
-  _globals['_SETUSERREQUEST']._serialized_start=869
-  _globals['_SETUSERREQUEST']._serialized_end=941
-  _globals['_USERDIRECTORYSERVICE']._serialized_start=944
-  _globals['_USERDIRECTORYSERVICE']._serialized_end=1366
+  _globals['_USERINPUT']._serialized_end=654
+  _globals['_GETCURRENTUSERREQUEST']._serialized_start=656
+  _globals['_GETCURRENTUSERREQUEST']._serialized_end=679
+  _globals['_LISTUSERSREQUEST']._serialized_start=681
+  _globals['_LISTUSERSREQUEST']._serialized_end=781
+  _globals['_LISTUSERSRESPONSE']._serialized_start=784
+  _globals['_LISTUSERSRESPONSE']._serialized_end=959
+  _globals['_GETUSERREQUEST']._serialized_start=961
+  _globals['_GETUSERREQUEST']._serialized_end=994
+  _globals['_SETUSERREQUEST']._serialized_start=996
+  _globals['_SETUSERREQUEST']._serialized_end=1068
+  _globals['_USERDIRECTORYSERVICE']._serialized_start=1071
+  _globals['_USERDIRECTORYSERVICE']._serialized_end=1493
 # @@protoc_insertion_point(module_scope)

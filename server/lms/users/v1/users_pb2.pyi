@@ -39,12 +39,12 @@ class UserInput(_message.Message):
     LAST_NAME_FIELD_NUMBER: _ClassVar[int]
     AVATAR_URL_FIELD_NUMBER: _ClassVar[int]
     PHONE_FIELD_NUMBER: _ClassVar[int]
-    email: str
-    first_name: str
-    last_name: str
-    avatar_url: str
-    phone: str
-    def __init__(self, email: _Optional[str] = ..., first_name: _Optional[str] = ..., last_name: _Optional[str] = ..., avatar_url: _Optional[str] = ..., phone: _Optional[str] = ...) -> None: ...
+    email: _struct_pb2.Value
+    first_name: _struct_pb2.Value
+    last_name: _struct_pb2.Value
+    avatar_url: _struct_pb2.Value
+    phone: _struct_pb2.Value
+    def __init__(self, email: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., first_name: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., last_name: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., avatar_url: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., phone: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
 
 class GetCurrentUserRequest(_message.Message):
     __slots__ = ()
