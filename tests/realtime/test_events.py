@@ -33,6 +33,11 @@ ROUTES = {
     ev.BADGE_AWARDED: lambda s, i, c, f: [f"user_{s}"],
     ev.CHAT_REPLY: lambda s, i, c, f: ["chat_9", f"user_{s}"],
     ev.CHAT_MESSAGE: lambda s, i, c, f: [f"course_{c}"],
+    # (group events also go to group_<id>, whose members tests/groups follows)
+    ev.GROUP_MEMBER_JOINED: lambda s, i, c, f: [f"user_{s}"],
+    ev.GROUP_MEMBER_LEFT: lambda s, i, c, f: [f"user_{s}"],
+    ev.GROUP_MEMBER_ROLE_CHANGED: lambda s, i, c, f: [f"user_{s}"],
+    ev.GROUP_INVITATION_CREATED: lambda s, i, c, f: [f"user_{s}"],
 }
 
 

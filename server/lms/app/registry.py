@@ -23,6 +23,7 @@ def servicer_classes() -> list[type]:
     from lms.courses.servicer import CategoryServicer, CourseInstructorServicer, CourseServicer
     from lms.enrollments.servicer import EnrollmentServicer
     from lms.files.servicer import FileServicer
+    from lms.groups.servicer import GroupServicer
     from lms.learningpaths.servicer import LearningPathServicer
     from lms.system.servicer import SystemServicer
     from lms.users.servicer import UserDirectoryServicer
@@ -44,6 +45,7 @@ def servicer_classes() -> list[type]:
         ChatServicer,
         AssignmentServicer,
         SubmissionServicer,
+        GroupServicer,
     ]
 
 

@@ -11,6 +11,7 @@ def all_metadata() -> MetaData:
     import lms.content.models  # noqa: F401
     import lms.courses.models  # noqa: F401
     import lms.enrollments.models  # noqa: F401
+    import lms.groups.models  # noqa: F401
     import lms.learningpaths.models  # noqa: F401
     import lms.platform.events  # noqa: F401
     import lms.platform.files  # noqa: F401

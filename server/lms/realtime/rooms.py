@@ -8,7 +8,7 @@ caller whether they may join (subscribe to, read or post in) the room:
 | `user`   | user id    | that user only (their private room, joined automatically)                 |
 | `course` | course id  | staff of the course's tenant (instructors, admins), or an active enrollee |
 | `forum`  | forum id   | anyone of the tenant (events are never delivered across tenants)          |
-| `group`  | group id   | nobody yet: no group membership exists, so it fails closed                |
+| `group`  | group id   | the group's members (lms.groups); not staff who are not members           |
 | `chat`   | session id | nobody yet: no AI chat session ownership exists, so it fails closed       |
 
 A kind without a registered check is refused. The domain that adds groups or AI chat sessions
@@ -133,3 +133,12 @@ async def _forum(session: AsyncSession, principal: Principal, room: Room) -> Acc
     # Forums have no table yet: every forum_<id> of the caller's tenant is open to its members.
     # Events are keyed by (tenant, room), so this never reaches another tenant's forum.
     return Access.ALLOWED
+
+
+@room_check("group")
+async def _group(session: AsyncSession, principal: Principal, room: Room) -> Access:
+    from lms.groups import service as groups  # (the groups domain answers; imported late, it imports courses)
+
+    if not await groups.group_exists(session, room.number):
+        return Access.NOT_FOUND
+    return Access.ALLOWED if await groups.is_member(session, room.number, principal.user_id) else Access.FORBIDDEN
