@@ -514,7 +514,3 @@ async def cancel_invitation(session: AsyncSession, actor: Actor, group_id: int, 
 
 async def is_member(session: AsyncSession, group_id: int, user_id: str) -> bool:
     return await _role_of(session, group_id, user_id) is not None
-
-
-async def group_exists(session: AsyncSession, group_id: int) -> bool:
-    return await session.scalar(select(Group.id).where(Group.id == group_id)) is not None

@@ -8,7 +8,7 @@ caller whether they may join (subscribe to, read or post in) the room:
 | `user`   | user id    | that user only (their private room, joined automatically)                 |
 | `course` | course id  | staff of the course's tenant (instructors, admins), or an active enrollee |
 | `forum`  | forum id   | anyone of the tenant (events are never delivered across tenants)          |
-| `group`  | group id   | the group's members (lms.groups); not staff who are not members           |
+| `group`  | group id   | the group's members (lms.groups); others refused alike, existing or not   |
 | `chat`   | session id | nobody yet: no AI chat session ownership exists, so it fails closed       |
 
 A kind without a registered check is refused. The domain that adds groups or AI chat sessions
@@ -137,8 +137,8 @@ async def _forum(session: AsyncSession, principal: Principal, room: Room) -> Acc
 
 @room_check("group")
 async def _group(session: AsyncSession, principal: Principal, room: Room) -> Access:
+    # Members only. Non-members get the same answer whether the group exists or not, so a private
+    # group's existence is not revealed (the HTTP routes answer 404 for it).
     from lms.groups import service as groups  # (the groups domain answers; imported late, it imports courses)
 
-    if not await groups.group_exists(session, room.number):
-        return Access.NOT_FOUND
     return Access.ALLOWED if await groups.is_member(session, room.number, principal.user_id) else Access.FORBIDDEN
