@@ -38,6 +38,8 @@ ROUTES = {
     ev.GROUP_MEMBER_LEFT: lambda s, i, c, f: [f"user_{s}"],
     ev.GROUP_MEMBER_ROLE_CHANGED: lambda s, i, c, f: [f"user_{s}"],
     ev.GROUP_INVITATION_CREATED: lambda s, i, c, f: [f"user_{s}"],
+    ev.SCHEDULE_UPDATED: lambda s, i, c, f: [f"user_{s}"],
+    ev.SCHEDULE_CANCELLED: lambda s, i, c, f: [f"user_{s}"],
 }
 
 

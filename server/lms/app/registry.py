@@ -25,6 +25,7 @@ def servicer_classes() -> list[type]:
     from lms.files.servicer import FileServicer
     from lms.groups.servicer import GroupServicer
     from lms.learningpaths.servicer import LearningPathServicer
+    from lms.schedules.servicer import ScheduleServicer
     from lms.system.servicer import SystemServicer
     from lms.users.servicer import UserDirectoryServicer
 
@@ -46,6 +47,7 @@ def servicer_classes() -> list[type]:
         AssignmentServicer,
         SubmissionServicer,
         GroupServicer,
+        ScheduleServicer,
     ]
 
 

@@ -15,6 +15,7 @@ def all_metadata() -> MetaData:
     import lms.learningpaths.models  # noqa: F401
     import lms.platform.events  # noqa: F401
     import lms.platform.files  # noqa: F401
+    import lms.schedules.models  # noqa: F401
     import lms.users.models  # noqa: F401
     from lms.platform.models import Base
 

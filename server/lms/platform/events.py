@@ -59,10 +59,13 @@ GROUP_MEMBER_JOINED = "group.member_joined"    # group_<group>, user_<member>
 GROUP_MEMBER_LEFT = "group.member_left"        # group_<group>, user_<member> (left or removed)
 GROUP_MEMBER_ROLE_CHANGED = "group.member_role_changed"  # group_<group>, user_<member>
 GROUP_INVITATION_CREATED = "group.invitation_created"    # user_<invitee>
+SCHEDULE_UPDATED = "schedule.updated"          # user_<each registered attendee> (the session moved)
+SCHEDULE_CANCELLED = "schedule.cancelled"      # user_<each registered attendee>
 EVENT_TYPES = (ENROLLMENT_CREATED, ENROLLMENT_ACTIVATED, ENROLLMENT_DEACTIVATED, LESSON_COMPLETED, PROGRESS_UPDATED,
                COURSE_COMPLETED, SUBMISSION_CREATED, SUBMISSION_GRADED, FORUM_POST_CREATED,
                FORUM_POST_APPROVED, MESSAGE_RECEIVED, CERTIFICATE_ISSUED, BADGE_AWARDED, CHAT_REPLY, CHAT_MESSAGE)
-EVENT_TYPES += (GROUP_MEMBER_JOINED, GROUP_MEMBER_LEFT, GROUP_MEMBER_ROLE_CHANGED, GROUP_INVITATION_CREATED)
+EVENT_TYPES += (GROUP_MEMBER_JOINED, GROUP_MEMBER_LEFT, GROUP_MEMBER_ROLE_CHANGED, GROUP_INVITATION_CREATED,
+                SCHEDULE_UPDATED, SCHEDULE_CANCELLED)
 
 _PENDING = "lms_outbox_pending"  # session.info key: [(transaction at emit time, event), ...]
 
