@@ -16,6 +16,7 @@ class Binding:
 
 
 def servicer_classes() -> list[type]:
+    from lms.adverts.servicer import AdvertServicer
     from lms.assignments.servicer import AssignmentServicer, SubmissionServicer
     from lms.certificates.servicer import CertificateServicer
     from lms.chat.servicer import ChatServicer
@@ -48,6 +49,7 @@ def servicer_classes() -> list[type]:
         SubmissionServicer,
         GroupServicer,
         ScheduleServicer,
+        AdvertServicer,
     ]
 
 
