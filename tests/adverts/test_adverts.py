@@ -174,3 +174,11 @@ def test_adverts_over_grpc(tenant, stack):
                 title="x", advert_type="banner", start_date=iso(now), end_date=iso(now - timedelta(days=1)))),
                 metadata=admin.metadata)
         assert bad.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+def test_documented_routes_are_in_the_openapi_document(tenant):
+    paths = tenant.anonymous().get("/api/schema/").json()["paths"]
+    assert {"get", "post"} <= set(paths["/api/lms/adverts/api/adverts/"])
+    assert {"get", "put", "patch", "delete"} <= set(paths["/api/lms/adverts/api/adverts/{advert_id}/"])
+    assert "multipart/form-data" in paths["/api/lms/adverts/api/adverts/{advert_id}/image/"]["post"]["requestBody"][
+        "content"]

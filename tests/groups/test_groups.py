@@ -186,3 +186,12 @@ def test_course_groups_are_for_the_course_learners_and_staff(tenant):
     assert [g["id"] for g in classmate.get(URL, params={"course": course["id"]}).json()["results"]] == [group["id"]]
     assert classmate.get(URL, params={"mine": "false"}).json()["count"] == 0
     assert admin.get(f"{URL}{group['id']}/").json()["member_count"] == 2
+
+
+def test_documented_routes_are_in_the_openapi_document(tenant):
+    paths = tenant.anonymous().get("/api/schema/").json()["paths"]
+    assert {"get", "post"} <= set(paths["/api/lms/groups/groups/"])
+    assert {"get", "put", "patch", "delete"} <= set(paths["/api/lms/groups/groups/{group_id}/"])
+    assert "get" in paths["/api/lms/groups/roles/"]
+    body = paths["/api/lms/groups/groups/"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body  # a real schema of GroupInput

@@ -136,3 +136,11 @@ def test_changing_and_cancelling_sessions(tenant):
     assert all(s["id"] != session["id"] for s in student.get(f"{URL}upcoming/").json()["results"])
     assert admin.delete(url).status_code == 204
     assert_error(admin.get(url), 404, NOT_FOUND)
+
+
+def test_documented_routes_are_in_the_openapi_document(tenant):
+    paths = tenant.anonymous().get("/api/schema/").json()["paths"]
+    assert {"get", "post"} <= set(paths["/api/lms/schedule/schedules/"])
+    assert "get" in paths["/api/lms/schedule/schedules/upcoming/"]
+    assert "get" in paths["/api/lms/schedule/schedules/{schedule_id}/ics/"]
+    assert "get" in paths["/api/lms/schedule/calendar/{token}/"]
