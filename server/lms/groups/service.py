@@ -21,6 +21,7 @@ import re
 
 from sqlalchemy import and_, delete, exists, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.courses import policy
 from lms.courses.models import Course
@@ -292,7 +293,7 @@ async def _add_member(session: AsyncSession, group: Group, user_id: str, role: s
         .on_conflict_do_nothing(index_elements=["group_id", "user_id"]).returning(GroupMember.id))
     if inserted is None:
         raise ValidationError(ALREADY_MEMBER)
-    group.member_count = count
+    set_committed_value(group, "member_count", count)  # (stored by the UPDATE above: not a change to flush)
     emit(session, MEMBER_JOINED, [group_room(group.id), user_room(user_id)],
          {"group_id": group.id, "user_id": user_id, "role": role, "member_count": count})
     return GroupMember(id=inserted, group_id=group.id, user_id=user_id, role=role, joined_at=now)
@@ -307,7 +308,7 @@ async def _drop_member(session: AsyncSession, group: Group, user_id: str, *, rea
     count = await session.scalar(update(Group).where(Group.id == group.id)
                                  .values(member_count=Group.member_count - 1).returning(Group.member_count)
                                  .execution_options(synchronize_session=False))
-    group.member_count = count
+    set_committed_value(group, "member_count", count)
     emit(session, MEMBER_LEFT, [group_room(group.id), user_room(user_id)],
          {"group_id": group.id, "user_id": user_id, "reason": reason, "member_count": count})
 
