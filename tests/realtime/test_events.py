@@ -34,6 +34,13 @@ ROUTES = {
     ev.POINTS_AWARDED: lambda s, i, c, f: [f"user_{s}"],
     ev.CHAT_REPLY: lambda s, i, c, f: ["chat_9", f"user_{s}"],
     ev.CHAT_MESSAGE: lambda s, i, c, f: [f"course_{c}"],
+    # (group events also go to group_<id>, whose members tests/groups follows)
+    ev.GROUP_MEMBER_JOINED: lambda s, i, c, f: [f"user_{s}"],
+    ev.GROUP_MEMBER_LEFT: lambda s, i, c, f: [f"user_{s}"],
+    ev.GROUP_MEMBER_ROLE_CHANGED: lambda s, i, c, f: [f"user_{s}"],
+    ev.GROUP_INVITATION_CREATED: lambda s, i, c, f: [f"user_{s}"],
+    ev.SCHEDULE_UPDATED: lambda s, i, c, f: [f"user_{s}"],
+    ev.SCHEDULE_CANCELLED: lambda s, i, c, f: [f"user_{s}"],
 }
 
 

@@ -32,6 +32,7 @@ def load_public_faces() -> list[str]:
 
 def servicer_classes() -> list[type]:
     load_public_faces()
+    from lms.adverts.servicer import AdvertServicer
     from lms.assignments.servicer import AssignmentServicer, SubmissionServicer
     from lms.certificates.servicer import CertificateServicer
     from lms.chat.servicer import ChatServicer
@@ -40,7 +41,9 @@ def servicer_classes() -> list[type]:
     from lms.enrollments.servicer import EnrollmentServicer
     from lms.files.servicer import FileServicer
     from lms.gamification.servicer import BadgeServicer, PointsServicer
+    from lms.groups.servicer import GroupServicer
     from lms.learningpaths.servicer import LearningPathServicer
+    from lms.schedules.servicer import ScheduleServicer
     from lms.system.servicer import SystemServicer
     from lms.users.servicer import UserDirectoryServicer
 
@@ -63,6 +66,9 @@ def servicer_classes() -> list[type]:
         SubmissionServicer,
         BadgeServicer,
         PointsServicer,
+        GroupServicer,
+        ScheduleServicer,
+        AdvertServicer,
     ]
 
 

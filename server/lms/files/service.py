@@ -29,7 +29,8 @@ from lms.platform.files import ACTIVE, StoredFile
 
 LESSON_KIND = "lessons"  # lms.content.service.LESSON_FILE
 MEDIA_KIND = "media"  # the course media library (lms.files.v1.FileService.UploadCourseFile)
-TENANT_KINDS = frozenset({"badges"})  # the tenant's own files, of no course (badge images, lms.gamification)
+# The tenant's own files, of no course: badge images (lms.gamification), advert images (lms.adverts).
+TENANT_KINDS = frozenset({"badges", "adverts"})
 PUBLIC_KINDS = frozenset({"thumbnails"}) | TENANT_KINDS
 PRIVATE_KINDS = frozenset({"submissions", "assignments/submissions", "certificates"})
 INLINE_TYPES = ("image/", "video/", "application/pdf")
@@ -67,7 +68,7 @@ def resolve_tenant(call: Call, key: str) -> KeyParts:
 async def downloadable(session: AsyncSession, call: Call, key: str, parts: KeyParts) -> StoredFile:
     """The register row of `key` if the caller may download it (see the module doc)."""
     row = await session.scalar(select(StoredFile).where(StoredFile.key == key, StoredFile.state == ACTIVE))
-    if row is not None and parts.kind in TENANT_KINDS:
+    if row is not None and row.course_id is None and parts.kind in TENANT_KINDS:
         return row
     if row is None or row.course_id is None:
         raise NotFound()

@@ -5,6 +5,7 @@ from sqlalchemy import MetaData
 
 
 def all_metadata() -> MetaData:
+    import lms.adverts.models  # noqa: F401
     import lms.assignments.models  # noqa: F401
     import lms.certificates.models  # noqa: F401
     import lms.chat.models  # noqa: F401
@@ -12,10 +13,12 @@ def all_metadata() -> MetaData:
     import lms.courses.models  # noqa: F401
     import lms.enrollments.models  # noqa: F401
     import lms.gamification.models  # noqa: F401
+    import lms.groups.models  # noqa: F401
     import lms.learningpaths.models  # noqa: F401
     import lms.platform.consumers  # noqa: F401
     import lms.platform.events  # noqa: F401
     import lms.platform.files  # noqa: F401
+    import lms.schedules.models  # noqa: F401
     import lms.users.models  # noqa: F401
     from lms.platform.models import Base
 

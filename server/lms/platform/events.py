@@ -94,6 +94,12 @@ MESSAGE_RECEIVED = declare("message.received", rooms.USER)                # the 
 BADGE_AWARDED = declare("badge.awarded", *_LEARNER)
 POINTS_AWARDED = declare("points.awarded", rooms.USER)                    # the learner
 CHAT_REPLY = declare("chat.reply", rooms.CHAT, rooms.USER)                # the session, its owner
+GROUP_MEMBER_JOINED = declare("group.member_joined", rooms.GROUP, rooms.USER)          # the group, the member
+GROUP_MEMBER_LEFT = declare("group.member_left", rooms.GROUP, rooms.USER)              # left or removed
+GROUP_MEMBER_ROLE_CHANGED = declare("group.member_role_changed", rooms.GROUP, rooms.USER)
+GROUP_INVITATION_CREATED = declare("group.invitation_created", rooms.USER)             # the invitee
+SCHEDULE_UPDATED = declare("schedule.updated", rooms.USER)      # each registered attendee (the session moved)
+SCHEDULE_CANCELLED = declare("schedule.cancelled", rooms.USER)  # each registered attendee
 CHAT_MESSAGE = declare("chat.message", rooms.COURSE, rooms.COURSE_STAFF, rooms.FORUM, rooms.GROUP, rooms.CHAT,
                        rooms.USER)  # the room it was posted to (any room its sender may join)
 

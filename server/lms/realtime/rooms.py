@@ -14,7 +14,7 @@ read or post in) the room. Course questions go through `lms.courses.policy`.
 |                |            | tenant's admins (`policy.is_course_staff`)      | (enrollments, progress, completions, |
 |                |            |                                                 | submissions, grades, certificates)   |
 | `forum`        | forum id   | anyone of the tenant                            | forum posts                          |
-| `group`        | group id   | nobody yet: no group membership exists          |                                      |
+| `group`        | group id   | the group's members (lms.groups)                | membership changes, group chat       |
 | `chat`         | session id | nobody yet: no AI chat session ownership exists |                                      |
 
 Which event types go to which kinds is declared once, in `lms.platform.events` (`declare`), and `emit`
@@ -125,3 +125,12 @@ async def _forum(session: AsyncSession, principal: Principal, room: Room) -> Acc
     # Forums have no table yet: every forum_<id> of the caller's tenant is open to its members.
     # Events are keyed by (tenant, room), so this never reaches another tenant's forum.
     return Access.ALLOWED
+
+
+@room_check("group")
+async def _group(session: AsyncSession, principal: Principal, room: Room) -> Access:
+    # Members only. Non-members get the same answer whether the group exists or not, so a private
+    # group's existence is not revealed (the HTTP routes answer 404 for it).
+    from lms.groups import service as groups  # (the groups domain answers; imported late, it imports courses)
+
+    return Access.ALLOWED if await groups.is_member(session, room.number, principal.user_id) else Access.FORBIDDEN
