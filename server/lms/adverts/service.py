@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms.adverts.models import ADVERT_TYPES, AUDIENCES, Advert
 from lms.courses import policy
-from lms.courses.models import Course
+from lms.courses.public import Course
 from lms.platform.actor import Actor
 from lms.platform.errors import NotFound, PermissionDenied, ValidationError
 from lms.platform.models import utcnow

@@ -24,12 +24,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.courses import policy
-from lms.courses.models import Course
+from lms.courses.public import Course
 from lms.groups.models import ACCEPTED, DECLINED, MEMBER, MODERATOR, OWNER, PENDING, ROLES, Group, \
     GroupInvitation, GroupMember
 from lms.platform.actor import Actor
 from lms.platform.db import dialect_insert
 from lms.platform.errors import NotFound, PermissionDenied, ValidationError
+from lms.platform.rooms import group_room, user_room
 from lms.platform.events import GROUP_INVITATION_CREATED as INVITATION_CREATED, \
     GROUP_MEMBER_JOINED as MEMBER_JOINED, GROUP_MEMBER_LEFT as MEMBER_LEFT, \
     GROUP_MEMBER_ROLE_CHANGED as MEMBER_ROLE_CHANGED, emit
@@ -74,14 +75,6 @@ GROUP_FIELDS = Fields(
     max_members=Int(min_value=1, max_value=MAX_MEMBERS_LIMIT, default=50),
     course=NullableId(),
 )
-
-
-def group_room(group_id: int) -> str:
-    return f"group_{group_id}"
-
-
-def user_room(user_id: str) -> str:
-    return f"user_{user_id}"
 
 
 def check_user_id(value, field: str = "user_id") -> str:

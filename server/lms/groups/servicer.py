@@ -10,7 +10,7 @@ from lms.platform.context import current_call
 from lms.platform.pagination import PageRequest, page_envelope
 from lms.platform.protos import nullable_number, nullable_string, timestamp
 from lms.platform.validation import present
-from lms.users.directory import display_names
+from lms.users.public import display_names
 
 
 def group_message(view: service.GroupView) -> groups_pb2.Group:

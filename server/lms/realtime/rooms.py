@@ -31,7 +31,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms.courses import policy
-from lms.courses.models import Course
+from lms.groups.public import is_member as is_group_member
+from lms.courses.public import Course
 from lms.platform.actor import Actor
 from lms.platform.auth import Principal
 from lms.platform.errors import NotFound, PermissionDenied
@@ -131,6 +132,4 @@ async def _forum(session: AsyncSession, principal: Principal, room: Room) -> Acc
 async def _group(session: AsyncSession, principal: Principal, room: Room) -> Access:
     # Members only. Non-members get the same answer whether the group exists or not, so a private
     # group's existence is not revealed (the HTTP routes answer 404 for it).
-    from lms.groups import service as groups  # (the groups domain answers; imported late, it imports courses)
-
-    return Access.ALLOWED if await groups.is_member(session, room.number, principal.user_id) else Access.FORBIDDEN
+    return Access.ALLOWED if await is_group_member(session, room.number, principal.user_id) else Access.FORBIDDEN

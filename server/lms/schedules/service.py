@@ -21,10 +21,11 @@ from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms.courses import policy
-from lms.courses.models import Course
+from lms.courses.public import Course
 from lms.platform.actor import Actor
 from lms.platform.db import dialect_insert
 from lms.platform.errors import NotFound, PermissionDenied, ValidationError
+from lms.platform.rooms import user_room
 from lms.platform.events import SCHEDULE_CANCELLED, SCHEDULE_UPDATED, emit_each
 from lms.platform.models import utcnow
 from lms.platform.pagination import PageRequest
@@ -84,10 +85,6 @@ class ScheduleView:
     schedule: Schedule
     is_registered: bool
     start: datetime  # this occurrence's start (the series start outside upcoming lists)
-
-
-def user_room(user_id: str) -> str:
-    return f"user_{user_id}"
 
 
 def rule_of(s: Schedule):

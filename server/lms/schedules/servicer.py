@@ -13,7 +13,7 @@ from lms.platform.protos import nullable_number, nullable_timestamp, null, times
 from lms.platform.validation import present
 from lms.schedules import calendar, recurrence, service
 from lms.schedules.v1 import schedules_pb2, schedules_pb2_grpc
-from lms.users.directory import display_names
+from lms.users.public import display_names
 from google.protobuf import struct_pb2
 
 
