@@ -33,6 +33,7 @@ ROUTES = {
     ev.BADGE_AWARDED: lambda s, i, c, f: [f"user_{s}"],
     ev.CHAT_REPLY: lambda s, i, c, f: ["chat_9", f"user_{s}"],
     ev.CHAT_MESSAGE: lambda s, i, c, f: [f"course_{c}"],
+    ev.CHAT_REPLY_COMPLETED: lambda s, i, c, f: ["chat_9", f"user_{s}"],
 }
 
 

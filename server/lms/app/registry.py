@@ -16,6 +16,7 @@ class Binding:
 
 
 def servicer_classes() -> list[type]:
+    from lms.ai_chat.servicer import AiChatServicer
     from lms.assignments.servicer import AssignmentServicer, SubmissionServicer
     from lms.certificates.servicer import CertificateServicer
     from lms.chat.servicer import ChatServicer
@@ -44,6 +45,7 @@ def servicer_classes() -> list[type]:
         ChatServicer,
         AssignmentServicer,
         SubmissionServicer,
+        AiChatServicer,
     ]
 
 

@@ -76,6 +76,16 @@ class Settings:
     ws_max_rooms: int = 100
     ws_reauth_seconds: float = 300.0
     outbox_retention_days: int = 7
+    # AI chat tutor (lms.ai_chat; docs/ai_chat.md): an OpenAI-compatible model when LMS_AI_BASE_URL is set.
+    ai_base_url: str = ""
+    ai_api_key: str = ""
+    ai_model: str = "gpt-4o-mini"
+    ai_stream: bool = True
+    ai_timeout: float = 30.0
+    ai_max_retries: int = 2
+    ai_rate: tuple[int, int] = (60, 3600)
+    ai_max_message_length: int = 2000
+    ai_stream_interval: float = 0.1
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -117,6 +127,15 @@ class Settings:
             ws_max_rooms=_int("LMS_WS_MAX_ROOMS", 100),
             ws_reauth_seconds=_float("LMS_WS_REAUTH_SECONDS", 300.0),
             outbox_retention_days=_int("LMS_OUTBOX_RETENTION_DAYS", 7),
+            ai_base_url=_env("LMS_AI_BASE_URL").rstrip("/"),
+            ai_api_key=_env("LMS_AI_API_KEY"),
+            ai_model=_env("LMS_AI_MODEL", "gpt-4o-mini"),
+            ai_stream=_env("LMS_AI_STREAM", "1") not in ("0", "false", "no", "off"),
+            ai_timeout=_float("LMS_AI_TIMEOUT", 30.0),
+            ai_max_retries=_int("LMS_AI_MAX_RETRIES", 2),
+            ai_rate=_rate("LMS_AI_RATE_LIMIT", "60/h"),
+            ai_max_message_length=_int("LMS_AI_MAX_MESSAGE_LENGTH", 2000),
+            ai_stream_interval=_float("LMS_AI_STREAM_INTERVAL", 0.1),
         )
 
     @property

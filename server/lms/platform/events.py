@@ -53,11 +53,13 @@ FORUM_POST_APPROVED = "forum.post_approved"    # forum_<forum>, user_<author>
 MESSAGE_RECEIVED = "message.received"          # user_<recipient>
 CERTIFICATE_ISSUED = "certificate.issued"      # user_<student>
 BADGE_AWARDED = "badge.awarded"                # user_<student>
-CHAT_REPLY = "chat.reply"                      # chat_<session>, user_<owner>
+CHAT_REPLY = "chat.reply"                      # chat_<session> (AI chat: a piece of an answer being written)
 CHAT_MESSAGE = "chat.message"                  # the room it was posted to
+CHAT_REPLY_COMPLETED = "chat.reply_completed"  # chat_<session> (AI chat: the whole answer after its chat.reply pieces)
 EVENT_TYPES = (ENROLLMENT_CREATED, ENROLLMENT_ACTIVATED, ENROLLMENT_DEACTIVATED, LESSON_COMPLETED, PROGRESS_UPDATED,
                COURSE_COMPLETED, SUBMISSION_CREATED, SUBMISSION_GRADED, FORUM_POST_CREATED,
-               FORUM_POST_APPROVED, MESSAGE_RECEIVED, CERTIFICATE_ISSUED, BADGE_AWARDED, CHAT_REPLY, CHAT_MESSAGE)
+               FORUM_POST_APPROVED, MESSAGE_RECEIVED, CERTIFICATE_ISSUED, BADGE_AWARDED, CHAT_REPLY, CHAT_MESSAGE,
+               CHAT_REPLY_COMPLETED)
 
 _PENDING = "lms_outbox_pending"  # session.info key: [(transaction at emit time, event), ...]
 

@@ -9,10 +9,11 @@ caller whether they may join (subscribe to, read or post in) the room:
 | `course` | course id  | staff of the course's tenant (instructors, admins), or an active enrollee |
 | `forum`  | forum id   | anyone of the tenant (events are never delivered across tenants)          |
 | `group`  | group id   | nobody yet: no group membership exists, so it fails closed                |
-| `chat`   | session id | nobody yet: no AI chat session ownership exists, so it fails closed       |
+| `chat`   | session id | the owner of the AI chat session (lms.ai_chat); anyone else is refused    |
+|          |            | the same way whether the session exists or not                            |
 
-A kind without a registered check is refused. The domain that adds groups or AI chat sessions
-registers its check here with `@room_check("group")` / `@room_check("chat")`.
+A kind without a registered check is refused. The domain that adds groups registers its check here
+with `@room_check("group")`.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from typing import Awaitable, Callable
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lms.ai_chat.access import owns_session
 from lms.courses.models import Course
 from lms.enrollments.models import Enrollment
 from lms.platform.auth import Principal
@@ -133,3 +135,9 @@ async def _forum(session: AsyncSession, principal: Principal, room: Room) -> Acc
     # Forums have no table yet: every forum_<id> of the caller's tenant is open to its members.
     # Events are keyed by (tenant, room), so this never reaches another tenant's forum.
     return Access.ALLOWED
+
+
+@room_check("chat")
+async def _chat(session: AsyncSession, principal: Principal, room: Room) -> Access:
+    # An AI chat session's live room: its owner only (not even an admin reads another user's tutoring).
+    return Access.ALLOWED if await owns_session(session, principal.user_id, room.key) else Access.FORBIDDEN
