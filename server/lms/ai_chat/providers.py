@@ -91,9 +91,9 @@ def build_messages(question: str, found: list[Found], history: list[tuple[str, s
     """The chat-completions `messages`: system rules, recent turns (oldest first), then the material and the
     question in the last user turn."""
     messages = [{"role": "system", "content": SYSTEM_PROMPT}]
-    for role, text in history[-HISTORY_TURNS:]:
-        if role in ("user", "assistant") and text:
-            messages.append({"role": role, "content": text[:HISTORY_CHARS]})
+    turns = [(role, text) for role, text in history if role in ("user", "assistant") and text]
+    for role, text in turns[-HISTORY_TURNS:]:
+        messages.append({"role": role, "content": text[:HISTORY_CHARS]})
     note = "" if found else "\n(No passage of the course material matched this question.)"
     messages.append({"role": "user", "content": (
         "BEGIN COURSE MATERIAL\n" + material_document(found, context) + "\nEND COURSE MATERIAL" + note
