@@ -9,7 +9,8 @@ What it does is set per test through `FakeModel.behave(...)`:
   reached a WebSocket client while the model was still "writing");
 - `fail_first`: answer that many requests with HTTP 500 before behaving; `status`: always answer this HTTP
   status; `hang`: accept the request and never answer; `json_when_streaming`: answer a streamed request with
-  plain JSON (servers that ignore `stream`); `garbage`: a stream of non-JSON lines.
+  plain JSON (servers that ignore `stream`); `garbage`: a stream of non-JSON lines; `cut_after`: a stream
+  that breaks off after that many pieces.
 
 Every request's JSON body and headers are kept in `requests`.
 """
@@ -32,6 +33,7 @@ class Behaviour:
     json_when_streaming: bool = False
     garbage: bool = False
     delay: float = 0.0  # between streamed pieces
+    cut_after: int | None = None  # close the stream after this many pieces, without [DONE]
 
 
 class FakeModel:
@@ -116,6 +118,8 @@ class FakeModel:
                      "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
             handler.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
             handler.wfile.flush()
+            if behaviour.cut_after is not None and i + 1 >= behaviour.cut_after:
+                return
             if i == 0 and behaviour.gate is not None:
                 behaviour.gate.wait(30)
             elif behaviour.delay:
