@@ -9,7 +9,7 @@ from lms.ai_chat import text
 from lms.ai_chat.providers import (
     FOUND_INTRO, NOTHING_FOUND, SYSTEM_PROMPT, OpenAICompatible, ProviderError, build_messages, offline_answer,
 )
-from lms.ai_chat.retrieval import Found, match_expression, search_statement
+from lms.ai_chat.retrieval import Found, fts_scope, match_expression, match_groups, search_statement
 from lms.platform.actor import Actor
 from tests.ai_chat.fake_model import FakeModel
 
@@ -98,9 +98,26 @@ def test_prompt_quotes_passages_as_data_and_keeps_recent_turns():
 
 # The search statement --------------------------------------------------------------------------------
 
-def test_match_expressions_are_alternatives():
-    assert match_expression("postgresql", ["create", "list"]) == "create or list"
-    assert match_expression("sqlite", ["create", "list"]) == '"create" OR "list"'
+def test_searches_every_term_first_then_any_relevant_combination():
+    assert match_groups(["list"]) == [[["list"]]]
+    assert match_groups(["create", "list"]) == [[["create", "list"]], [["create"], ["list"]]]
+    assert match_groups(["a1", "b2", "c3"]) == [[["a1", "b2", "c3"]], [["a1", "b2"], ["a1", "c3"], ["b2", "c3"]]]
+    many = [f"w{i}" for i in range(9)]
+    assert len(match_groups(many)[1]) == 20 and all(len(g) == 3 for g in match_groups(many)[1])  # C(6, 3)
+    groups = [["create", "list"], ["python"]]
+    assert match_expression("postgresql", groups) == "create list or python"
+    assert match_expression("sqlite", groups) == '{title body} : (("create" AND "list") OR ("python"))'
+
+
+def test_sqlite_searches_narrow_to_scope_tokens_of_the_tenant_course_and_learners_courses():
+    student, admin = Actor("t-a_1.x", "s1", frozenset({"student"})), Actor("t-a_1.x", "a", frozenset({"admin"}))
+    assert fts_scope(admin, None, None) == 'scope : "tta1x"'
+    assert fts_scope(admin, 4, None) == 'scope : "tta1x" AND scope : "c4"'
+    assert fts_scope(student, None, []) == 'scope : "tta1x" AND scope : ("kcourse" OR "kfaq")'
+    assert fts_scope(student, None, [2, 3]) == (
+        'scope : "tta1x" AND ((scope : ("kcourse" OR "kfaq")) OR scope : ("c2" OR "c3"))')
+    assert match_expression("sqlite", [["list"]], 'scope : "tta1x"') == (
+        '(scope : "tta1x") AND {title body} : (("list"))')
 
 
 def _sql(dialect, actor, course=None):
@@ -114,9 +131,12 @@ def test_search_statement_ranks_in_the_database_and_applies_the_policy():
     pg = _sql("postgresql", student)
     assert "ts_rank(ai_chat_passages.tsv, websearch_to_tsquery('english'::regconfig" in pg
     assert "ai_chat_passages.tsv @@ websearch_to_tsquery" in pg
+    assert "ai_chat_passages.tenant_id = %(tenant_id_1)s" in pg
+    assert pg.index("LIMIT %(param_1)s") < pg.index("ORDER BY")  # the pool is limited before it is ranked
     assert "enrollments" in pg and "is_published" in pg  # learners: enrolled, published content only
     lite = _sql("sqlite", student, course=3)
     assert "ai_chat_passages_fts MATCH" in lite and "bm25(ai_chat_passages_fts" in lite
+    assert lite.index("FROM ai_chat_passages_fts") < lite.index("JOIN ai_chat_passages ")  # the index drives
     assert "ai_chat_passages.course_id =" in lite
     staff = _sql("sqlite", admin)
     assert "enrollments" not in staff and "is_published" not in staff  # staff: everything of the tenant

@@ -3,9 +3,9 @@
 `ai_chat_passages` is the tutor's index: one row per lesson, FAQ, resource and course of every tenant, kept
 by database triggers on those tables (migration ai_chat_0001) in the same transaction as every change, so no
 write path (ORM, bulk SQL, cascades) can forget it and no question ever reads the content tables whole. On
-PostgreSQL its `tsv` column (weighted title + body, `english` configuration) has a GIN index; on SQLite an
-FTS5 table (`ai_chat_passages_fts`, external content, porter stemming) mirrors `title` and `body` through
-triggers on this table, and `tsv` stays NULL. Who may see which passage is decided when searching, by
+PostgreSQL its `tsv` column (weighted title + body, `english` configuration) has a GIN index; on SQLite a
+contentless FTS5 table (`ai_chat_passages_fts`, porter stemming) indexes `title`, `body` and scope tokens of
+the tenant, course and kind through triggers on this table, and `tsv` stays NULL. Who may see which passage is decided when searching, by
 joining the content's own rows under `lms.courses.policy` (see lms.ai_chat.retrieval).
 """
 from __future__ import annotations
@@ -71,6 +71,9 @@ class Passage(TenantScoped, Base):
         Index("ix_ai_chat_passages_course_kind", "course_id", "kind"),
         Index("ix_ai_chat_passages_tsv", "tsv", postgresql_using="gin"),
     )
+    # No index on tenant_id: searches start from the full-text index (a tenant index lured both planners into
+    # reading every passage of the tenant and testing each against the query).
+    __tenant_index__ = False
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))  # lesson, faq, resource, course

@@ -7,8 +7,8 @@ and `courses` insert and update it in the same transaction as the content; delet
 
 - PostgreSQL: a BEFORE trigger on the passages computes `tsv` = setweight(to_tsvector('english', title), 'A')
   || setweight(to_tsvector('english', body), 'B'), searched through a GIN index (`@@`, `ts_rank`).
-- SQLite: an FTS5 table `ai_chat_passages_fts` (external content: the passages; porter stemming), kept by
-  triggers on the passages, ranked with `bm25()`.
+- SQLite: a contentless FTS5 table `ai_chat_passages_fts` (title, body, and scope tokens of the tenant, course
+  and kind; porter stemming), kept by triggers on the passages, ranked with `bm25()`.
 
 Revision ID: ai_chat_0001
 """
@@ -106,16 +106,31 @@ END $$""")
                    f"EXECUTE FUNCTION lms_ai_chat_index_{table}()")
 
 
+# SQLite: the FTS5 row's `scope` holds tokens of the passage's tenant, course and kind (`t<tenant>`, `c<id>`,
+# `k<kind>`: the tenant id without its punctuation), so that a search narrows to them inside the full-text
+# index itself (lms.ai_chat.retrieval); the tenant is checked again, exactly, when the hits are joined.
+SCOPE = ("'t' || replace(replace(replace(replace({row}.tenant_id, '-', ''), '.', ''), ':', ''), '_', '') "
+         "|| ' c' || {row}.course_id || ' k' || {row}.kind")
+
+
+def _fts_add(row: str) -> str:
+    return f"INSERT INTO {FTS} (rowid, title, body, scope) VALUES ({row}.id, {row}.title, {row}.body, " \
+           f"{SCOPE.format(row=row)})"
+
+
+def _fts_remove(row: str) -> str:
+    return f"INSERT INTO {FTS} ({FTS}, rowid, title, body, scope) VALUES ('delete', {row}.id, {row}.title, " \
+           f"{row}.body, {SCOPE.format(row=row)})"
+
+
 def _sqlite_index() -> None:
-    op.execute(f"CREATE VIRTUAL TABLE {FTS} USING fts5(title, body, content='ai_chat_passages', "
-               "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')")
-    op.execute(f"CREATE TRIGGER lms_ai_chat_fts_insert AFTER INSERT ON ai_chat_passages BEGIN "
-               f"INSERT INTO {FTS} (rowid, title, body) VALUES (NEW.id, NEW.title, NEW.body); END")
-    op.execute(f"CREATE TRIGGER lms_ai_chat_fts_delete AFTER DELETE ON ai_chat_passages BEGIN "
-               f"INSERT INTO {FTS} ({FTS}, rowid, title, body) VALUES ('delete', OLD.id, OLD.title, OLD.body); END")
-    op.execute(f"CREATE TRIGGER lms_ai_chat_fts_update AFTER UPDATE OF title, body ON ai_chat_passages BEGIN "
-               f"INSERT INTO {FTS} ({FTS}, rowid, title, body) VALUES ('delete', OLD.id, OLD.title, OLD.body); "
-               f"INSERT INTO {FTS} (rowid, title, body) VALUES (NEW.id, NEW.title, NEW.body); END")
+    op.execute(f"CREATE VIRTUAL TABLE {FTS} USING fts5(title, body, scope, content='', "
+               "tokenize='porter unicode61 remove_diacritics 2')")
+    op.execute(f"CREATE TRIGGER lms_ai_chat_fts_insert AFTER INSERT ON ai_chat_passages BEGIN {_fts_add('NEW')}; END")
+    op.execute(f"CREATE TRIGGER lms_ai_chat_fts_delete AFTER DELETE ON ai_chat_passages BEGIN {_fts_remove('OLD')}; "
+               "END")
+    op.execute(f"CREATE TRIGGER lms_ai_chat_fts_update AFTER UPDATE OF title, body, course_id, kind, tenant_id "
+               f"ON ai_chat_passages BEGIN {_fts_remove('OLD')}; {_fts_add('NEW')}; END")
     for table in SOURCES:
         columns = ", ".join(SOURCES[table][5])
         op.execute(f"CREATE TRIGGER lms_ai_chat_index_{table} AFTER INSERT ON {table} "
@@ -183,7 +198,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("faq_id", name="uq_ai_chat_passages_faq_id"),
         sa.UniqueConstraint("resource_id", name="uq_ai_chat_passages_resource_id"),
     )
-    op.create_index("ix_ai_chat_passages_tenant_id", "ai_chat_passages", ["tenant_id"])
     op.create_index("ix_ai_chat_passages_course_kind", "ai_chat_passages", ["course_id", "kind"])
     op.create_index("ix_ai_chat_passages_tsv", "ai_chat_passages", ["tsv"], postgresql_using="gin")
     rls.enable("ai_chat_passages")
