@@ -96,20 +96,19 @@ def _token(prefix: str, value) -> str:
 
 
 def fts_scope(actor: Actor, course_id: int | None, learning: list[int] | None) -> str:
-    """SQLite: the part of the FTS5 query that keeps to the tenant, the session's course and (for learners) the
-    courses whose lessons and resources they may read, with the scope tokens the migration indexes. It only
-    narrows the candidates inside the index; what the caller may see is decided by the statement's joins."""
-    parts = [f"scope : {_token('t', actor.tenant_id)}"]
+    """SQLite: the part of the FTS5 query that keeps to the session's course, or to the tenant and (for learners)
+    the courses whose lessons and resources they may read, with the scope tokens the migration indexes (course
+    ids are unique across tenants, so a course token implies its tenant). It only narrows the candidates inside
+    the index; what the caller may see is decided by the statement's joins, which check the tenant exactly."""
+    tenant = f"scope : {_token('t', actor.tenant_id)}"
     if course_id is not None:
-        parts.append(f"scope : {_token('c', course_id)}")
-    if learning is not None and len(learning) <= MAX_SCOPE_COURSES:
-        catalogue = f"scope : ({_token('k', 'course')} OR {_token('k', 'faq')})"
-        if learning:
-            courses = " OR ".join(_token("c", c) for c in learning)
-            parts.append(f"(({catalogue}) OR scope : ({courses}))")
-        else:
-            parts.append(catalogue)
-    return " AND ".join(parts)
+        return f"scope : {_token('c', course_id)}"
+    if learning is None or len(learning) > MAX_SCOPE_COURSES:
+        return tenant
+    catalogue = f"{tenant} AND scope : ({_token('k', 'course')} OR {_token('k', 'faq')})"
+    if not learning:
+        return catalogue
+    return f"({catalogue}) OR scope : ({' OR '.join(_token('c', c) for c in learning)})"
 
 
 def visibility_clause(actor: Actor):
@@ -187,7 +186,9 @@ async def search(session: AsyncSession, actor: Actor, question: str, course_id: 
         return []
     dialect = session.get_bind().dialect.name
     statement = search_statement(dialect, actor, course_id)
-    scope = fts_scope(actor, course_id, await learning_courses(session, actor)) if dialect == "sqlite" else ""
+    scope = ""
+    if dialect == "sqlite":
+        scope = fts_scope(actor, course_id, None if course_id is not None else await learning_courses(session, actor))
     found: list[Found] = []
     seen: set[tuple[str, int]] = set()
     for groups in match_groups(term_list):
