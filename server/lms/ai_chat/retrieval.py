@@ -132,8 +132,12 @@ def search_statement(dialect: str, actor: Actor, course_id: int | None):
     columns = (Passage.kind, source_id.label("source_id"), Passage.title, Passage.course_id,
                Course.title.label("course_title"), Passage.body)
     if dialect == "postgresql":
-        pool = _joined(select(Passage.id, *columns, _ts_rank.label("rank")).select_from(Passage), actor, course_id) \
-            .where(Passage.tsv.op("@@")(_tsquery)).limit(POOL).subquery("pool")
+        # The matches come from the GIN index alone (a materialized CTE: joined directly, the planner tested
+        # each passage against the query, walking another index to join the lessons in order).
+        hits = (select(Passage.id).where(Passage.tsv.op("@@")(_tsquery), Passage.tenant_id == actor.tenant_id)
+                .cte("hits").prefix_with("MATERIALIZED"))
+        pool = _joined(select(Passage.id, *columns, _ts_rank.label("rank")).select_from(hits)
+                       .join(Passage, Passage.id == hits.c.id), actor, course_id).limit(POOL).subquery("pool")
         return (select(pool.c.kind, pool.c.source_id, pool.c.title, pool.c.course_id, pool.c.course_title,
                        pool.c.body, pool.c.rank)
                 .order_by(pool.c.rank.desc(), pool.c.id).limit(CANDIDATES))
