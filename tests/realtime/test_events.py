@@ -41,6 +41,7 @@ ROUTES = {
     ev.GROUP_INVITATION_CREATED: lambda s, i, c, f: [f"user_{s}"],
     ev.SCHEDULE_UPDATED: lambda s, i, c, f: [f"user_{s}"],
     ev.SCHEDULE_CANCELLED: lambda s, i, c, f: [f"user_{s}"],
+    ev.CHAT_REPLY_COMPLETED: lambda s, i, c, f: ["chat_9", f"user_{s}"],
 }
 
 

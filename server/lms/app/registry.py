@@ -33,6 +33,7 @@ def load_public_faces() -> list[str]:
 def servicer_classes() -> list[type]:
     load_public_faces()
     from lms.adverts.servicer import AdvertServicer
+    from lms.ai_chat.servicer import AiChatServicer
     from lms.assignments.servicer import AssignmentServicer, SubmissionServicer
     from lms.certificates.servicer import CertificateServicer
     from lms.chat.servicer import ChatServicer
@@ -69,6 +70,7 @@ def servicer_classes() -> list[type]:
         GroupServicer,
         ScheduleServicer,
         AdvertServicer,
+        AiChatServicer,
     ]
 
 

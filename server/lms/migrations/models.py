@@ -6,6 +6,7 @@ from sqlalchemy import MetaData
 
 def all_metadata() -> MetaData:
     import lms.adverts.models  # noqa: F401
+    import lms.ai_chat.models  # noqa: F401
     import lms.assignments.models  # noqa: F401
     import lms.certificates.models  # noqa: F401
     import lms.chat.models  # noqa: F401

@@ -103,6 +103,16 @@ class Settings:
     cors_allowed_origins: tuple[str, ...] = ()
     cors_allowed_origin_regexes: tuple[str, ...] = ()
     cors_allow_credentials: bool = False
+    # AI chat tutor (lms.ai_chat; docs/ai_chat.md): an OpenAI-compatible model when LMS_AI_BASE_URL is set.
+    ai_base_url: str = ""
+    ai_api_key: str = ""
+    ai_model: str = "gpt-4o-mini"
+    ai_stream: bool = True
+    ai_timeout: float = 30.0
+    ai_max_retries: int = 2
+    ai_rate: tuple[int, int] = (60, 3600)
+    ai_max_message_length: int = 2000
+    ai_stream_interval: float = 0.1
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -153,6 +163,15 @@ class Settings:
             cors_allowed_origins=_list("LMS_CORS_ALLOWED_ORIGINS"),
             cors_allowed_origin_regexes=_list("LMS_CORS_ALLOWED_ORIGIN_REGEXES", separators=""),
             cors_allow_credentials=_env("LMS_CORS_ALLOW_CREDENTIALS") in ("1", "true", "yes", "on", "True"),
+            ai_base_url=_env("LMS_AI_BASE_URL").rstrip("/"),
+            ai_api_key=_env("LMS_AI_API_KEY"),
+            ai_model=_env("LMS_AI_MODEL", "gpt-4o-mini"),
+            ai_stream=_env("LMS_AI_STREAM", "1") not in ("0", "false", "no", "off"),
+            ai_timeout=_float("LMS_AI_TIMEOUT", 30.0),
+            ai_max_retries=_int("LMS_AI_MAX_RETRIES", 2),
+            ai_rate=_rate("LMS_AI_RATE_LIMIT", "60/h"),
+            ai_max_message_length=_int("LMS_AI_MAX_MESSAGE_LENGTH", 2000),
+            ai_stream_interval=_float("LMS_AI_STREAM_INTERVAL", 0.1),
         )
 
     @property

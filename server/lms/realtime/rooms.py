@@ -15,12 +15,13 @@ read or post in) the room. Course questions go through `lms.courses.policy`.
 |                |            |                                                 | submissions, grades, certificates)   |
 | `forum`        | forum id   | anyone of the tenant                            | forum posts                          |
 | `group`        | group id   | the group's members (lms.groups)                | membership changes, group chat       |
-| `chat`         | session id | nobody yet: no AI chat session ownership exists |                                      |
+| `chat`         | session id | the session's owner (lms.ai_chat); others are   | an AI tutor's answer as it is        |
+|                |            | refused alike whether it exists or not          | written (`chat.reply`)               |
 
 Which event types go to which kinds is declared once, in `lms.platform.events` (`declare`), and `emit`
 refuses anything else. Another tenant's course is NOT_FOUND, never FORBIDDEN. A kind without a registered
-check is refused. The domain that adds groups or AI chat sessions registers its check here with
-`@room_check("group")` / `@room_check("chat")`.
+check is refused. A domain that adds a room kind registers its check here with
+`@room_check("<kind>")`.
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from lms.courses import policy
 from lms.groups.public import is_member as is_group_member
 from lms.courses.public import Course
 from lms.platform.actor import Actor
+from lms.ai_chat.public import owns_session
 from lms.platform.auth import Principal
 from lms.platform.errors import NotFound, PermissionDenied
 from lms.platform.rooms import (  # noqa: F401 - the names, re-exported for the realtime server and chat
@@ -128,8 +130,14 @@ async def _forum(session: AsyncSession, principal: Principal, room: Room) -> Acc
     return Access.ALLOWED
 
 
-@room_check("group")
+@room_check(GROUP)
 async def _group(session: AsyncSession, principal: Principal, room: Room) -> Access:
     # Members only. Non-members get the same answer whether the group exists or not, so a private
     # group's existence is not revealed (the HTTP routes answer 404 for it).
     return Access.ALLOWED if await is_group_member(session, room.number, principal.user_id) else Access.FORBIDDEN
+
+
+@room_check(CHAT)
+async def _chat(session: AsyncSession, principal: Principal, room: Room) -> Access:
+    # An AI chat session's live room: its owner only (not even an admin reads another user's tutoring).
+    return Access.ALLOWED if await owns_session(session, principal.user_id, room.key) else Access.FORBIDDEN

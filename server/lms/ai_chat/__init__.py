@@ -1,0 +1,1 @@
+"""AI chat: a course-grounded tutor (sessions, retrieval over course content, providers, live replies)."""
