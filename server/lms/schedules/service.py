@@ -24,6 +24,7 @@ from lms.courses import policy
 from lms.courses.public import Course
 from lms.platform.actor import Actor
 from lms.platform.db import dialect_insert
+from lms.platform.auth import is_valid_tenant
 from lms.platform.errors import NotFound, PermissionDenied, ValidationError
 from lms.platform.rooms import user_room
 from lms.platform.events import SCHEDULE_CANCELLED, SCHEDULE_UPDATED, emit_each
@@ -398,7 +399,9 @@ async def feed_of(session: AsyncSession, actor: Actor) -> CalendarFeedToken | No
 async def create_feed(session: AsyncSession, actor: Actor) -> tuple[str, CalendarFeedToken]:
     """A new secret token for the caller's feed (the previous one stops working); only its hash is stored."""
     await revoke_feed(session, actor)
-    token = secrets.token_urlsafe(32)
+    # The tenant travels in the token (`<tenant>~<secret>`; "~" is in neither alphabet), so the feed route,
+    # which has no other credential, opens a session of that tenant only.
+    token = f"{actor.tenant_id}{FEED_TENANT_SEPARATOR}{secrets.token_urlsafe(32)}"
     row = CalendarFeedToken(user_id=actor.user_id, token_hash=_hash(token), created_at=utcnow())
     session.add(row)
     await session.flush()
@@ -412,11 +415,22 @@ async def revoke_feed(session: AsyncSession, actor: Actor) -> None:
     await session.flush()
 
 
+FEED_TENANT_SEPARATOR = "~"
+
+
+def feed_tenant(token: str) -> str:
+    """The tenant a feed token names (404 for a token of no valid tenant)."""
+    tenant, separator, secret = token.partition(FEED_TENANT_SEPARATOR)
+    if not separator or not secret or not is_valid_tenant(tenant):
+        raise NotFound()
+    return tenant
+
+
 async def feed_sessions(session: AsyncSession, token: str) -> tuple[CalendarFeedToken, list[Schedule]]:
     """The feed's owner and the sessions they registered for (not ended more than 30 days ago).
 
-    `session` sees every tenant (the token is the only credential): every query names the token's tenant."""
-    if not token or len(token) > 100:
+    `session` is scoped to the token's tenant (`feed_tenant`); every query names it as well."""
+    if not token or len(token) > 200:
         raise NotFound()
     feed = await session.scalar(select(CalendarFeedToken).where(CalendarFeedToken.token_hash == _hash(token)))
     if feed is None:

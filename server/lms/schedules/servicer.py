@@ -170,8 +170,10 @@ class ScheduleServicer(schedules_pb2_grpc.ScheduleServiceServicer):
     async def GetFeedCalendar(self, request, context):
         call = current_call()
         display = _display(request)
-        # The token is the credential (calendar apps send no JWT): it names its tenant, so the lookup sees all
-        # tenants and every query of feed_sessions names the token's tenant itself.
-        feed, schedules = await service.feed_sessions(await call.session(all_tenants=True), request.token)
+        # The token is the credential (calendar apps send no JWT or tenant header): it names its tenant, which the
+        # call adopts before its unit of work begins (a call with a tenant of its own keeps it: then a token of
+        # another tenant is simply not found).
+        call.adopt_tenant(service.feed_tenant(request.token))
+        feed, schedules = await service.feed_sessions(await call.session(), request.token)
         data = calendar.calendar(schedules, name="My sessions", domain=_domain(call, feed.tenant_id), display=display)
         return _ics(call, data, "sessions.ics")
