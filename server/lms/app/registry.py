@@ -17,6 +17,7 @@ class Binding:
 
 def servicer_classes() -> list[type]:
     from lms.assignments.servicer import AssignmentServicer, SubmissionServicer
+    from lms.carts.servicer import CartServicer, CouponServicer
     from lms.certificates.servicer import CertificateServicer
     from lms.chat.servicer import ChatServicer
     from lms.content.servicer import FaqServicer, LessonServicer, ModuleServicer, ResourceServicer
@@ -24,6 +25,7 @@ def servicer_classes() -> list[type]:
     from lms.enrollments.servicer import EnrollmentServicer
     from lms.files.servicer import FileServicer
     from lms.learningpaths.servicer import LearningPathServicer
+    from lms.payments.servicer import PaymentServicer
     from lms.system.servicer import SystemServicer
     from lms.users.servicer import UserDirectoryServicer
 
@@ -44,6 +46,9 @@ def servicer_classes() -> list[type]:
         ChatServicer,
         AssignmentServicer,
         SubmissionServicer,
+        CartServicer,
+        CouponServicer,
+        PaymentServicer,
     ]
 
 

@@ -10,7 +10,7 @@ import re
 from datetime import datetime
 
 import psycopg
-from sqlalchemy import and_, bindparam, func, select, text, update
+from sqlalchemy import and_, bindparam, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms.certificates.issuing import issue_if_earned
@@ -20,6 +20,7 @@ from lms.courses.service import require_course_staff, visible_course
 from lms.enrollments.access import NOT_ENROLLED
 from lms.enrollments.models import Enrollment, LessonCompletion
 from lms.enrollments.progress import ProgressFigures, completed_lesson_ids, progress_of
+from lms.payments.entitlements import PURCHASED_SQL, purchased_clause
 from lms.platform.context import Call
 from lms.platform.batching import Coalescer
 from lms.platform.db import dialect_insert, execute_alone, tenant_execute
@@ -33,6 +34,7 @@ from lms.platform.pagination import PageRequest
 from lms.users.models import DirectoryUser, full_name
 
 ALREADY_ENROLLED = "User is already enrolled in this course."
+MUST_PURCHASE = "This course must be purchased before enrolling. Add it to your cart at /api/lms/carts/cart/."
 MAX_BULK_USERS = 50_000
 USER_ID = re.compile(r"^[\w.@:+-]{1,128}$")
 
@@ -63,7 +65,8 @@ class NewEnrollment:
 _TENANT = bindparam("tenant")
 # The course to enroll in and the directory entry of the user to enroll, in one statement.
 _ENROLL_TARGET = (
-    select(Course.status, Course.is_free, Course.title, Course.description,
+    select(Course.status, or_(Course.is_free, purchased_clause(Course.id, bindparam("user_id"))), Course.title,
+           Course.description,
            DirectoryUser.first_name, DirectoryUser.last_name, DirectoryUser.email)
     .select_from(Course)
     .outerjoin(DirectoryUser, and_(DirectoryUser.tenant_id == _TENANT, DirectoryUser.user_id == bindparam("user_id")))
@@ -100,7 +103,7 @@ WITH input AS (
                          CAST(:staff AS boolean[]), CAST(:selves AS boolean[]), CAST(:nows AS timestamptz[]))
         AS i(position, course_id, user_id, caller, is_admin, is_instructor, is_staff, self, now)
 ), target AS (
-    SELECT i.*, c.status, c.is_free, c.title, c.description, d.first_name, d.last_name, d.email,
+    SELECT i.*, c.status, (c.is_free OR """ + PURCHASED_SQL.format(course="c.id", user="i.user_id") + """) AS is_free, c.title, c.description, d.first_name, d.last_name, d.email,
            EXISTS (SELECT FROM course_instructors ci
                    WHERE ci.tenant_id = :tenant AND ci.course_id = c.id AND ci.user_id = i.caller) AS teaches
     FROM input i
@@ -200,7 +203,7 @@ def _refusal(caller, target: str, status: str, is_free: bool, teaches: bool) -> 
         if target != caller.user_id:
             return PermissionDenied()
         if not is_free:
-            return PermissionDenied("This course must be purchased before enrolling.")
+            return PermissionDenied(MUST_PURCHASE)
     return AlreadyExists(ALREADY_ENROLLED)
 
 
@@ -428,3 +431,49 @@ async def my_enrollments(session: AsyncSession, call: Call):
         .order_by(Enrollment.enrolled_at.desc(), Enrollment.id.desc()))).all()
     enrollments = [e for e, _ in rows]
     return rows, await progress_of(session, enrollments)
+
+
+# Purchases (lms.payments) ---------------------------------------------------------------------------
+
+async def enroll_purchased(session: AsyncSession, call: Call, user_id: str, course_ids: list[int]) -> dict[int, int]:
+    """Enrolls a buyer in the courses a paid order bought, whatever their price: a new enrollment, or a
+    deactivated one activated again (counters and events as for any enrollment). Returns course id -> id of
+    each enrollment this made or activated; courses the buyer already learns in are left out."""
+    call.require_tenant()
+    existing = {e.course_id: e for e in await session.scalars(select(Enrollment).where(
+        Enrollment.user_id == user_id, Enrollment.course_id.in_(course_ids)))} if course_ids else {}
+    now = utcnow()
+    made: dict[int, int] = {}
+    for course_id in course_ids:
+        enrollment = existing.get(course_id)
+        if enrollment is None:
+            enrollment_id = (await tenant_execute(session, _INSERT_ENROLLMENT,
+                                                  {"course_id": course_id, "user_id": user_id, "now": now})).scalar()
+            if enrollment_id is None:
+                continue  # made meanwhile by a concurrent request
+            data = {"course_id": course_id, "user_id": user_id, "enrollment_id": enrollment_id}
+            emit_each(session, ENROLLMENT_CREATED, [(f"user_{user_id}", data), (f"course_{course_id}", data)])
+            await _adjust_counter(session, course_id, 1)
+            made[course_id] = enrollment_id
+        elif not enrollment.is_active:
+            enrollment.is_active = True
+            await _adjust_counter(session, course_id, 1)
+            emit(session, ENROLLMENT_ACTIVATED, [f"user_{user_id}", f"course_{course_id}"],
+                 {"course_id": course_id, "user_id": user_id, "enrollment_id": enrollment.id})
+            made[course_id] = enrollment.id
+    await session.flush()
+    return made
+
+
+async def withdraw_purchased(session: AsyncSession, call: Call, enrollment_ids: list[int]) -> None:
+    """Deactivates the enrollments a refunded purchase made (kept with their history, as staff deactivation)."""
+    call.require_tenant()
+    if not enrollment_ids:
+        return
+    for enrollment in await session.scalars(select(Enrollment).where(Enrollment.id.in_(enrollment_ids),
+                                                                      Enrollment.is_active.is_(True))):
+        enrollment.is_active = False
+        await _adjust_counter(session, enrollment.course_id, -1)
+        emit(session, ENROLLMENT_DEACTIVATED, [f"user_{enrollment.user_id}", f"course_{enrollment.course_id}"],
+             {"course_id": enrollment.course_id, "user_id": enrollment.user_id, "enrollment_id": enrollment.id})
+    await session.flush()

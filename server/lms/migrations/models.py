@@ -6,12 +6,14 @@ from sqlalchemy import MetaData
 
 def all_metadata() -> MetaData:
     import lms.assignments.models  # noqa: F401
+    import lms.carts.models  # noqa: F401
     import lms.certificates.models  # noqa: F401
     import lms.chat.models  # noqa: F401
     import lms.content.models  # noqa: F401
     import lms.courses.models  # noqa: F401
     import lms.enrollments.models  # noqa: F401
     import lms.learningpaths.models  # noqa: F401
+    import lms.payments.models  # noqa: F401
     import lms.platform.events  # noqa: F401
     import lms.platform.files  # noqa: F401
     import lms.users.models  # noqa: F401

@@ -76,6 +76,10 @@ class Settings:
     ws_max_rooms: int = 100
     ws_reauth_seconds: float = 300.0
     outbox_retention_days: int = 7
+    # Payments (lms.payments): key of secrets at rest, Stripe's API base URL and request timeout.
+    secret_key: str = ""
+    stripe_api_base: str = "https://api.stripe.com"
+    stripe_timeout: float = 20.0
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -117,6 +121,9 @@ class Settings:
             ws_max_rooms=_int("LMS_WS_MAX_ROOMS", 100),
             ws_reauth_seconds=_float("LMS_WS_REAUTH_SECONDS", 300.0),
             outbox_retention_days=_int("LMS_OUTBOX_RETENTION_DAYS", 7),
+            secret_key=_env("LMS_SECRET_KEY"),
+            stripe_api_base=_env("LMS_STRIPE_API_BASE", "https://api.stripe.com").rstrip("/"),
+            stripe_timeout=_float("LMS_STRIPE_TIMEOUT", 20.0),
         )
 
     @property

@@ -55,9 +55,12 @@ CERTIFICATE_ISSUED = "certificate.issued"      # user_<student>
 BADGE_AWARDED = "badge.awarded"                # user_<student>
 CHAT_REPLY = "chat.reply"                      # chat_<session>, user_<owner>
 CHAT_MESSAGE = "chat.message"                  # the room it was posted to
+ORDER_PAID = "order.paid"                      # user_<buyer>
+ORDER_REFUNDED = "order.refunded"              # user_<buyer>
 EVENT_TYPES = (ENROLLMENT_CREATED, ENROLLMENT_ACTIVATED, ENROLLMENT_DEACTIVATED, LESSON_COMPLETED, PROGRESS_UPDATED,
                COURSE_COMPLETED, SUBMISSION_CREATED, SUBMISSION_GRADED, FORUM_POST_CREATED,
-               FORUM_POST_APPROVED, MESSAGE_RECEIVED, CERTIFICATE_ISSUED, BADGE_AWARDED, CHAT_REPLY, CHAT_MESSAGE)
+               FORUM_POST_APPROVED, MESSAGE_RECEIVED, CERTIFICATE_ISSUED, BADGE_AWARDED, CHAT_REPLY, CHAT_MESSAGE,
+               ORDER_PAID, ORDER_REFUNDED)
 
 _PENDING = "lms_outbox_pending"  # session.info key: [(transaction at emit time, event), ...]
 
