@@ -17,6 +17,7 @@ def gateway_message(view: service.GatewayView) -> payments_pb2.PaymentGateway:
     g = view.gateway
     message = payments_pb2.PaymentGateway(id=g.id, code=g.code, name=g.name, is_enabled=g.is_enabled,
                                           updated_at=timestamp(g.updated_at))
+    message.config.SetInParent()  # `{}` rather than absent when there is nothing to show
     message.config.update(view.config)
     return message
 
