@@ -25,7 +25,7 @@ from lms.platform.actor import Actor
 from lms.platform.errors import NotFound, PermissionDenied
 
 NOT_ENROLLED = "You are not enrolled in this course."
-MUST_PURCHASE = "This course must be purchased before enrolling."
+MUST_PURCHASE = "This course must be purchased before enrolling. Add it to your cart at /api/lms/carts/cart/."
 
 
 # Predicates over loaded values ----------------------------------------------------------------

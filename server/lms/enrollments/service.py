@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lms.certificates.issuing import issue_if_earned
 from lms.content.models import Lesson, Module
 from lms.courses.models import PUBLISHED, Course, CourseCounter
+from lms.courses.policy import MUST_PURCHASE
 from lms.courses.service import require_course_staff, visible_course
 from lms.enrollments.access import NOT_ENROLLED
 from lms.enrollments.models import Enrollment, LessonCompletion
@@ -34,7 +35,6 @@ from lms.platform.pagination import PageRequest
 from lms.users.models import DirectoryUser, full_name
 
 ALREADY_ENROLLED = "User is already enrolled in this course."
-MUST_PURCHASE = "This course must be purchased before enrolling. Add it to your cart at /api/lms/carts/cart/."
 MAX_BULK_USERS = 50_000
 USER_ID = re.compile(r"^[\w.@:+-]{1,128}$")
 
