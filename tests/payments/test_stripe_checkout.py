@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.helpers import FORBIDDEN_NOT_ENROLLED, assert_error
+from tests.helpers import FORBIDDEN_NOT_ENROLLED, NOT_FOUND, assert_error
 from tests.payments import stripe_stub as stubs
 from tests.payments.shop import APPLY, CART, CHECKOUT, ORDERS, add, coupon, course_with_lesson, gateway
 
@@ -89,6 +89,11 @@ def test_cart_coupon_checkout_webhook_enrollment(tenant, stack, stripe_stub):
     paid_events = stack.sql("SELECT count(*) FROM outbox_events WHERE tenant_id = :t AND type = 'order.paid' "
                             "AND room = :r", t=tenant.id, r=f"user_{student.user_id}")
     assert paid_events == [(1,)]
+    # Neither the gateway's secrets nor the buyer's client secret are in any log line of the service.
+    log = stack.log_text()
+    assert "order paid" in log and "HTTP Request: POST" in log  # the service's and httpx's lines are captured
+    for secret in (stubs.API_KEY, stubs.WEBHOOK_SECRET, order["payment"]["client_secret"]):
+        assert secret not in log
 
 
 COUPONS_URL = "/api/lms/carts/coupons/"
@@ -125,6 +130,8 @@ def test_tampered_stale_and_foreign_webhooks_change_nothing(tenant, other_tenant
     assert_error(anonymous.post(url, content=payload, headers=old), 400, rejected)
     # Another tenant's endpoint has its own secret (none configured): the event is refused there.
     assert_error(post_event(other_tenant.anonymous(), other_tenant.id, payload), 400, rejected)
+    assert_error(post_event(anonymous, other_tenant.id, payload), 404, NOT_FOUND)  # X-Tenant-ID says otherwise
+    assert_error(post_event(stack.client(), "bad*tenant", payload), 404, NOT_FOUND)
 
     assert student.get(f"{ORDERS}{order['id']}/").json()["status"] == "pending"
     assert enrollment_rows(stack, tenant.id, course["id"]) == []
