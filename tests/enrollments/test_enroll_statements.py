@@ -48,7 +48,7 @@ def test_session_path_asks_the_policy(connection):
                                                       (True, False)):
         course_id = _course(connection, status, is_free, "me" if teaches else None)
         for actor, target in itertools.product(actors, ("me", "someone")):
-            row = connection.execute(service._ENROLL_TARGET, {
+            row = connection.execute(service.enroll_target_statement(), {
                 "tenant": TENANT, "course_id": course_id, "user_id": target, "caller": actor.user_id,
                 "is_admin": actor.is_admin, "is_instructor": actor.is_instructor,
                 "is_self": target == actor.user_id}).one()
@@ -58,7 +58,7 @@ def test_session_path_asks_the_policy(connection):
 
 
 def test_batch_statement_is_built_from_the_same_clause():
-    sql = str(service._ENROLL_MANY.compile(dialect=postgresql.dialect()))
+    sql = str(service.enroll_many_statement().compile(dialect=postgresql.dialect()))
     assert "ON CONFLICT (course_id, user_id) DO NOTHING" in sql
     assert "target.is_admin OR target.is_instructor AND target.teaches OR NOT (target.is_admin OR " \
            "target.is_instructor) AND target.is_self AND target.status = " in sql

@@ -35,6 +35,7 @@ def servicer_classes() -> list[type]:
     from lms.adverts.servicer import AdvertServicer
     from lms.ai_chat.servicer import AiChatServicer
     from lms.assignments.servicer import AssignmentServicer, SubmissionServicer
+    from lms.carts.servicer import CartServicer, CouponServicer
     from lms.certificates.servicer import CertificateServicer
     from lms.chat.servicer import ChatServicer
     from lms.content.servicer import FaqServicer, LessonServicer, ModuleServicer, ResourceServicer
@@ -45,6 +46,7 @@ def servicer_classes() -> list[type]:
     from lms.groups.servicer import GroupServicer
     from lms.learningpaths.servicer import LearningPathServicer
     from lms.schedules.servicer import ScheduleServicer
+    from lms.payments.servicer import PaymentServicer
     from lms.system.servicer import SystemServicer
     from lms.users.servicer import UserDirectoryServicer
 
@@ -71,6 +73,9 @@ def servicer_classes() -> list[type]:
         ScheduleServicer,
         AdvertServicer,
         AiChatServicer,
+        CartServicer,
+        CouponServicer,
+        PaymentServicer,
     ]
 
 

@@ -6,18 +6,16 @@ fonts reportlab ships with. Three layouts: default, classic and modern.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import io
 from datetime import datetime
-from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-_DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+from lms.platform.pdffonts import document_fonts
+
 _PALETTES = {
     "default": (colors.HexColor("#1f3a5f"), colors.HexColor("#4a6fa5")),
     "classic": (colors.HexColor("#6b4f1d"), colors.HexColor("#b8912f")),
@@ -39,20 +37,6 @@ class CertificateContent:
     verify_url: str
 
 
-@functools.cache
-def _fonts() -> tuple[str, str]:
-    """(regular, bold) font names, registered once per process."""
-    import reportlab
-
-    candidates = [(_DEJAVU / "DejaVuSans.ttf", _DEJAVU / "DejaVuSans-Bold.ttf")]
-    bundled = Path(reportlab.__file__).parent / "fonts"
-    candidates.append((bundled / "Vera.ttf", bundled / "VeraBd.ttf"))
-    for regular, bold in candidates:
-        if regular.exists() and bold.exists():
-            pdfmetrics.registerFont(TTFont("CertSans", str(regular)))
-            pdfmetrics.registerFont(TTFont("CertSans-Bold", str(bold)))
-            return "CertSans", "CertSans-Bold"
-    return "Helvetica", "Helvetica-Bold"
 
 
 def _fit(text: str, font: str, size: float, width: float) -> float:
@@ -77,7 +61,7 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
 
 
 def render_certificate(content: CertificateContent) -> bytes:
-    regular, bold = _fonts()
+    regular, bold = document_fonts()
     primary, accent = _PALETTES.get(content.template, _PALETTES["default"])
     buffer = io.BytesIO()
     width, height = landscape(A4)

@@ -10,7 +10,16 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import (
-    JSON, BigInteger, Boolean, ForeignKey, Index, Integer, PrimaryKeyConstraint, SmallInteger, String, Text,
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB

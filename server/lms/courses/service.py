@@ -15,11 +15,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms.courses import policy
 from lms.courses.models import (
-    LEVELS, STATUSES, Category, CertificateSettings, Course, CourseCounter, CourseInstructor, CourseTotals,
+    LEVELS,
+    STATUSES,
+    Category,
+    CertificateSettings,
+    Course,
+    CourseCounter,
+    CourseInstructor,
+    CourseTotals,
 )
+from lms.platform import files
 from lms.platform.context import Call
 from lms.platform.currencies import ISO_4217
-from lms.platform import files
 from lms.platform.db import row_type
 from lms.platform.errors import FailedPrecondition, NotFound, PermissionDenied, ValidationError
 from lms.platform.pagination import PageRequest

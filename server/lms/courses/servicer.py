@@ -5,7 +5,12 @@ from google.protobuf import empty_pb2
 
 from lms.courses import detail, instructors, policy, service
 from lms.courses.v1 import (
-    categories_pb2, categories_pb2_grpc, courses_pb2, courses_pb2_grpc, instructors_pb2, instructors_pb2_grpc,
+    categories_pb2,
+    categories_pb2_grpc,
+    courses_pb2,
+    courses_pb2_grpc,
+    instructors_pb2,
+    instructors_pb2_grpc,
 )
 from lms.platform.context import Call
 from lms.platform.pagination import PageRequest, page_envelope
@@ -14,7 +19,6 @@ from lms.platform.servicing import rpc
 from lms.platform.storage import file_url
 from lms.platform.uploads import IMAGES, FileField, Upload
 from lms.platform.validation import present
-
 
 THUMBNAIL = FileField("thumbnails", IMAGES)
 

@@ -6,12 +6,25 @@ the same transaction as the enrollments it counts, so the catalogue never counts
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from datetime import datetime
 
 import psycopg
 from sqlalchemy import (
-    ARRAY, Boolean, DateTime, Integer, String, Text, and_, bindparam, cast, func, literal_column, select, true,
+    ARRAY,
+    Boolean,
+    DateTime,
+    Integer,
+    String,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    select,
+    true,
     union_all,
     update,
 )
@@ -20,8 +33,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms.content.public import Lesson, Module
 from lms.courses.public import (
-    ALREADY_ENROLLED, NOT_ENROLLED, Course, CourseCounter, CourseInstructor, enroll_clause, enroll_refusal,
-    is_published_content, require_course_staff, teaches_clause, visible_course,
+    ALREADY_ENROLLED,
+    NOT_ENROLLED,
+    Course,
+    CourseCounter,
+    CourseInstructor,
+    enroll_clause,
+    enroll_refusal,
+    entitled_clause,
+    is_published_content,
+    require_course_staff,
+    teaches_clause,
+    visible_course,
 )
 from lms.enrollments.models import Enrollment, LessonCompletion
 from lms.enrollments.progress import ProgressFigures, completed_lesson_ids, progress_of
@@ -32,8 +55,15 @@ from lms.platform.context import Call
 from lms.platform.db import compiled_once, dialect_insert, execute_alone, tenant_execute
 from lms.platform.errors import NotFound, PermissionDenied, ValidationError
 from lms.platform.events import (
-    COURSE_COMPLETED, ENROLLMENT_ACTIVATED, ENROLLMENT_CREATED, ENROLLMENT_DEACTIVATED, LESSON_COMPLETED,
-    PROGRESS_UPDATED, OutboxEvent, emit, emit_each,
+    COURSE_COMPLETED,
+    ENROLLMENT_ACTIVATED,
+    ENROLLMENT_CREATED,
+    ENROLLMENT_DEACTIVATED,
+    LESSON_COMPLETED,
+    PROGRESS_UPDATED,
+    OutboxEvent,
+    emit,
+    emit_each,
 )
 from lms.platform.models import utcnow
 from lms.platform.pagination import PageRequest
@@ -85,7 +115,7 @@ def _target_columns(course_id, user_id, caller_id):
     """The course to enroll in, the directory entry of the user to enroll and whether the caller teaches it."""
     teaches = teaches_clause(caller_id, Course.id).where(CourseInstructor.tenant_id == _TENANT)
     return (
-        select(Course.status, Course.is_free, Course.title, Course.description,
+        select(Course.status, entitled_clause(user_id).label("is_free"), Course.title, Course.description,
                DirectoryUser.first_name, DirectoryUser.last_name, DirectoryUser.email, teaches.label("teaches"))
         .select_from(Course)
         .outerjoin(DirectoryUser, and_(DirectoryUser.tenant_id == _TENANT, DirectoryUser.user_id == user_id))
@@ -107,9 +137,12 @@ class _Params:
     is_self = bindparam("is_self", type_=Boolean)
 
 
-_TARGET_ONE = _target_columns(bindparam("course_id"), bindparam("user_id"), bindparam("caller")).subquery("target")
-# One row: the target with whether the caller may enroll the user in it.
-_ENROLL_TARGET = select(*_TARGET_ONE.c, _caller_allowed(_Params, _TARGET_ONE).label("allowed"))
+@functools.cache
+def enroll_target_statement():
+    """One row: the target with whether the caller may enroll the user in it (the session path). Built on first
+    use, once every domain's public face has connected its providers (the commerce domain's purchases)."""
+    target = _target_columns(bindparam("course_id"), bindparam("user_id"), bindparam("caller")).subquery("target")
+    return select(*target.c, _caller_allowed(_Params, target).label("allowed"))
 _INSERT_ENROLLMENT = compiled_once(
     postgresql.insert(_ENROLLMENTS)
     .values(tenant_id=_TENANT, course_id=bindparam("course_id"), user_id=bindparam("user_id"),
@@ -122,7 +155,8 @@ _COUNT_ENROLLMENT = (
 )
 
 
-def _enroll_many_statement():
+@functools.cache
+def enroll_many_statement():
     """PostgreSQL: whole enrollments as one statement (data-modifying CTEs), run as its own transaction on
     the read path's tenant-pinned connections, for every request of the batch (lms.platform.batching:
     concurrent enrollments of a tenant share one statement and one commit). Per request: the course and the
@@ -142,7 +176,8 @@ def _enroll_many_statement():
         .render_derived(name="i")
     teaches = teaches_clause(requests.c.caller, Course.id).where(CourseInstructor.tenant_id == _TENANT)
     target = (
-        select(requests, Course.status, Course.is_free, Course.title, Course.description, DirectoryUser.first_name,
+        select(requests, Course.status, entitled_clause(requests.c.user_id).label("is_free"), Course.title,
+               Course.description, DirectoryUser.first_name,
                DirectoryUser.last_name, DirectoryUser.email, teaches.label("teaches"))
         .select_from(requests)
         .join(Course, and_(Course.id == requests.c.course_id, Course.tenant_id == _TENANT))
@@ -204,12 +239,11 @@ def _enroll_many_statement():
     )
 
 
-_ENROLL_MANY = _enroll_many_statement()
 
 
 @dataclasses.dataclass(frozen=True)
 class _Enrolling:
-    """One request of a batch of `_ENROLL_MANY`."""
+    """One request of a batch of `enroll_many_statement()`."""
 
     call: Call
     course_id: int
@@ -218,12 +252,12 @@ class _Enrolling:
 
 
 async def _enroll_many(key, items: list[_Enrolling]) -> list:
-    """Runs a batch; each request gets its row of `_ENROLL_MANY` (None: no such course). A batch that fails
+    """Runs a batch; each request gets its row of `enroll_many_statement()` (None: no such course). A batch that fails
     as a whole (a deadlock with another process's batch, a course deleted meanwhile) is run again one
     request at a time, so one request's failure is its own."""
     engine, tenant = key
     try:
-        rows = await execute_alone(engine, tenant, _ENROLL_MANY, _batch_params(items))
+        rows = await execute_alone(engine, tenant, enroll_many_statement(), _batch_params(items))
     except psycopg.Error:  # (the read path's statements are sent by psycopg itself)
         if len(items) == 1:
             raise
@@ -236,7 +270,7 @@ async def _enroll_many(key, items: list[_Enrolling]) -> list:
         return results
     for item in items:
         if item.call.runtime.settings.debug_query_count:
-            item.call.note_statement(_ENROLL_MANY)  # (sent by psycopg directly: SQLAlchemy's events do not see it)
+            item.call.note_statement(enroll_many_statement())  # (sent by psycopg directly: SQLAlchemy's events do not see it)
     by_position = {row[0]: row[1:] for row in rows}
     return [by_position.get(position) for position in range(len(items))]
 
@@ -263,7 +297,7 @@ def _refusal(actor: Actor, target: str, status: str, is_free: bool, teaches: boo
 async def enroll(call: Call, course_id: int, user_id: str) -> NewEnrollment:
     """Enrolls `user_id` (the caller if empty; other users need staff rights on the course).
 
-    On PostgreSQL one statement (`_ENROLL_MANY`, shared with the tenant's concurrent enrollments) when the
+    On PostgreSQL one statement (`enroll_many_statement()`, shared with the tenant's concurrent enrollments) when the
     call runs nothing else; otherwise, in the call's session, four: the course with the user's directory
     entry and the rule's answer, the INSERT, the counter and the outbox events. A new enrollment has no
     completed lessons, so its progress is 0 without asking.
@@ -280,7 +314,7 @@ async def enroll(call: Call, course_id: int, user_id: str) -> NewEnrollment:
         status, is_free, title, description, first_name, last_name, email, teaches, enrollment_id = row
     else:
         session = await call.session()
-        row = (await tenant_execute(session, _ENROLL_TARGET, {
+        row = (await tenant_execute(session, enroll_target_statement(), {
             "course_id": course_id, "user_id": target, "caller": actor.user_id, "is_admin": actor.is_admin,
             "is_instructor": actor.is_instructor, "is_self": target == actor.user_id})).first()
         if row is None:
@@ -488,3 +522,49 @@ async def my_enrollments(session: AsyncSession, call: Call):
         .order_by(Enrollment.enrolled_at.desc(), Enrollment.id.desc()))).all()
     enrollments = [e for e, _ in rows]
     return rows, await progress_of(session, enrollments)
+
+
+# Purchases (lms.payments) ---------------------------------------------------------------------------
+
+async def enroll_purchased(session: AsyncSession, call: Call, user_id: str, course_ids: list[int]) -> dict[int, int]:
+    """Enrolls a buyer in the courses a paid order bought, whatever their price: a new enrollment, or a
+    deactivated one activated again (counters and events as for any enrollment). Returns course id -> id of
+    each enrollment this made or activated; courses the buyer already learns in are left out."""
+    call.require_tenant()
+    existing = {e.course_id: e for e in await session.scalars(select(Enrollment).where(
+        Enrollment.user_id == user_id, Enrollment.course_id.in_(course_ids)))} if course_ids else {}
+    now = utcnow()
+    made: dict[int, int] = {}
+    for course_id in course_ids:
+        enrollment = existing.get(course_id)
+        if enrollment is None:
+            enrollment_id = (await tenant_execute(session, _INSERT_ENROLLMENT,
+                                                  {"course_id": course_id, "user_id": user_id, "now": now})).scalar()
+            if enrollment_id is None:
+                continue  # made meanwhile by a concurrent request
+            data = {"course_id": course_id, "user_id": user_id, "enrollment_id": enrollment_id}
+            emit_each(session, ENROLLMENT_CREATED, [(room, data) for room in rooms.learner_rooms(user_id, course_id)])
+            await _adjust_counter(session, course_id, 1)
+            made[course_id] = enrollment_id
+        elif not enrollment.is_active:
+            enrollment.is_active = True
+            await _adjust_counter(session, course_id, 1)
+            emit(session, ENROLLMENT_ACTIVATED, rooms.learner_rooms(user_id, course_id),
+                 {"course_id": course_id, "user_id": user_id, "enrollment_id": enrollment.id})
+            made[course_id] = enrollment.id
+    await session.flush()
+    return made
+
+
+async def withdraw_purchased(session: AsyncSession, call: Call, enrollment_ids: list[int]) -> None:
+    """Deactivates the enrollments a refunded purchase made (kept with their history, as staff deactivation)."""
+    call.require_tenant()
+    if not enrollment_ids:
+        return
+    for enrollment in await session.scalars(select(Enrollment).where(Enrollment.id.in_(enrollment_ids),
+                                                                      Enrollment.is_active.is_(True))):
+        enrollment.is_active = False
+        await _adjust_counter(session, enrollment.course_id, -1)
+        emit(session, ENROLLMENT_DEACTIVATED, rooms.learner_rooms(enrollment.user_id, enrollment.course_id),
+             {"course_id": enrollment.course_id, "user_id": enrollment.user_id, "enrollment_id": enrollment.id})
+    await session.flush()

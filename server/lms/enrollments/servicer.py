@@ -4,17 +4,18 @@ from __future__ import annotations
 from collections import defaultdict
 
 from google.protobuf import empty_pb2
+
 from lms.courses.public import Course
 from lms.enrollments import service
-from lms.enrollments.trees import course_trees as load_course_trees
 from lms.enrollments.models import Enrollment
+from lms.enrollments.trees import course_trees as load_course_trees
 from lms.enrollments.v1 import enrollments_pb2, enrollments_pb2_grpc
 from lms.platform.context import Call
-from lms.platform.validation import present
 from lms.platform.pagination import PageRequest, page_envelope
 from lms.platform.protos import null, nullable_timestamp, set_timestamp, timestamp
 from lms.platform.servicing import rpc
 from lms.platform.storage import file_url
+from lms.platform.validation import present
 from lms.users.public import display_names
 
 

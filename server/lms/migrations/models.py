@@ -8,6 +8,7 @@ def all_metadata() -> MetaData:
     import lms.adverts.models  # noqa: F401
     import lms.ai_chat.models  # noqa: F401
     import lms.assignments.models  # noqa: F401
+    import lms.carts.models  # noqa: F401
     import lms.certificates.models  # noqa: F401
     import lms.chat.models  # noqa: F401
     import lms.content.models  # noqa: F401
@@ -17,6 +18,7 @@ def all_metadata() -> MetaData:
     import lms.groups.models  # noqa: F401
     import lms.learningpaths.models  # noqa: F401
     import lms.platform.consumers  # noqa: F401
+    import lms.payments.models  # noqa: F401
     import lms.platform.events  # noqa: F401
     import lms.platform.files  # noqa: F401
     import lms.schedules.models  # noqa: F401

@@ -113,6 +113,10 @@ class Settings:
     ai_rate: tuple[int, int] = (60, 3600)
     ai_max_message_length: int = 2000
     ai_stream_interval: float = 0.1
+    # Payments (lms.payments): key of secrets at rest, Stripe's API base URL and request timeout.
+    secret_key: str = ""
+    stripe_api_base: str = "https://api.stripe.com"
+    stripe_timeout: float = 20.0
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -172,6 +176,9 @@ class Settings:
             ai_rate=_rate("LMS_AI_RATE_LIMIT", "60/h"),
             ai_max_message_length=_int("LMS_AI_MAX_MESSAGE_LENGTH", 2000),
             ai_stream_interval=_float("LMS_AI_STREAM_INTERVAL", 0.1),
+            secret_key=_env("LMS_SECRET_KEY"),
+            stripe_api_base=_env("LMS_STRIPE_API_BASE", "https://api.stripe.com").rstrip("/"),
+            stripe_timeout=_float("LMS_STRIPE_TIMEOUT", 20.0),
         )
 
     @property

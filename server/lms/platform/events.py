@@ -101,6 +101,8 @@ GROUP_MEMBER_ROLE_CHANGED = declare("group.member_role_changed", rooms.GROUP, ro
 GROUP_INVITATION_CREATED = declare("group.invitation_created", rooms.USER)             # the invitee
 SCHEDULE_UPDATED = declare("schedule.updated", rooms.USER)      # each registered attendee (the session moved)
 SCHEDULE_CANCELLED = declare("schedule.cancelled", rooms.USER)  # each registered attendee
+ORDER_PAID = declare("order.paid", rooms.USER)          # the buyer
+ORDER_REFUNDED = declare("order.refunded", rooms.USER)  # the buyer
 CHAT_MESSAGE = declare("chat.message", rooms.COURSE, rooms.COURSE_STAFF, rooms.FORUM, rooms.GROUP, rooms.CHAT,
                        rooms.USER)  # the room it was posted to (any room its sender may join)
 

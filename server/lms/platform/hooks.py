@@ -35,3 +35,8 @@ class Hook:
 progress_changed = Hook(
     "progress_changed",
     "(session, call, enrollment): a learner completed a course or was graded; certificates may be due.")
+
+order_paid = Hook(
+    "order_paid",
+    "(session, call, *, buyer, order_id, coupon_id, course_ids): an order was paid (once); the cart that placed "
+    "it counts the coupon use and lets go of the bought courses.")

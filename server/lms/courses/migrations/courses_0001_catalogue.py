@@ -4,10 +4,9 @@ Revision ID: courses_0001
 """
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
-
 from lms.migrations import rls
 from lms.platform.models import Money
+from sqlalchemy.dialects import postgresql
 
 revision = "courses_0001"
 down_revision = None

@@ -21,7 +21,6 @@ Revision ID: courses_0002
 """
 import sqlalchemy as sa
 from alembic import op
-
 from lms.migrations import rls
 
 revision = "courses_0002"

@@ -4,7 +4,6 @@ Revision ID: enrollments_0001
 """
 import sqlalchemy as sa
 from alembic import op
-
 from lms.migrations import rls
 
 revision = "enrollments_0001"
