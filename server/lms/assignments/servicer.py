@@ -84,9 +84,9 @@ class AssignmentServicer(assignments_pb2_grpc.AssignmentServiceServicer):
         return assignment_message(call, row)
 
     @rpc
-    async def ExportGradebook(self, request, call, session):
+    async def ExportGradebook(self, request, call):  # (a session per batch: no `session` parameter)
         course, assignments = await gradebook.start(
-            session, call, request.course if request.HasField("course") else None)
+            await call.session(), call, request.course if request.HasField("course") else None)
         call.add_response_headers([("content-disposition", gradebook.disposition(course))])
         # The first message carries the content type; the interceptor commits and sends the headers.
         yield httpbody_pb2.HttpBody(content_type=gradebook.CONTENT_TYPE, data=gradebook.header(assignments))
@@ -94,7 +94,7 @@ class AssignmentServicer(assignments_pb2_grpc.AssignmentServiceServicer):
         while True:
             # Each batch reads in its own short transaction, released before the batch is sent, so a
             # slow client never holds a database connection.
-            data, after = await gradebook.rows_after(session, course, assignments, after)
+            data, after = await gradebook.rows_after(await call.session(), course, assignments, after)
             await call.release_session()
             if after is None:
                 return
