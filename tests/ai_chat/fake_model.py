@@ -121,7 +121,7 @@ class FakeModel:
             if behaviour.cut_after is not None and i + 1 >= behaviour.cut_after:
                 return
             if i == 0 and behaviour.gate is not None:
-                behaviour.gate.wait(30)
+                behaviour.gate.wait(60)
             elif behaviour.delay:
                 time.sleep(behaviour.delay)
         handler.wfile.write(b"data: [DONE]\n\n")

@@ -36,12 +36,12 @@ async def request(client, **message) -> dict:
             return frame
 
 
-async def chat_events(client, count: int) -> list[dict]:
+async def chat_events(client, count: int, timeout: float = 10.0) -> list[dict]:
     """The next `count` events of chat rooms the client receives (other rooms' events, such as the user room's
     enrollment events, are skipped)."""
     events = []
     while len(events) < count:
-        frame = await client.recv()
+        frame = await client.recv(timeout)
         assert frame["type"] not in ("error",), frame
         if frame.get("room", "").startswith("chat_"):
             events.append(frame)

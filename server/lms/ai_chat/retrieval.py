@@ -158,20 +158,7 @@ def _joined(query, actor: Actor, course_id: int | None):
     return query.where(Passage.tenant_id == actor.tenant_id, visibility_clause(actor))
 
 
-_SEQSCAN = text("SELECT set_config('enable_seqscan', :on, true)")
-
-
-async def _execute(session: AsyncSession, dialect: str, statement, params: dict):
-    """Runs a search. PostgreSQL estimates testing a tsvector against a query as cheap and reads every passage
-    of the tenant when a word is common; its GIN index finds the same rows several times faster (measured
-    with 10,000 lessons), so sequential scans are off for this statement alone."""
-    if dialect != "postgresql":
-        return (await session.execute(statement, params)).all()
-    await session.execute(_SEQSCAN, {"on": "off"})
-    try:
-        return (await session.execute(statement, params)).all()
-    finally:
-        await session.execute(_SEQSCAN, {"on": "on"})
+_SEQSCAN_OFF, _SEQSCAN_ON = text("SET LOCAL enable_seqscan = off"), text("SET LOCAL enable_seqscan = on")
 
 
 async def learning_courses(session: AsyncSession, actor: Actor) -> list[int] | None:
@@ -195,20 +182,29 @@ async def search(session: AsyncSession, actor: Actor, question: str, course_id: 
         scope = fts_scope(actor, course_id, None if course_id is not None else await learning_courses(session, actor))
     found: list[Found] = []
     seen: set[tuple[str, int]] = set()
-    for groups in match_groups(term_list):
-        rows = await _execute(session, dialect, statement, {"match": match_expression(dialect, groups, scope)})
-        for kind, source_id, title, course, course_title, body, rank in rows:
-            if (kind, source_id) in seen:
-                continue
-            seen.add((kind, source_id))
-            item = Found(kind, source_id, title, course, course_title, body, float(rank))
-            item.coverage = words.coverage(term_list, title, body)
-            if round(item.coverage * len(term_list)) < words.needed(len(term_list)):
-                continue
-            item.excerpt = words.excerpt(term_list, body)
-            found.append(item)
-        if len(found) >= MAX_SOURCES:
-            break
+    if dialect == "postgresql":
+        # PostgreSQL prices testing a tsvector against a query as cheap and otherwise reads every passage of the
+        # tenant when a word is common; its GIN index finds the same rows several times faster (measured with
+        # 10,000 lessons), so sequential scans are off for the searches alone.
+        await session.execute(_SEQSCAN_OFF)
+    try:
+        for groups in match_groups(term_list):
+            rows = (await session.execute(statement, {"match": match_expression(dialect, groups, scope)})).all()
+            for kind, source_id, title, course, course_title, body, rank in rows:
+                if (kind, source_id) in seen:
+                    continue
+                seen.add((kind, source_id))
+                item = Found(kind, source_id, title, course, course_title, body, float(rank))
+                item.coverage = words.coverage(term_list, title, body)
+                if round(item.coverage * len(term_list)) < words.needed(len(term_list)):
+                    continue
+                item.excerpt = words.excerpt(term_list, body)
+                found.append(item)
+            if len(found) >= MAX_SOURCES:
+                break
+    finally:
+        if dialect == "postgresql":
+            await session.execute(_SEQSCAN_ON)
     # The database's rank orders within a search; a passage holding more of the question's terms goes first.
     found.sort(key=lambda f: -f.coverage)
     return found[:MAX_SOURCES]
