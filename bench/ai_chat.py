@@ -115,7 +115,8 @@ def seed(stack, tenant: str) -> tuple[object, list[int]]:
             if stack.backend == "postgresql":
                 connection.execute(text("ANALYZE"))
             indexed = connection.execute(text(
-                "SELECT count(*) FROM ai_chat_passages WHERE tenant_id = :t AND kind = 'lesson'"), {"t": tenant}).scalar()
+                "SELECT count(*) FROM ai_chat_passages WHERE tenant_id = :t AND kind = 'lesson'"),
+                {"t": tenant}).scalar()
     finally:
         engine.dispose()
     assert indexed == COURSES * MODULES * LESSONS_PER_MODULE, indexed

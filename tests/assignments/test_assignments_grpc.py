@@ -64,7 +64,8 @@ def test_create_submit_grade_and_export_over_grpc(tenant, stack):
                 submission_id=submission.id, grade={"number_value": 5}), metadata=student.metadata)
         assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
         graded = submissions.GradeSubmission(submissions_pb2.GradeSubmissionRequest(
-            submission_id=submission.id, grade={"string_value": "9.5"}, **json_values(feedback="Nice")), metadata=teacher.metadata)
+            submission_id=submission.id, grade={"string_value": "9.5"}, **json_values(feedback="Nice")),
+            metadata=teacher.metadata)
         assert (graded.grade.number_value, graded.feedback, graded.is_graded) == (9.5, "Nice", True)
 
         page = submissions.ListSubmissions(submissions_pb2.ListSubmissionsRequest(is_graded=True),

@@ -20,8 +20,9 @@ def test_staff_grade_and_the_student_sees_it(tenant, stack):
     assert stack.sql("SELECT grade FROM assignment_submissions WHERE id = :i", i=submission["id"])[0][0] in (0, 0.0)
     graded_events = events(stack, tenant.id, "submission.graded")
     assert [room for room, _ in graded_events] == [f"user_{student.user_id}", f"course_staff_{course['id']}"] * 4
-    assert graded_events[0][1] == graded_events[1][1] == {"submission_id": submission["id"], "assignment_id": assignment["id"],
-                                   "course_id": course["id"], "grade": 17.5, "max_score": 20}
+    assert graded_events[0][1] == graded_events[1][1] == {
+        "submission_id": submission["id"], "assignment_id": assignment["id"], "course_id": course["id"],
+        "grade": 17.5, "max_score": 20}
 
 
 def test_bad_grades_and_wrong_graders_change_nothing(tenant, other_tenant, stack):

@@ -166,7 +166,8 @@ def test_bad_submissions_get_documented_errors_and_change_nothing(tenant, other_
                  {"detail": 'Unsupported media type "text/plain" in request.'})
     assert_error(tenant.anonymous().post(URL, {"assignment": assignment["id"], "response_text": "x"}), 401,
                  UNAUTHENTICATED)
-    # Multipart: a wrong file type (binary is not code, whatever its name), a text value for the file, a file before the assignment it belongs to.
+    # Multipart: a wrong file type (binary is not code, whatever its name), a text value for the file, a file
+    # before the assignment it belongs to.
     assert_error(student.post(URL, data={"assignment": str(assignment["id"])},
                               files={"submission_file": ("solution.py", b"\x7fELF\x02\x01\x01\x00" + bytes(64))}), 400,
                  fields=["submission_file"])

@@ -36,7 +36,8 @@ def test_cart_documented_routes_and_rules(tenant, other_tenant):
     assert_error(student.post(CART, {"course": free_id}), 400, {"course": [
         f"This course is free: enroll in it directly at /api/lms/enrollments/course/{free_id}/enroll/."]})
     draft_id = reasons["draft"][0]
-    assert_error(student.post(CART, {"course": draft_id}), 400, {"course": [f'Invalid pk "{draft_id}" - object does not exist.']})
+    assert_error(student.post(CART, {"course": draft_id}), 400,
+                 {"course": [f'Invalid pk "{draft_id}" - object does not exist.']})
     assert_error(admin.post(CART, {"course": draft_id}), 400,
                  {"course": ["This course is not published, so it cannot be bought."]})
     foreign_id = reasons["foreign"][0]
@@ -51,7 +52,8 @@ def test_cart_documented_routes_and_rules(tenant, other_tenant):
     owned = make_course(admin, is_free=False, price="5.00")
     learner = tenant.student()
     enroll(admin, owned["id"], learner.user_id)
-    assert_error(learner.post(CART, {"course": owned["id"]}), 400, {"course": ["You are already enrolled in this course."]})
+    assert_error(learner.post(CART, {"course": owned["id"]}), 400,
+                 {"course": ["You are already enrolled in this course."]})
     admin.patch(CURRENCY, {"currencies": ["USD", "EUR"]})
     euro = paid_course(admin, "10.00", "EUR")
     assert_error(student.post(CART, {"course": euro["id"]}), 400, {"course": [
@@ -59,7 +61,8 @@ def test_cart_documented_routes_and_rules(tenant, other_tenant):
 
     # Quantities: PATCH changes them where the tenant allows seats; DELETE removes the item.
     url = f"{CART}{item['id']}/"
-    assert_error(student.patch(url, {"quantity": 3}), 400, {"quantity": ["Buying several seats is not enabled on this site."]})
+    assert_error(student.patch(url, {"quantity": 3}), 400,
+                 {"quantity": ["Buying several seats is not enabled on this site."]})
     admin.patch(CURRENCY, {"allow_seat_purchases": True})
     patched = student.patch(url.rstrip("/"), {"quantity": 3})
     assert patched.status_code == 200 and (patched.json()["items"][0]["line_total"], patched.json()["total"]) == (
@@ -84,7 +87,8 @@ def test_wishlist_and_move_to_cart(tenant):
     assert wish["course"] == second["id"] and wish["course_detail"]["price"] == "30.00"
     student.post(WISHLIST.rstrip("/"), {"course": first["id"]})
     assert [w["course"] for w in student.get(WISHLIST).json()] == [first["id"], second["id"]]
-    assert_error(student.post(WISHLIST, {"course": first["id"]}), 400, {"course": ["This course is already in your wishlist."]})
+    assert_error(student.post(WISHLIST, {"course": first["id"]}), 400,
+                 {"course": ["This course is already in your wishlist."]})
     assert tenant.student().get(WISHLIST).json() == []
     moved = student.post(f"{WISHLIST}{wish['id']}/move-to-cart/", {})
     assert moved.status_code == 200 and [i["course"] for i in moved.json()["items"]] == [second["id"]]
@@ -149,7 +153,8 @@ def test_coupon_rules(tenant, other_tenant):
     checkout(again, "manual")
     third = tenant.student()
     add(third, paid_course(admin, "4.00")["id"])
-    assert_error(third.post(APPLY, {"code": "ONCE"}), 400, {"code": ["This coupon has reached its maximum number of uses."]})
+    assert_error(third.post(APPLY, {"code": "ONCE"}), 400,
+                 {"code": ["This coupon has reached its maximum number of uses."]})
     listed = admin.get(COUPONS, params={"page_size": 100}).json()
     assert {c["code"]: c["uses"] for c in listed["results"]}["ONCE"] == 2
 
@@ -210,4 +215,5 @@ def test_checkout_rechecks_the_cart(tenant):
     admin.patch(f"/api/lms/courses/{course['id']}/", {"price": "99.00"})
     assert student.get(f"{ORDERS}{order['id']}/").json()["total"] == "20.00"
     mark_paid(admin, order["id"])
-    assert_error(student.post(CART, {"course": course["id"]}), 400, {"course": ["You are already enrolled in this course."]})
+    assert_error(student.post(CART, {"course": course["id"]}), 400,
+                 {"course": ["You are already enrolled in this course."]})

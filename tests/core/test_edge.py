@@ -31,11 +31,14 @@ def test_malformed_json_is_a_400_with_detail(tenant):
 
 def test_wrong_value_types_are_field_errors(tenant):
     admin = tenant.admin()
-    valid = {"title": "T", "description": "", "category_id": admin.post("/api/lms/categories/", {"name": "Types"}).json()["id"]}
+    category = admin.post("/api/lms/categories/", {"name": "Types"}).json()["id"]
+    valid = {"title": "T", "description": "", "category_id": category}
     assert_error(admin.post("/api/lms/courses/", {**valid, "category_id": "abc"}), 400,
                  {"category_id": ["A valid integer is required."]})
-    assert_error(admin.post("/api/lms/courses/", {**valid, "is_free": 3}), 400, {"is_free": ["Must be a valid boolean."]})
-    assert_error(admin.post("/api/lms/courses/", {**valid, "title": {"text": 12}}), 400, {"title": ["Not a valid string."]})
+    assert_error(admin.post("/api/lms/courses/", {**valid, "is_free": 3}), 400,
+                 {"is_free": ["Must be a valid boolean."]})
+    assert_error(admin.post("/api/lms/courses/", {**valid, "title": {"text": 12}}), 400,
+                 {"title": ["Not a valid string."]})
     # As DRF's CharField: a number is taken as its text.
     assert admin.post("/api/lms/courses/", {**valid, "title": 12}).json()["title"] == "12"
     assert_error(admin.get("/api/lms/courses/?page_size=ten"), 400, {"page_size": ["A valid integer is required."]})

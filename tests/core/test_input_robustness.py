@@ -9,7 +9,7 @@ from google.protobuf import struct_pb2
 
 from lms.courses.v1 import categories_pb2, categories_pb2_grpc
 from lms.platform.auth import mint_token
-from tests.helpers import assert_error, make_category, make_course, make_lesson, make_module
+from tests.helpers import assert_error, make_category, make_course, make_module
 from tests.stack import SECRET
 
 INT32_MAX_MESSAGE = "Ensure this value is less than or equal to 2147483647."

@@ -192,7 +192,8 @@ def test_issued_ids_cannot_be_walked_and_unknown_ids_are_404(stack, tenant, othe
     # Another tenant's caller verifies too (ids are public), and the old numbering finds nothing.
     assert other_tenant.student().get(f"/api/lms/certificates/verify/{first}/").status_code == 200
     code = first.split("-")[1]
-    for guess in (f"CERT-{code}-001", f"CERT-{code}-002", f"CERT-{code}-001-AAAAA", first[:-1] + "Q" * 1, first.lower()):
+    guesses = (f"CERT-{code}-001", f"CERT-{code}-002", f"CERT-{code}-001-AAAAA", first[:-1] + "Q", first.lower())
+    for guess in guesses:
         if guess != first:
             assert_error(anonymous.get(f"/api/lms/certificates/verify/{guess}/"), 404, NOT_FOUND)
 

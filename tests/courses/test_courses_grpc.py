@@ -82,7 +82,8 @@ def test_native_grpc_passes_through_the_edge_untouched(tenant, stack):
     with grpc.insecure_channel(f"127.0.0.1:{stack.edge_port}") as channel:
         categories = categories_pb2_grpc.CategoryServiceStub(channel)
         created, call = categories.CreateCategory.with_call(
-            categories_pb2.CreateCategoryRequest(category=categories_pb2.CategoryInput(**json_values(name="Through edge"))),
+            categories_pb2.CreateCategoryRequest(
+                category=categories_pb2.CategoryInput(**json_values(name="Through edge"))),
             metadata=admin.metadata)
         assert created.name == "Through edge"
         listed = categories.ListCategories(categories_pb2.ListCategoriesRequest(), metadata=admin.metadata)

@@ -3,7 +3,6 @@ Envoy answers preflights and adds the CORS headers to every response, errors inc
 an allowed origin calls the API with a bearer token in headless Chromium, and one from an origin
 not allowed is refused by the browser."""
 import contextlib
-import functools
 import http.server
 import threading
 

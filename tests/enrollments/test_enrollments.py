@@ -63,7 +63,8 @@ def test_who_may_enroll_whom(tenant, other_tenant):
                  403, FORBIDDEN)
     assert_error(student.post(f"/api/lms/enrollments/course/{draft['id']}/enroll/", {}), 404, NOT_FOUND)
     assert_error(student.post(f"/api/lms/enrollments/course/{paid['id']}/enroll/", {}), 403,
-                 {"detail": "This course must be purchased before enrolling. Add it to your cart at /api/lms/carts/cart/."})
+                 {"detail": "This course must be purchased before enrolling. "
+                            "Add it to your cart at /api/lms/carts/cart/."})
     assert_error(student.post("/api/lms/enrollments/course/987654/enroll/", {}), 404, NOT_FOUND)
     assert_error(other_tenant.student().post(f"/api/lms/enrollments/course/{free['id']}/enroll/", {}), 404,
                  NOT_FOUND)

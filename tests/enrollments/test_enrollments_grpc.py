@@ -28,7 +28,8 @@ def test_enroll_complete_and_read_progress_over_grpc(tenant, stack):
                                     metadata=student.metadata)
         assert (progress.completed_lessons, progress.total_lessons) == (1, 1)
         assert progress.completed_at.string_value.endswith("Z")
-        bulk = stub.BulkEnroll(enrollments_pb2.BulkEnrollRequest(course_id=course["id"], **json_values(user_ids=["a", "b"])),
+        bulk = stub.BulkEnroll(enrollments_pb2.BulkEnrollRequest(course_id=course["id"],
+                                                                 **json_values(user_ids=["a", "b"])),
                                metadata=admin.metadata)
         assert (bulk.created, bulk.already_enrolled, bulk.detail) == (2, 0, "Enrolled 2 users")
         with pytest.raises(grpc.RpcError) as denied:

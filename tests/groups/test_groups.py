@@ -1,5 +1,4 @@
 """Groups through the edge: the document's bodies, roles and their rights, invitations, private groups."""
-import pytest
 
 from tests.helpers import FORBIDDEN, NOT_FOUND, UNAUTHENTICATED, assert_error, enroll, make_course
 

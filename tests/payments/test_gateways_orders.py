@@ -44,7 +44,8 @@ def test_gateway_secrets_are_masked_encrypted_and_never_logged(tenant, stack):
     assert {g["code"]: g["config"] for g in public} == {"manual": {}, "stripe": {"publishable_key": "pk_test_public"}}
     assert_error(student.patch(url, {"config": {"api_key": "sk_test_mine"}}), 403, FORBIDDEN)
     assert_error(tenant.instructor().patch(url, {"config": {"api_key": "sk_test_mine"}}), 403, FORBIDDEN)
-    assert_error(admin.patch(url, {"config": {"api_key": "pk_wrong"}}), 400, {"config": ['"api_key" must start with sk_ or rk_.']})
+    assert_error(admin.patch(url, {"config": {"api_key": "pk_wrong"}}), 400,
+                 {"config": ['"api_key" must start with sk_ or rk_.']})
     assert_error(admin.patch(url, {"config": {"colour": "red"}}), 400, fields=["config"])
     assert_error(admin.patch("/api/lms/payments/payment-gateways/999999/config/", {"config": {}}), 404, NOT_FOUND)
     assert_error(tenant.anonymous().get(GATEWAYS), 401)

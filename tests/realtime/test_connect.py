@@ -48,7 +48,8 @@ async def test_a_valid_token_connects_and_joins_the_private_room(stack, tenant):
 
 async def test_rooms_refused_in_the_query_are_reported_in_the_connected_frame(stack, tenant):
     student = tenant.student()
-    client = await open_client(ws_url(stack.ws_url, student.token, rooms="forum_1,course_999999,nonsense,user_someone-else"))
+    client = await open_client(ws_url(stack.ws_url, student.token,
+                                      rooms="forum_1,course_999999,nonsense,user_someone-else"))
     connected = client.connected
     assert connected["rooms"] == [f"user_{student.user_id}", "forum_1"]
     assert [(r["room"], r["code"]) for r in connected["refused"]] == [

@@ -73,7 +73,8 @@ from lms.users.public import DirectoryUser, full_name
 __all__ = ["ALREADY_ENROLLED"]
 MAX_BULK_USERS = 50_000
 # The bulk body's list (a JSON value: a string or null there is DRF's error, numbers count as their text).
-BULK_FIELDS = Fields(user_ids=StrList(max_items=MAX_BULK_USERS, item_max_length=128, required=True)).declares("lms.enrollments.v1.BulkEnrollRequest")
+BULK_FIELDS = Fields(user_ids=StrList(max_items=MAX_BULK_USERS, item_max_length=128, required=True)).declares(
+    "lms.enrollments.v1.BulkEnrollRequest")
 USER_ID = re.compile(r"^[\w.@:+-]{1,128}$")
 
 
@@ -270,7 +271,8 @@ async def _enroll_many(key, items: list[_Enrolling]) -> list:
         return results
     for item in items:
         if item.call.runtime.settings.debug_query_count:
-            item.call.note_statement(enroll_many_statement())  # (sent by psycopg directly: SQLAlchemy's events do not see it)
+            # (sent by psycopg directly: SQLAlchemy's events do not see it)
+            item.call.note_statement(enroll_many_statement())
     by_position = {row[0]: row[1:] for row in rows}
     return [by_position.get(position) for position in range(len(items))]
 
@@ -355,7 +357,8 @@ async def bulk_enroll(session: AsyncSession, call: Call, course_id: int, user_id
         _check_user_id(user_id, "user_ids")
     created = await _insert_enrollments(session, call.tenant_id, course.id, unique_ids)
     await _adjust_counter(session, course.id, len(created))
-    emit_each(session, ENROLLMENT_CREATED, [(rooms.user_room(u), {"course_id": course.id, "user_id": u}) for u in created])
+    emit_each(session, ENROLLMENT_CREATED,
+              [(rooms.user_room(u), {"course_id": course.id, "user_id": u}) for u in created])
     return BulkResult(created=len(created), already_enrolled=len(unique_ids) - len(created))
 
 

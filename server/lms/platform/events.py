@@ -131,7 +131,8 @@ class OutboxEvent(TenantScoped, Base):
     seq: Mapped[int] = mapped_column(EventId, primary_key=True, autoincrement=True)
     id: Mapped[int | None] = mapped_column(EventId, unique=True, nullable=True)
     type: Mapped[str] = mapped_column(String(64))
-    room: Mapped[str] = mapped_column(String(MAX_ROOM_LENGTH))  # a user room: the kind, "_" and a user id of up to 128 characters
+    # a user room: the kind, "_" and a user id of up to 128 characters
+    room: Mapped[str] = mapped_column(String(MAX_ROOM_LENGTH))
     data: Mapped[dict] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 

@@ -57,7 +57,7 @@ def _insert(table: str, dialect: str) -> str:
 def _update(table: str, dialect: str) -> str:
     kind, key, *_ = SOURCES[table]
     course, title, body = _parts(table, "NEW", dialect)
-    where = f"kind = 'course' AND course_id = NEW.id" if key == "course_id" else f"{key} = NEW.id"
+    where = "kind = 'course' AND course_id = NEW.id" if key == "course_id" else f"{key} = NEW.id"
     return f"UPDATE ai_chat_passages SET course_id = {course}, title = {title}, body = {body} WHERE {where}"
 
 
