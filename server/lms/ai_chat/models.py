@@ -6,8 +6,7 @@ write path (ORM, bulk SQL, cascades) can forget it and no question ever reads th
 PostgreSQL its `tsv` column (weighted title + body, `english` configuration) has a GIN index; on SQLite a
 contentless FTS5 table (`ai_chat_passages_fts`, porter stemming) indexes `title`, `body` and scope tokens of
 the tenant, course and kind through triggers on this table, and `tsv` stays NULL. Who may see which passage is
-decided when searching, by
-joining the content's own rows under `lms.courses.policy` (see lms.ai_chat.retrieval).
+decided when searching, by joining the content's own rows under `lms.courses.policy` (see lms.ai_chat.retrieval).
 """
 from __future__ import annotations
 
