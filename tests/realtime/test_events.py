@@ -32,6 +32,8 @@ ROUTES = {
     ev.CERTIFICATE_ISSUED: lambda s, i, c, f: [f"user_{s}", f"course_staff_{c}"],
     ev.BADGE_AWARDED: lambda s, i, c, f: [f"user_{s}", f"course_staff_{c}"],
     ev.POINTS_AWARDED: lambda s, i, c, f: [f"user_{s}"],
+    ev.ORDER_PAID: lambda s, i, c, f: [f"user_{s}"],
+    ev.ORDER_REFUNDED: lambda s, i, c, f: [f"user_{s}"],
     ev.CHAT_REPLY: lambda s, i, c, f: ["chat_9", f"user_{s}"],
     ev.CHAT_MESSAGE: lambda s, i, c, f: [f"course_{c}"],
     # (group events also go to group_<id>, whose members tests/groups follows)

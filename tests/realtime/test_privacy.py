@@ -101,7 +101,7 @@ def test_emitting_an_event_to_a_room_its_declaration_does_not_list_fails():
     with pytest.raises(ev.UndeclaredRoom):
         ev.emit_each(session, ev.ENROLLMENT_CREATED, [(rooms.course_room(5), {})])
     with pytest.raises(ev.UndeclaredRoom, match="not declared"):
-        ev.emit(session, "order.refunded", rooms.user_room("u1"), {})
+        ev.emit(session, "test.never_declared", rooms.user_room("u1"), {})
     assert ev.emit(session, ev.PROGRESS_UPDATED, rooms.learner_rooms("u1", 5), {})
     assert ev.emit(session, ev.CHAT_MESSAGE, rooms.course_room(5), {})
     assert ev.EVENT_ROOMS[ev.SUBMISSION_CREATED] == {rooms.USER, rooms.COURSE_STAFF}

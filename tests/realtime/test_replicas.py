@@ -16,6 +16,7 @@ from websockets.exceptions import ConnectionClosed
 
 from lms.chat.v1 import chat_pb2, chat_pb2_grpc
 from lms.platform import events as ev
+from lms.platform.protos import json_values
 from tests.conftest import BACKENDS, Tenant
 from tests.helpers import make_course
 from tests.realtime.client import enroll, numbered, open_client, produce, transaction, ws_url
@@ -48,7 +49,7 @@ def school(replicas):
 def _post(replicas, worker: int, actor, room: str, text: str) -> chat_pb2.RoomMessage:
     with replicas.channel(worker) as channel:
         return chat_pb2_grpc.ChatServiceStub(channel).PostRoomMessage(chat_pb2.PostRoomMessageRequest(
-            room=room, message=chat_pb2.RoomMessageInput(message=text)), metadata=actor.metadata)
+            room=room, message=chat_pb2.RoomMessageInput(**json_values(message=text))), metadata=actor.metadata)
 
 
 async def test_events_from_either_grpc_worker_reach_clients_on_either_websocket_replica(replicas, school):
