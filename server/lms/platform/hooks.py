@@ -40,3 +40,8 @@ order_paid = Hook(
     "order_paid",
     "(session, call, *, buyer, order_id, coupon_id, course_ids): an order was paid (once); the cart that placed "
     "it counts the coupon use and lets go of the bought courses.")
+
+user_notified = Hook(
+    "user_notified",
+    "(session, call, *, recipient, subject, content, course_id=None): a domain tells one user something "
+    "(a moderator rejected their post, say); messaging delivers it as a `system` message in the same unit of work.")
