@@ -75,6 +75,7 @@ class Stack:
     env: dict
     process: subprocess.Popen | None = None
     pg_database: str = ""
+    access_log: bool = False  # Envoy's access log in serve.log (tests that explain their failures with it)
 
     @property
     def edge_url(self) -> str:
@@ -122,7 +123,7 @@ class Stack:
     def start(self, timeout: float = 90) -> None:
         log = open(self.data_dir / "serve.log", "ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "lms.cli", "serve", "--no-access-log"],
+            [sys.executable, "-m", "lms.cli", "serve"] + ([] if self.access_log else ["--no-access-log"]),
             env=self.env, stdout=log, stderr=log, cwd=ROOT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -201,6 +201,11 @@ ACCESS_LOG = [{
             "bytes_out": "%BYTES_SENT%",
             "ms": "%DURATION%",
             "upstream": "%UPSTREAM_HOST%",
+            # Why a request failed at the edge: Envoy's response flags (UF, UC, URX...), how many
+            # upstream attempts it took (retries), and the transport's own reason.
+            "flags": "%RESPONSE_FLAGS%",
+            "attempts": "%UPSTREAM_REQUEST_ATTEMPT_COUNT%",
+            "upstream_failure": "%UPSTREAM_TRANSPORT_FAILURE_REASON%",
         }}),
 }]
 
