@@ -53,7 +53,7 @@ class Cors:
 # the headers this API reads (X-Tenant-ID, Range) and the response headers clients need to see.
 CORS_ALLOW_METHODS = "DELETE, GET, OPTIONS, PATCH, POST, PUT"
 CORS_ALLOW_HEADERS = ("accept, authorization, content-type, user-agent, x-csrftoken, x-requested-with, "
-                      "x-tenant-id, range, if-none-match")
+                      "x-tenant-id, range, if-none-match, idempotency-key")
 CORS_EXPOSE_HEADERS = "location, retry-after, content-disposition, content-range, x-request-id"
 CORS_MAX_AGE = "86400"
 
@@ -238,7 +238,9 @@ def _retry_policy(retry_on: str) -> dict:
 # What was never sent can be retried for every method: the connection failed, the worker refused the
 # stream (HTTP/2 REFUSED_STREAM) or reset it before the request was complete. A reset after that is
 # retried only for idempotent methods (x-envoy-original-method is the JSON client's verb, set by the
-# transcoder); a POST may have been processed, so its client gets the 503.
+# transcoder); a POST may have been processed, so its client gets the 503, unless it carries an
+# Idempotency-Key: the worker that gets the repeat answers it from the stored answer if the first one
+# committed (lms.platform.idempotency), so a keyed write is retried like a PUT.
 RETRY_UNSENT = "connect-failure,refused-stream,reset-before-request"
 RETRY_IDEMPOTENT = RETRY_UNSENT + ",reset"
 IDEMPOTENT_METHODS = ("GET", "HEAD", "OPTIONS", "PUT", "DELETE")
@@ -295,6 +297,9 @@ def config(layout: EdgeLayout, surface: ApiSurface) -> dict:
             {"match": {"prefix": "/", "headers": [{
                 "name": "x-envoy-original-method",
                 "string_match": {"safe_regex": {"regex": "|".join(IDEMPOTENT_METHODS)}}}]},
+             "route": {"cluster": "lms_grpc", "timeout": "300s", "retry_policy": _retry_policy(RETRY_IDEMPOTENT)},
+             "metadata": route_table},
+            {"match": {"prefix": "/", "headers": [{"name": "idempotency-key", "present_match": True}]},
              "route": {"cluster": "lms_grpc", "timeout": "300s", "retry_policy": _retry_policy(RETRY_IDEMPOTENT)},
              "metadata": route_table},
             {"match": {"prefix": "/"},

@@ -17,7 +17,7 @@ from grpc_reflection.v1alpha import reflection
 
 from lms.app.registry import bindings
 from lms.app.runtime import build_runtime, close_runtime
-from lms.platform import consumers, files, logs
+from lms.platform import consumers, files, idempotency, logs
 from lms.platform.config import Settings, get_settings
 from lms.platform.interceptors import CallInterceptor, method_policies
 
@@ -68,9 +68,11 @@ async def serve(settings: Settings, host: str, port: int, stop: asyncio.Event) -
     log.info("listening", extra={"fields": {"port": port, "services": len(names)}})
     sweeper = asyncio.create_task(files.sweep_forever(runtime, stop))
     reactions = asyncio.create_task(consumers.run_forever(runtime, stop))
+    pruner = asyncio.create_task(idempotency.prune_forever(runtime, stop))
     await stop.wait()
     await sweeper
     await reactions
+    await pruner
     for name in ["", *names]:
         await health_servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
     await server.stop(grace=5)

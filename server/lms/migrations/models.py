@@ -21,6 +21,7 @@ def all_metadata() -> MetaData:
     import lms.payments.models  # noqa: F401
     import lms.platform.events  # noqa: F401
     import lms.platform.files  # noqa: F401
+    import lms.platform.idempotency  # noqa: F401
     import lms.schedules.models  # noqa: F401
     import lms.users.models  # noqa: F401
     from lms.platform.models import Base

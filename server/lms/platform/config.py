@@ -62,6 +62,7 @@ class Settings:
     s3_url_ttl_seconds: int
     redis_url: str
     redis_namespace: str
+    idempotency_ttl_hours: int
     jwt_secret: str
     jwt_public_key: str
     jwt_jwks_url: str
@@ -131,6 +132,7 @@ class Settings:
             s3_url_ttl_seconds=_int("LMS_S3_URL_TTL", 3600),
             redis_url=_env("LMS_REDIS_URL"),
             redis_namespace=_env("LMS_REDIS_NAMESPACE", "lms"),
+            idempotency_ttl_hours=max(1, _int("LMS_IDEMPOTENCY_TTL_HOURS", 24)),
             jwt_secret=_env("LMS_JWT_SECRET"),
             jwt_public_key=_read_key(_env("LMS_JWT_PUBLIC_KEY")),
             jwt_jwks_url=_env("LMS_JWT_JWKS_URL"),

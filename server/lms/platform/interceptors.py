@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from lms.common.v1 import options_pb2
-from lms.platform import querycount, trust
+from lms.platform import idempotency, querycount, trust
 from lms.platform.auth import is_valid_tenant
 from lms.platform.context import HTTP_STATUS_HEADER, Call, Runtime, reset_current_call, set_current_call
 from lms.platform.validation import null_character_errors
@@ -51,6 +51,7 @@ DRAIN_MAX_SECONDS = 60.0
 @dataclasses.dataclass(frozen=True)
 class MethodPolicy:
     http_template: str
+    http_method: str  # the route's verb, lower case ("" for RPCs without a route)
     success_headers: tuple[tuple[str, str], ...]
     allow_anonymous: bool
     rate_limit_bucket: str
@@ -75,6 +76,7 @@ def method_policies(services: list[ServiceDescriptor]) -> dict[str, MethodPolicy
                 headers.append((HEADER_BARE_ARRAY, response.bare_array_field))
             policies[f"/{service.full_name}/{method.name}"] = MethodPolicy(
                 http_template=template,
+                http_method=pattern if template else "",
                 success_headers=tuple(headers),
                 allow_anonymous=access.allow_anonymous,
                 rate_limit_bucket=access.rate_limit_bucket,
@@ -103,8 +105,10 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
         return wrapped
 
     def _wrap(self, method: str, policy: MethodPolicy, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
+        serialize = handler.response_serializer
         serializers = dict(request_deserializer=handler.request_deserializer,
-                           response_serializer=handler.response_serializer)
+                           # A replayed answer (lms.platform.idempotency) is already serialized.
+                           response_serializer=lambda r: r if isinstance(r, bytes) else serialize(r))
         if handler.unary_unary:
             behavior = handler.unary_unary
 
@@ -153,6 +157,9 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             await self._admit(call, policy, context)
             if request is not None:
                 check_request_text(request)
+                key = idempotency.requested_key(call, policy.http_method)
+                if key is not None:
+                    return await self._run_once(call, policy, context, invoke, request, key)
             response = await invoke()
             await call.finish(commit=True)
             await self._send_success_headers(call, policy, context)
@@ -161,6 +168,31 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             await self._fail(call, context, exc, requests)
         finally:
             await self._end(call, token, started)
+
+    async def _run_once(self, call: Call, policy: MethodPolicy, context, invoke, request, key: str):
+        """A keyed write (lms.platform.idempotency): the stored answer if the key was used, else runs the
+        handler and stores its answer in the same transaction."""
+        fingerprint = idempotency.fingerprint(call.method, request)
+        try:
+            claimed = await idempotency.claim(call, key, call.method, fingerprint)
+            if isinstance(claimed, idempotency.Replay):
+                replay = claimed
+            else:
+                response = await invoke()
+                await idempotency.remember(call, claimed, response)
+                await call.finish(commit=True)
+                await self._send_success_headers(call, policy, context)
+                return response
+        except IntegrityError:
+            # A concurrent request with the key committed first (PostgreSQL held this insert until then)?
+            await call.finish(commit=False)
+            replay = await idempotency.stored_answer(call, key, call.method, fingerprint)
+            if replay is None:
+                raise
+        await call.finish(commit=True)
+        call.add_response_headers(replay.headers)
+        await self._send_success_headers(call, policy, context)
+        return replay.response
 
     async def _begin(self, method, policy, context):
         metadata = {}
