@@ -90,6 +90,19 @@ async def _adjust_counter(session: AsyncSession, course_id: int, delta: int) -> 
                               .values(total_enrollments=CourseCounter.total_enrollments + delta))
 
 
+async def _insert_enrollment(session: AsyncSession, course_id: int, user_id: str, now) -> int | None:
+    """A new enrollment in the call's session: the row (None if the pair exists: made meanwhile), the
+    course's counter and the `enrollment.created` events. (PostgreSQL's single statement,
+    `enroll_many_statement()`, does the same three steps in SQL.)"""
+    enrollment_id = (await tenant_execute(session, _INSERT_ENROLLMENT,
+                                          {"course_id": course_id, "user_id": user_id, "now": now})).scalar()
+    if enrollment_id is not None:
+        await tenant_execute(session, _COUNT_ENROLLMENT, {"course": course_id})
+        data = {"course_id": course_id, "user_id": user_id, "enrollment_id": enrollment_id}
+        emit_each(session, ENROLLMENT_CREATED, [(room, data) for room in rooms.learner_rooms(user_id, course_id)])
+    return enrollment_id
+
+
 @dataclasses.dataclass(frozen=True)
 class NewEnrollment:
     id: int
@@ -322,14 +335,7 @@ async def enroll(call: Call, course_id: int, user_id: str) -> NewEnrollment:
         if row is None:
             raise NotFound()
         status, is_free, title, description, first_name, last_name, email, teaches, allowed = row
-        enrollment_id = None
-        if allowed:
-            enrollment_id = (await tenant_execute(session, _INSERT_ENROLLMENT,
-                                                  {"course_id": course_id, "user_id": target, "now": now})).scalar()
-        if enrollment_id is not None:
-            await tenant_execute(session, _COUNT_ENROLLMENT, {"course": course_id})
-            data = {"course_id": course_id, "user_id": target, "enrollment_id": enrollment_id}
-            emit_each(session, ENROLLMENT_CREATED, [(room, data) for room in rooms.learner_rooms(target, course_id)])
+        enrollment_id = await _insert_enrollment(session, course_id, target, now) if allowed else None
     if enrollment_id is None:
         raise _refusal(actor, target, status, is_free, teaches)
     return NewEnrollment(id=enrollment_id, user_id=target, user_name=full_name(first_name or "", last_name or "",
@@ -541,13 +547,9 @@ async def enroll_purchased(session: AsyncSession, call: Call, user_id: str, cour
     for course_id in course_ids:
         enrollment = existing.get(course_id)
         if enrollment is None:
-            enrollment_id = (await tenant_execute(session, _INSERT_ENROLLMENT,
-                                                  {"course_id": course_id, "user_id": user_id, "now": now})).scalar()
+            enrollment_id = await _insert_enrollment(session, course_id, user_id, now)
             if enrollment_id is None:
                 continue  # made meanwhile by a concurrent request
-            data = {"course_id": course_id, "user_id": user_id, "enrollment_id": enrollment_id}
-            emit_each(session, ENROLLMENT_CREATED, [(room, data) for room in rooms.learner_rooms(user_id, course_id)])
-            await _adjust_counter(session, course_id, 1)
             made[course_id] = enrollment_id
         elif not enrollment.is_active:
             enrollment.is_active = True

@@ -20,7 +20,7 @@ from lms.platform import files
 from lms.platform.actor import Actor
 from lms.platform.context import Call
 from lms.platform.db import dialect_insert
-from lms.platform.errors import NotAuthenticated, NotFound, PermissionDenied, ValidationError
+from lms.platform.errors import NotFound, PermissionDenied, ValidationError
 from lms.platform.pagination import PageRequest
 from lms.platform.validation import Bool, Choice, Field, Fields, Int, Str
 from lms.users.public import display_names, profiles
@@ -58,22 +58,9 @@ SETTINGS_FIELDS = Fields(leaderboard_enabled=Bool(), allow_opt_out=Bool())
 PREFERENCE_FIELDS = Fields(show_on_leaderboard=Bool(required=True))
 
 
-def require_admin(actor: Actor) -> None:
-    if not actor.is_authenticated:
-        raise NotAuthenticated()
-    if not actor.is_admin:
-        raise PermissionDenied()
-
-
-def require_user(actor: Actor) -> str:
-    if not actor.is_authenticated:
-        raise NotAuthenticated()
-    return actor.user_id
-
-
 def subject_of(actor: Actor, user_id: str | None) -> str:
     """Whose data a request is about: the caller, or (staff only) the user asked for."""
-    me = require_user(actor)
+    me = actor.require_user()
     if not user_id or user_id == me:
         return me
     if not actor.is_staff:
@@ -135,7 +122,7 @@ def _apply(badge: Badge, values: dict) -> None:
 
 
 async def create_badge(session: AsyncSession, actor: Actor, data: dict) -> Badge:
-    require_admin(actor)
+    actor.require_admin()
     values = BADGE_FIELDS.validate(data)
     await _check_badge(session, values, None)
     badge = Badge(image="", awarded_count=0)
@@ -146,7 +133,7 @@ async def create_badge(session: AsyncSession, actor: Actor, data: dict) -> Badge
 
 
 async def change_badge(session: AsyncSession, actor: Actor, badge_id: int, data: dict, *, partial: bool) -> Badge:
-    require_admin(actor)
+    actor.require_admin()
     badge = await get_badge(session, actor, badge_id)
     values = BADGE_FIELDS.validate(data, partial=partial)
     await _check_badge(session, values, badge)
@@ -161,7 +148,7 @@ async def retire_badge(session: AsyncSession, actor: Actor, badge_id: int) -> No
 
 
 async def badge_for_image(session: AsyncSession, actor: Actor, badge_id: int) -> Badge:
-    require_admin(actor)
+    actor.require_admin()
     return await get_badge(session, actor, badge_id)
 
 
@@ -194,7 +181,7 @@ async def list_user_badges(session: AsyncSession, actor: Actor, user_id: str | N
 async def award_badge(session: AsyncSession, actor: Actor, data: dict) -> AwardRow:
     """A staff member awards a badge by hand (with a reason), once per user."""
     if not actor.is_staff:
-        require_user(actor)
+        actor.require_user()
         raise PermissionDenied()
     values = AWARD_FIELDS.validate(data)
     badge = await session.get(Badge, values["badge"])
@@ -259,7 +246,7 @@ async def leaderboard(session: AsyncSession, actor: Actor, course_id: int | None
 
     Reads the top of the totals index and, for the caller, counts the totals above theirs: never the ledger.
     """
-    me = require_user(actor)
+    me = actor.require_user()
     if limit is not None and not 1 <= limit <= MAX_LIMIT:
         raise ValidationError({"limit": [f"Ensure this value is between 1 and {MAX_LIMIT}."]})
     limit = limit or DEFAULT_LIMIT
@@ -301,12 +288,12 @@ async def leaderboard(session: AsyncSession, actor: Actor, course_id: int | None
 
 
 async def preference(session: AsyncSession, actor: Actor) -> bool:
-    me = require_user(actor)
+    me = actor.require_user()
     return await session.scalar(select(LeaderboardOptOut.user_id).where(LeaderboardOptOut.user_id == me)) is None
 
 
 async def set_preference(session: AsyncSession, actor: Actor, data: dict) -> bool:
-    me = require_user(actor)
+    me = actor.require_user()
     show = PREFERENCE_FIELDS.validate(data)["show_on_leaderboard"]
     if show:
         await session.execute(delete(LeaderboardOptOut).where(LeaderboardOptOut.user_id == me))
@@ -331,14 +318,14 @@ class RuleView:
 
 
 async def list_rules(session: AsyncSession, actor: Actor) -> list[RuleView]:
-    require_admin(actor)
+    actor.require_admin()
     values = await awards.rule_points(session)
     return [RuleView(rule, event_type, *values[rule], description)
             for rule, (event_type, _, description) in rules.RULES.items()]
 
 
 async def update_rule(session: AsyncSession, actor: Actor, rule: str, data: dict) -> RuleView:
-    require_admin(actor)
+    actor.require_admin()
     if rule not in rules.RULES:
         raise NotFound()
     values = RULE_FIELDS.validate(data, partial=True)
@@ -353,12 +340,12 @@ async def update_rule(session: AsyncSession, actor: Actor, rule: str, data: dict
 
 
 async def get_settings(session: AsyncSession, actor: Actor) -> tuple[bool, bool]:
-    require_user(actor)
+    actor.require_user()
     return await settings_of(session)
 
 
 async def update_settings(session: AsyncSession, actor: Actor, data: dict) -> tuple[bool, bool]:
-    require_admin(actor)
+    actor.require_admin()
     values = SETTINGS_FIELDS.validate(data, partial=True)
     enabled, allow = await settings_of(session)
     enabled, allow = values.get("leaderboard_enabled", enabled), values.get("allow_opt_out", allow)

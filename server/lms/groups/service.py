@@ -28,6 +28,7 @@ from lms.courses.public import Course
 from lms.groups.models import ACCEPTED, DECLINED, MEMBER, MODERATOR, OWNER, PENDING, ROLES, Group, \
     GroupInvitation, GroupMember
 from lms.platform.actor import Actor
+from lms.platform.capacity import give_back_place, holds_after_change, take_place
 from lms.platform.db import dialect_insert
 from lms.platform.errors import NotFound, PermissionDenied, ValidationError
 from lms.platform.rooms import group_room, user_room
@@ -250,9 +251,7 @@ async def change_group(session: AsyncSession, actor: Actor, group_id: int, data:
     # The new limit must hold against concurrent joins: keep it only if the count still fits (row lock).
     if "max_members" in values:
         await session.flush()
-        fits = await session.scalar(select(Group.member_count <= Group.max_members).where(Group.id == group.id)
-                                    .with_for_update())
-        if not fits:
+        if not await holds_after_change(session, Group.member_count, Group.max_members, group.id):
             raise ValidationError({"max_members": [
                 "Ensure this value is greater than or equal to the number of members."]})
     await session.flush()
@@ -273,10 +272,7 @@ async def delete_group(session: AsyncSession, actor: Actor, group_id: int) -> No
 async def _add_member(session: AsyncSession, group: Group, user_id: str, role: str) -> GroupMember:
     """Takes a place (conditional UPDATE of the counter: 400 when the group is full), then inserts the
     membership (400 if the user is a member already; the transaction then rolls back the place)."""
-    count = await session.scalar(
-        update(Group).where(Group.id == group.id, Group.member_count < Group.max_members)
-        .values(member_count=Group.member_count + 1).returning(Group.member_count)
-        .execution_options(synchronize_session=False))
+    count = await take_place(session, Group.member_count, Group.max_members, group.id)
     if count is None:
         raise ValidationError(GROUP_FULL)
     now = utcnow()
@@ -298,9 +294,7 @@ async def _drop_member(session: AsyncSession, group: Group, user_id: str, *, rea
                                    .returning(GroupMember.id))
     if removed is None:
         raise NotFound()
-    count = await session.scalar(update(Group).where(Group.id == group.id)
-                                 .values(member_count=Group.member_count - 1).returning(Group.member_count)
-                                 .execution_options(synchronize_session=False))
+    count = await give_back_place(session, Group.member_count, group.id)
     set_committed_value(group, "member_count", count)
     emit(session, MEMBER_LEFT, [group_room(group.id), user_room(user_id)],
          {"group_id": group.id, "user_id": user_id, "reason": reason, "member_count": count})

@@ -17,12 +17,13 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta, timezone, tzinfo
 
-from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms.courses import policy
 from lms.courses.public import Course
 from lms.platform.actor import Actor
+from lms.platform.capacity import give_back_place, holds_after_change, take_place
 from lms.platform.db import dialect_insert
 from lms.platform.auth import is_valid_tenant
 from lms.platform.errors import NotFound, PermissionDenied, ValidationError
@@ -238,9 +239,7 @@ async def change_schedule(session: AsyncSession, actor: Actor, schedule_id: int,
     await session.flush()
     if "max_attendees" in values:
         # A concurrent registration may have taken a place since the row was read: check under the row lock.
-        fits = await session.scalar(select(Schedule.attendee_count <= Schedule.max_attendees)
-                                    .where(Schedule.id == schedule.id).with_for_update())
-        if not fits:
+        if not await holds_after_change(session, Schedule.attendee_count, Schedule.max_attendees, schedule.id):
             raise ValidationError({"max_attendees": ["Ensure this value is greater than or equal to the number "
                                                      "registered."]})
     after = (schedule.scheduled_date, schedule.duration, schedule.recurrence, schedule.timezone,
@@ -288,11 +287,7 @@ async def register(session: AsyncSession, actor: Actor, schedule_id: int) -> Sch
         raise ValidationError(CANCELLED)
     if schedule.series_end is not None and schedule.series_end < utcnow():
         raise ValidationError(OVER)
-    taken = await session.scalar(
-        update(Schedule).where(Schedule.id == schedule.id, Schedule.attendee_count < Schedule.max_attendees)
-        .values(attendee_count=Schedule.attendee_count + 1).returning(Schedule.attendee_count)
-        .execution_options(synchronize_session=False))
-    if taken is None:
+    if await take_place(session, Schedule.attendee_count, Schedule.max_attendees, schedule.id) is None:
         raise ValidationError(FULL)
     now = utcnow()
     inserted = await session.scalar(
@@ -311,9 +306,7 @@ async def unregister(session: AsyncSession, actor: Actor, schedule_id: int) -> N
         .returning(ScheduleRegistration.id))
     if removed is None:
         raise ValidationError(NOT_REGISTERED)
-    await session.execute(update(Schedule).where(Schedule.id == schedule.id)
-                          .values(attendee_count=Schedule.attendee_count - 1)
-                          .execution_options(synchronize_session=False))
+    await give_back_place(session, Schedule.attendee_count, schedule.id)
 
 
 # Attendance ---------------------------------------------------------------------------------------------
