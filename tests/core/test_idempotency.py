@@ -25,18 +25,21 @@ def test_a_repeated_keyed_post_gets_the_first_answer_and_creates_once(tenant, st
     first = admin.post("/api/lms/categories/", {"name": "Once"}, headers=key)
     again = admin.post("/api/lms/categories/", {"name": "Once"}, headers=key)
     assert first.status_code == again.status_code == 201, (first.text, again.text)
-    assert again.json() == first.json()
+    assert again.json() == first.json() and again.headers["idempotent-replayed"] == "true"
+    assert "idempotent-replayed" not in first.headers
     assert _categories(stack, tenant.id, "Once") == 1
     # with another key the same body is a new request: here, a duplicate name
     assert_error(admin.post("/api/lms/categories/", {"name": "Once"}, headers=_key()), 400, fields=["name"])
 
 
-def test_a_key_reused_for_another_request_is_422_and_changes_nothing(tenant, stack):
+def test_a_key_reused_for_another_request_is_400_and_changes_nothing(tenant, stack):
     admin = tenant.admin()
     key = _key()
     assert admin.post("/api/lms/categories/", {"name": "First"}, headers=key).status_code == 201
     reused = admin.post("/api/lms/categories/", {"name": "Second"}, headers=key)
-    assert_error(reused, 422, {"detail": "This Idempotency-Key was already used for a different request."})
+    assert_error(reused, 400, {"detail": "Keys for idempotent requests can only be used with the same parameters "
+                                         "they were first used with; use another Idempotency-Key for a different "
+                                         "request."})
     assert _categories(stack, tenant.id, "Second") == 0
 
 

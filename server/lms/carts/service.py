@@ -273,22 +273,10 @@ async def remove_coupon(session: AsyncSession, call: Call) -> CartView:
 
 # Checkout -------------------------------------------------------------------------------------------
 
-@dataclasses.dataclass
-class CheckoutResult:
-    order: payments.OrderView | None
-    idempotency_row: object | None  # lms.payments.models.IdempotencyKey to complete with the response
-    replay: bytes | None  # the first response of a repeated Idempotency-Key
-
-
-async def checkout(session: AsyncSession, call: Call, data: dict, idempotency_key: str) -> CheckoutResult:
-    """Prices the cart again, checks every rule again, and places the order with the chosen gateway."""
+async def checkout(session: AsyncSession, call: Call, data: dict) -> payments.OrderView:
+    """Prices the cart again, checks every rule again, and places the order with the chosen gateway. (A
+    repeated `Idempotency-Key` gets the first answer without coming here: lms.platform.idempotency.)"""
     user = call.require_user()
-    row = None
-    if idempotency_key:
-        row, replay = await payments.claim_idempotency_key(
-            session, call, idempotency_key, payments.request_hash({"path": "checkout", **data}))
-        if replay is not None:
-            return CheckoutResult(None, None, replay)
     gateway = await payments.choose_gateway(session, call, data.get("gateway"))
     view = await get_cart(session, call)
     if not view.items:
@@ -326,7 +314,7 @@ async def checkout(session: AsyncSession, call: Call, data: dict, idempotency_ke
         session, call, gateway=gateway, currency=view.currency, lines=lines, subtotal=totals.subtotal,
         discount=totals.discount, total=totals.total, coupon_id=coupon.id if coupon else None,
         coupon_code=coupon.code if coupon else "")
-    return CheckoutResult(order, row, None)
+    return order
 
 
 async def order_paid(session: AsyncSession, call: Call, *, buyer: str, order_id: int, coupon_id: int | None,

@@ -8,9 +8,7 @@ from lms.carts.models import Coupon
 from lms.carts.v1 import carts_pb2, carts_pb2_grpc
 from lms.courses.public import Course
 from lms.payments.public import money
-from lms.payments import public as payments
 from lms.payments.public import order_message
-from lms.payments.v1 import payments_pb2
 from lms.platform.context import Call, current_call
 from lms.platform.pagination import PageRequest, page_envelope
 from lms.platform.protos import nullable_number, nullable_timestamp, timestamp
@@ -99,16 +97,7 @@ class CartServicer(carts_pb2_grpc.CartServiceServicer):
 
     async def Checkout(self, request, context):
         call = current_call()
-        result = await service.checkout(await call.session(), call, present(request),
-                                        call.metadata.get("idempotency-key", "").strip())
-        if result.replay is not None:
-            call.response_headers.append(("idempotent-replayed", "true"))
-            return payments_pb2.Order.FromString(result.replay)
-        message = order_message(call, result.order)
-        if result.idempotency_row is not None:
-            payments.remember_response(call, result.idempotency_row, result.order.order,
-                                       message.SerializeToString())
-        return message
+        return order_message(call, await service.checkout(await call.session(), call, present(request)))
 
 
 class CouponServicer(carts_pb2_grpc.CouponServiceServicer):

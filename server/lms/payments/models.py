@@ -93,22 +93,6 @@ class OrderItem(TenantScoped, Base):
     refunded_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, default=None)
 
 
-class IdempotencyKey(TenantScoped, Base):
-    """An `Idempotency-Key` a buyer sent to checkout, with a hash of the request and the order it made."""
-
-    __tablename__ = "idempotency_keys"
-    __table_args__ = (UniqueConstraint("tenant_id", "user_id", "key"),)
-    __tenant_index__ = False
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[str] = mapped_column(String(128))
-    key: Mapped[str] = mapped_column(String(255))
-    request_hash: Mapped[str] = mapped_column(String(64))
-    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), nullable=True)
-    response: Mapped[str] = mapped_column(Text, default="")  # the first response, encrypted (replayed as is)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-
-
 class WebhookEvent(TenantScoped, Base):
     """A gateway event already processed: the same event id is never processed twice."""
 

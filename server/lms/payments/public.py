@@ -9,10 +9,10 @@ from lms.payments import money
 from lms.payments.entitlements import purchased_clause
 from lms.payments.messages import order_message
 from lms.payments.service import (
-    NewLine, OrderView, choose_gateway, claim_idempotency_key, place_order, remember_response, request_hash, store,
+    NewLine, OrderView, choose_gateway, place_order, store,
 )
 
 provide_purchases(purchased_clause)
 
-__all__ = ["NewLine", "OrderView", "choose_gateway", "claim_idempotency_key", "money", "order_message",
-           "place_order", "purchased_clause", "remember_response", "request_hash", "store"]
+__all__ = ["NewLine", "OrderView", "choose_gateway", "money", "order_message",
+           "place_order", "purchased_clause", "store"]

@@ -9,7 +9,6 @@ re-checks the condition after the first transaction commits; SQLite runs one wri
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import logging
 import re
@@ -32,7 +31,6 @@ from lms.payments.models import (
     PENDING,
     REFUNDED,
     STRIPE,
-    IdempotencyKey,
     Order,
     OrderItem,
     PaymentGateway,
@@ -56,7 +54,6 @@ log = logging.getLogger("lms.payments")
 
 DEFAULT_CURRENCY = "USD"
 MAX_CURRENCIES = 30
-MAX_IDEMPOTENCY_KEY = 255
 GATEWAYS = {
     # code: (display name, public settings, secret settings, enabled before any configuration)
     MANUAL: ("Manual payment (bank transfer)", ("instructions",), (), True),
@@ -72,16 +69,6 @@ class SignatureRejected(LmsError):
 
     def __init__(self):
         super().__init__("Invalid Stripe-Signature header.")
-
-
-class IdempotencyConflict(LmsError):
-    """An `Idempotency-Key` reused with different parameters (Stripe answers 400 too)."""
-
-    code, http_status, reason = grpc.StatusCode.INVALID_ARGUMENT, 400, "IDEMPOTENCY_KEY_REUSED"
-
-    def __init__(self):
-        super().__init__("Keys for idempotent requests can only be used with the same parameters they were "
-                         "first used with.")
 
 
 # Currencies and store settings ----------------------------------------------------------------------
@@ -248,41 +235,6 @@ def _stripe(call: Call, gateway: PaymentGateway) -> StripeClient:
     settings = call.runtime.settings
     return StripeClient(settings.stripe_api_base, secrets.decrypt(settings, gateway.secret_config).get("api_key", ""),
                         settings.stripe_timeout)
-
-
-# Idempotency of checkout ----------------------------------------------------------------------------
-
-def request_hash(parameters: dict) -> str:
-    return hashlib.sha256(json.dumps(parameters, sort_keys=True, default=str).encode()).hexdigest()
-
-
-async def claim_idempotency_key(session: AsyncSession, call: Call, key: str, digest: str
-                                ) -> tuple[IdempotencyKey | None, bytes | None]:
-    """(the new key row to complete, None) for a first use; (None, the first response) for a repeat with the
-    same parameters; 400 for different parameters. A concurrent first use of the key waits for the other
-    request's transaction (unique index) and then replays its response."""
-    user = call.require_user()
-    if len(key) > MAX_IDEMPOTENCY_KEY:
-        raise ValidationError({"Idempotency-Key": [f"Ensure this value has at most {MAX_IDEMPOTENCY_KEY} characters."]})
-    table = IdempotencyKey.__table__
-    inserted = await session.scalar(
-        dialect_insert(session, table).values(tenant_id=call.tenant_id, user_id=user.user_id, key=key,
-                                              request_hash=digest, response="", created_at=utcnow())
-        .on_conflict_do_nothing(index_elements=[table.c.tenant_id, table.c.user_id, table.c.key])
-        .returning(table.c.id))
-    if inserted is not None:
-        return await session.get(IdempotencyKey, inserted), None
-    row = await session.scalar(select(IdempotencyKey).where(IdempotencyKey.user_id == user.user_id,
-                                                            IdempotencyKey.key == key))
-    if row is None or row.request_hash != digest:
-        raise IdempotencyConflict()
-    return None, secrets.decrypt_text(call.runtime.settings, row.response).encode("latin-1")
-
-
-def remember_response(call: Call, row: IdempotencyKey, order: Order, response: bytes) -> None:
-    """Stores the first response of a key (encrypted: it holds the payment's client secret)."""
-    row.order_id = order.id
-    row.response = secrets.encrypt_text(call.runtime.settings, response.decode("latin-1"))
 
 
 # Orders ---------------------------------------------------------------------------------------------

@@ -6,10 +6,11 @@ work, before the handler runs, and the answer is stored with it; the transaction
 the key and the answer together or none of them. A repeat of the key by the same user gets the stored
 answer (status, headers and body) without running the handler again; a repeat while the first is
 still running waits for it (PostgreSQL's unique index holds the second insert until the first commits)
-and then gets its answer; the same key with a different request is refused (422); a failed request
-stores nothing, so its repeat runs again. This follows the IETF draft "The Idempotency-Key HTTP Header
-Field" and Stripe's API. Because a keyed POST is safe to repeat, the edge retries it after an upstream
-reset like a PUT (lms.app.edge).
+and then gets its answer; the same key with a different request is refused (400, as Stripe does); a failed
+request stores nothing, so its repeat runs again. A replayed answer carries `Idempotent-Replayed: true`.
+This follows Stripe's API and the IETF draft "The Idempotency-Key HTTP Header Field". Because a keyed POST
+is safe to repeat, the edge retries it after an upstream reset like a PUT (lms.app.edge). Stored answers
+are encrypted (lms.platform.secrets): a checkout's answer holds a payment's client secret.
 
 Keys are per tenant and user (anonymous writes are not keyed) and kept for `LMS_IDEMPOTENCY_TTL_HOURS`.
 """
@@ -30,10 +31,13 @@ from lms.platform.context import Call, Runtime
 from lms.platform.db import ALL_TENANTS, unit_of_work
 from lms.platform.errors import LmsError, ValidationError
 from lms.platform.models import Base, TenantScoped, UtcDateTime, utcnow
+from lms.platform.secrets import InvalidToken, cipher
 
 log = logging.getLogger("lms.idempotency")
 
 HEADER = "idempotency-key"
+REPLAYED_HEADER = ("idempotent-replayed", "true")
+PURPOSE = b"idempotent-answers"
 FIELD = "Idempotency-Key"  # how errors name it (DRF names a header by itself)
 MAX_KEY_LENGTH = 255
 # Printable ASCII without spaces at the ends: UUIDs, ULIDs and client-made strings all fit.
@@ -64,12 +68,13 @@ class IdempotentRequest(TenantScoped, Base):
 
 
 class KeyReused(LmsError):
-    """The key was already used for a different request (the IETF draft's 422)."""
+    """The key was already used for a different request (Stripe's 400; the IETF draft says 422)."""
 
-    code, http_status, reason = grpc.StatusCode.INVALID_ARGUMENT, 422, "IDEMPOTENCY_KEY_REUSED"
+    code, http_status, reason = grpc.StatusCode.INVALID_ARGUMENT, 400, "IDEMPOTENCY_KEY_REUSED"
 
     def __init__(self):
-        super().__init__("This Idempotency-Key was already used for a different request.")
+        super().__init__("Keys for idempotent requests can only be used with the same parameters they were first "
+                         "used with; use another Idempotency-Key for a different request.")
 
 
 class StillRunning(LmsError):
@@ -82,11 +87,11 @@ class StillRunning(LmsError):
 
 
 class Replay:
-    """A stored answer: the serialized response and the headers it was sent with."""
+    """A stored answer: the serialized response and the headers to send it with."""
 
     def __init__(self, response: bytes, headers: list[tuple[str, str]]):
         self.response = response
-        self.headers = headers
+        self.headers = [*headers, REPLAYED_HEADER]
 
 
 def requested_key(call: Call, http_method: str) -> str | None:
@@ -114,7 +119,7 @@ async def claim(call: Call, key: str, method: str, print_: str) -> Replay | int:
     session = await call.session()
     existing = await _stored(call, key)
     if existing is not None:
-        return _answer(existing, method, print_)
+        return _answer(call, existing, method, print_)
     row = IdempotentRequest(user_id=call.principal.user_id, key=key, method=method, fingerprint=print_)
     session.add(row)
     await session.flush()
@@ -125,14 +130,15 @@ async def stored_answer(call: Call, key: str, method: str, print_: str) -> Repla
     """After a unique violation: the answer of the concurrent request with the key that committed first,
     or None if there is none (the violation was the handler's own). The call has a fresh session."""
     existing = await _stored(call, key)
-    return None if existing is None else _answer(existing, method, print_)
+    return None if existing is None else _answer(call, existing, method, print_)
 
 
 async def remember(call: Call, row_id: int, response) -> None:
     """Stores the handler's answer with the key, in the same transaction as its effects."""
     session = await call.session()
     await session.execute(update(IdempotentRequest).where(IdempotentRequest.id == row_id).values(
-        response=response.SerializeToString(), response_headers=json.dumps(list(call.response_headers))))
+        response=cipher(call.runtime.settings, PURPOSE).encrypt(response.SerializeToString()),
+        response_headers=json.dumps(list(call.response_headers))))
 
 
 async def prune(session, now: datetime, ttl: timedelta, batch: int = PRUNE_BATCH) -> int:
@@ -166,10 +172,14 @@ async def _stored(call: Call, key: str) -> IdempotentRequest | None:
         IdempotentRequest.user_id == call.principal.user_id, IdempotentRequest.key == key))).scalar_one_or_none()
 
 
-def _answer(row: IdempotentRequest, method: str, print_: str) -> Replay:
+def _answer(call: Call, row: IdempotentRequest, method: str, print_: str) -> Replay:
     if row.method != method or row.fingerprint != print_:
         raise KeyReused()
     if row.response is None:  # (only seen inside the transaction that wrote it)
         raise StillRunning()
-    return Replay(row.response, [tuple(pair) for pair in json.loads(row.response_headers)])
+    try:
+        response = cipher(call.runtime.settings, PURPOSE).decrypt(row.response)
+    except InvalidToken:  # LMS_SECRET_KEY changed since: the answer is lost, and so is the key's promise
+        raise StillRunning() from None
+    return Replay(response, [tuple(pair) for pair in json.loads(row.response_headers)])
 

@@ -89,20 +89,6 @@ def upgrade() -> None:
     op.create_index("ix_order_items_tenant_user_course", "order_items", ["tenant_id", "user_id", "course_id"])
     rls.enable("order_items")
     op.create_table(
-        "idempotency_keys",
-        sa.Column("id", sa.Integer(), primary_key=True),
-        _tenant(),
-        sa.Column("user_id", sa.String(128), nullable=False),
-        sa.Column("key", sa.String(255), nullable=False),
-        sa.Column("request_hash", sa.String(64), nullable=False),
-        sa.Column("order_id", sa.Integer(), sa.ForeignKey(
-            "orders.id", ondelete="CASCADE", name="fk_idempotency_keys_order_id_orders"), nullable=True),
-        sa.Column("response", sa.Text(), nullable=False),
-        sa.Column("created_at", UtcDateTime(), nullable=False),
-        sa.UniqueConstraint("tenant_id", "user_id", "key", name="uq_idempotency_keys_tenant_id_user_id_key"),
-    )
-    rls.enable("idempotency_keys")
-    op.create_table(
         "webhook_events",
         sa.Column("id", sa.Integer(), primary_key=True),
         _tenant(),
@@ -116,6 +102,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("webhook_events", "idempotency_keys", "order_items", "orders", "payment_gateways",
+    for table in ("webhook_events", "order_items", "orders", "payment_gateways",
                   "store_settings"):
         op.drop_table(table)
