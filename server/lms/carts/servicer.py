@@ -102,7 +102,7 @@ class CartServicer(carts_pb2_grpc.CartServiceServicer):
         result = await service.checkout(await call.session(), call, present(request),
                                         call.metadata.get("idempotency-key", "").strip())
         if result.replay is not None:
-            call.response_headers.append(("idempotent-replayed", "true"))
+            call.add_response_headers([("idempotent-replayed", "true")])
             return payments_pb2.Order.FromString(result.replay)
         message = order_message(call, result.order)
         if result.idempotency_row is not None:
