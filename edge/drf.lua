@@ -14,7 +14,10 @@
 --     `-bin` values that are not base64), and so are every client-sent `x-envoy-*` header and, for JSON
 --     clients, every `grpc-*` and `-bin` header (Envoy sets its own x-envoy-external-address afterwards);
 --   * HEAD runs the route's GET; OPTIONS answers with `Allow`; a method the path does not have is 405;
---   * a JSON route's body in another media type is 415, except urlencoded forms, which become JSON.
+--   * a JSON route's body in another media type is 415, except urlencoded forms, which become JSON;
+--   * null for a typed body field (the transcoder would skip it) is DRF's 400 "This field may not be null.";
+--   * `page` / `page_size` that are not int32 are rewritten as DRF reads them (404 "Invalid page." for a
+--     page, the default size for a page size), since the transcoder would refuse them.
 
 local DEFAULT_DETAIL = {
   ["400"] = "Bad request.",
@@ -167,11 +170,18 @@ local function routes(handle)
     for line in text:gmatch("[^\n]+") do
       local pattern, spec = line:match("^(%S+) (%S+)$")
       if pattern then
-        local methods = {}
-        for method, kind in spec:gmatch("(%u+)=(%a+)") do
+        local methods, not_null = {}, {}
+        for method, kind, names in spec:gmatch("(%u+)=(%a+):?([%w_|]*)") do
           methods[method] = kind
+          if names ~= "" then
+            local set = {}
+            for name in names:gmatch("[^|]+") do
+              set[name] = true
+            end
+            not_null[method] = set
+          end
         end
-        parsed[#parsed + 1] = {pattern = pattern, methods = methods}
+        parsed[#parsed + 1] = {pattern = pattern, methods = methods, not_null = not_null}
       end
     end
     ROUTES_TEXT, ROUTES = text, parsed
@@ -182,13 +192,18 @@ end
 -- The methods of the first template matching `path` (method -> body kind), or nil when none does.
 -- Templates come literal segments first (`courses/most_popular` before `courses/{id}`), as Django
 -- resolves a DRF router's URLs.
-local function path_methods(handle, path)
+local function path_route(handle, path)
   for _, route in ipairs(routes(handle)) do
     if path:find(route.pattern) then
-      return route.methods
+      return route
     end
   end
   return nil
+end
+
+local function path_methods(handle, path)
+  local route = path_route(handle, path)
+  return route and route.methods
 end
 
 -- DRF's order: GET, POST, PUT, PATCH, DELETE, HEAD (wherever GET is), OPTIONS.
@@ -293,6 +308,120 @@ local function shape_plain_error(handle, status)
   replace_body(handle, status, detail(DEFAULT_DETAIL[status] or "Error."))
 end
 
+-- Pagination parameters, as DRF's PageNumberPagination reads them ----------------------------------
+
+local INT32_MAX = 2147483647
+
+-- The integer Python's int() reads from `text` (surrounding spaces, a sign, digits with single
+-- underscores between them), as a sign and a digit string without leading zeros; nil when it is none.
+local function python_int(text)
+  local sign, digits = text:match("^%s*([%+%-]?)(%d[%d_]*)%s*$")
+  if not digits or digits:find("__", 1, true) or digits:sub(-1) == "_" then
+    return nil
+  end
+  digits = digits:gsub("_", ""):gsub("^0+", "")
+  return sign == "-" and digits ~= "" and "-" or "", digits == "" and "0" or digits
+end
+
+local function fits_int32(digits)
+  return #digits < 10 or (#digits == 10 and tonumber(digits) <= INT32_MAX)
+end
+
+-- `page`: an integer page (its canonical digits), else "0", which the service answers with DRF's
+-- 404 "Invalid page." (so does any page out of int32: past the end). `page_size`: an integer (clamped
+-- into int32: the service caps it at 100), else nil: dropped, so the default size applies, as in DRF.
+local function page_value(name, raw)
+  local sign, digits = python_int(url_decode(raw))
+  if name == "page" then
+    if not digits or not fits_int32(digits) then
+      return "0"
+    end
+    return sign .. digits
+  end
+  if not digits then
+    return nil
+  end
+  if not fits_int32(digits) then
+    return sign == "-" and "0" or tostring(INT32_MAX)
+  end
+  return sign .. digits
+end
+
+-- The path with `page` and `page_size` made readable by the transcoder, which would refuse text for
+-- their int32 fields (400) where DRF answers 404 "Invalid page." or uses the default page size.
+local function paging_path(path)
+  local base, query = path:match("^([^?]*)%?(.*)$")
+  if not query or not query:find("page", 1, true) then
+    return path
+  end
+  local parts, changed = {}, false
+  for pair in query:gmatch("[^&]+") do
+    local key, value = pair:match("^([^=]*)=?(.*)$")
+    local name = url_decode(key)
+    if name == "page" or name == "page_size" then
+      local wanted = page_value(name, value)
+      if wanted ~= value then
+        changed = true
+      end
+      if wanted then
+        parts[#parts + 1] = name .. "=" .. wanted
+      end
+    else
+      parts[#parts + 1] = pair
+    end
+  end
+  if not changed then
+    return path
+  end
+  return base .. (#parts > 0 and ("?" .. table.concat(parts, "&")) or "")
+end
+
+-- Null in typed fields -----------------------------------------------------------------------------
+
+-- The top-level keys of a JSON object whose value is null and that are in `names`, in body order.
+local function null_fields(text, names)
+  local found = {}
+  local i, n = 1, #text
+  local depth, expecting_key, key = 0, false, nil
+  while i <= n do
+    local c = text:byte(i)
+    if c == 34 then -- a string: skip it, escapes included; at depth 1 after { or , it is a key
+      local j = i + 1
+      while j <= n do
+        local d = text:byte(j)
+        if d == 92 then
+          j = j + 2
+        elseif d == 34 then
+          break
+        else
+          j = j + 1
+        end
+      end
+      if depth == 1 and expecting_key then
+        key, expecting_key = text:sub(i + 1, j - 1), false
+      end
+      i = j + 1
+    else
+      if c == 123 or c == 91 then -- { [
+        depth = depth + 1
+        expecting_key = depth == 1 and c == 123
+      elseif c == 125 or c == 93 then -- } ]
+        depth = depth - 1
+      elseif c == 44 and depth == 1 then -- ,
+        expecting_key, key = true, nil
+      elseif c == 58 and depth == 1 and key then -- :
+        local at = text:find("[^ \t\r\n]", i + 1)
+        if at and text:sub(at, at + 3) == "null" and names[key] then
+          found[#found + 1] = key
+        end
+        key = nil
+      end
+      i = i + 1
+    end
+  end
+  return found
+end
+
 -- Requests -------------------------------------------------------------------------------------
 
 -- Drops what gRPC metadata cannot carry and what only Envoy may set.
@@ -367,6 +496,13 @@ function envoy_on_request(handle)
   local content_type = headers:get("content-type") or ""
   local native = content_type:find("application/grpc", 1, true) == 1
   clean_headers(headers, native)
+  if not native and (method == "GET" or method == "HEAD") then
+    local paged = paging_path(path)
+    if paged ~= path then
+      headers:replace(":path", paged)
+      path = paged
+    end
+  end
   local meta = handle:streamInfo():dynamicMetadata()
   meta:set("lms", "path", path)
   meta:set("lms", "method", method)
@@ -397,12 +533,25 @@ function envoy_on_request(handle)
   if content_type == "" or headers:get("content-length") == "0" then
     return
   end
-  local methods = path_methods(handle, without_query(path))
-  if not methods or methods[method] ~= "json" then
+  local route = path_route(handle, without_query(path))
+  if not route or route.methods[method] ~= "json" then
     return -- unknown route (the transcoder's 404/405), or the service parses the body itself
   end
   local media = (content_type:match("^%s*([^;%s]+)") or ""):lower()
   if media == "application/json" or media:find("%+json$") then
+    local typed = route.not_null[method]
+    local body = typed and handle:body()
+    if body ~= nil then
+      local text = body:getBytes(0, body:length())
+      local found = text:find("null", 1, true) and null_fields(text, typed) or {}
+      if #found > 0 then
+        local errors = {}
+        for _, name in ipairs(found) do
+          errors[#errors + 1] = json_string(name) .. ':["This field may not be null."]'
+        end
+        reply(handle, "400", "{" .. table.concat(errors, ",") .. "}")
+      end
+    end
     return
   end
   if media == "application/x-www-form-urlencoded" then

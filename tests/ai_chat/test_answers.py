@@ -161,7 +161,7 @@ def test_invalid_messages_are_rejected_and_change_nothing(tenant):
     assert_error(student.post(url, {"message_type": "user"}), 400, {"message": ["This field is required."]})
     assert_error(student.post(url, {"message": "   "}), 400, {"message": ["This field may not be blank."]})
     # (JSON null of a plain string field reaches the service as "not sent", as on every such route)
-    assert_error(student.post(url, {"message": None}), 400, {"message": ["This field is required."]})
+    assert_error(student.post(url, {"message": None}), 400, {"message": ["This field may not be null."]})
     assert student.get(url).json()["count"] == 0
     assert student.get(f"{BASE}{session['id']}/").json()["message_count"] == 0
     assert student.post(url, {"message": "x" * 2000}).status_code == 201

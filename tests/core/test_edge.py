@@ -41,7 +41,7 @@ def test_wrong_value_types_are_field_errors(tenant):
                  {"title": ["Not a valid string."]})
     # As DRF's CharField: a number is taken as its text.
     assert admin.post("/api/lms/courses/", {**valid, "title": 12}).json()["title"] == "12"
-    assert_error(admin.get("/api/lms/courses/?page_size=ten"), 400, {"page_size": ["A valid integer is required."]})
+    assert admin.get("/api/lms/courses/?page_size=ten").status_code == 200  # DRF: the default page size
 
 
 def test_success_headers_do_not_leak_grpc(tenant):

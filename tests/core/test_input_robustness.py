@@ -9,7 +9,7 @@ from google.protobuf import struct_pb2
 
 from lms.courses.v1 import categories_pb2, categories_pb2_grpc
 from lms.platform.auth import mint_token
-from tests.helpers import assert_error, make_category, make_course, make_module
+from tests.helpers import assert_error, enroll, make_category, make_course, make_lesson, make_module
 from tests.stack import SECRET
 
 INT32_MAX_MESSAGE = "Ensure this value is less than or equal to 2147483647."
@@ -126,6 +126,43 @@ def test_pagination_is_drfs_page_number_pagination(tenant):
     for size in ("0", "-3"):
         page = admin.get(f"/api/lms/courses/?page_size={size}").json()
         assert page["count"] == 3 and len(page["results"]) == 3
+    # Text where an integer is expected: DRF's 404 for a page, its default size for a page size (the
+    # transcoder would answer 400 for the int32 fields; the edge reads them as DRF does).
+    for page in ("abc", "1.5", "", "99999999999", "-99999999999", "1__0"):
+        assert_error(admin.get("/api/lms/courses/", params={"page": page}), 404, {"detail": "Invalid page."})
+    for page in (" 1", "+1", "01"):  # what Python's int() reads
+        assert admin.get("/api/lms/courses/", params={"page": page}).json()["count"] == 3
+    for size in ("abc", "", "2.5", "-99999999999"):
+        page = admin.get("/api/lms/courses/", params={"page_size": size}).json()
+        assert len(page["results"]) == 3 and page["next"] is None
+    assert len(admin.get("/api/lms/courses/", params={"page_size": "99999999999"}).json()["results"]) == 3
+    second = admin.get("/api/lms/courses/", params={"page": "2", "page_size": " 2"}).json()
+    assert len(second["results"]) == 1 and "page_size=2" in second["previous"]
+
+
+def test_null_for_a_typed_body_field_is_a_field_error(tenant):
+    """Fields the transcoder parses (not JSON values) used to take null as absent; DRF refuses it."""
+    admin, student = tenant.admin(), tenant.student()
+    course = make_course(admin)
+    lesson = make_lesson(admin, course["id"], make_module(admin, course["id"])["id"])
+    enrollment = enroll(student, course["id"])
+    url = f"/api/lms/enrollments/{enrollment['id']}/"
+    assert_error(admin.patch(url, {"is_active": None}), 400, {"is_active": ["This field may not be null."]})
+    assert_error(admin.patch(url, {"isActive": None}), 400, {"isActive": ["This field may not be null."]})
+    assert admin.get(url).json()["is_active"] is True  # nothing changed
+    assert admin.patch(url, {"is_active": True, "unknown": None}).status_code == 200  # not a typed field
+    assert_error(admin.post(f"/api/lms/enrollments/course/{course['id']}/enroll/", {"user_id": None}), 400,
+                 {"user_id": ["This field may not be null."]})
+    assert_error(admin.post(f"/api/lms/courses/{course['id']}/instructors/", {"user_id": None}), 400,
+                 {"user_id": ["This field may not be null."]})
+    completion = "/api/lms/enrollments/lesson-completion/"
+    assert_error(student.post(completion, {"lesson": None}), 400, {"lesson": ["This field may not be null."]})
+    assert_error(student.post(completion, {"lesson": None, "x": {"lesson": None}}), 400,
+                 {"lesson": ["This field may not be null."]})
+    # null inside a nested value, or the text "null", is not a null field
+    assert student.post(completion, {"lesson": lesson["id"], "x": {"lesson": None}}).status_code == 201
+    named_null = admin.post(f"/api/lms/courses/{course['id']}/instructors/", {"user_id": "null"})
+    assert named_null.json() != {"user_id": ["This field may not be null."]}, named_null.text
 
 
 def test_the_documents_resource_example_works_without_a_file(tenant):

@@ -90,6 +90,8 @@ class HttpRoute:
     """One path template of the JSON API and what each of its methods takes as a body."""
     template: str  # as annotated, e.g. /api/lms/courses/{course_id}
     bodies: tuple[tuple[str, str], ...]  # (METHOD, "none" | "json" | "any"), "any": streamed uploads
+    # (METHOD, names): typed top-level fields of a JSON body, which the transcoder would skip when null
+    not_null: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def lua_pattern(self) -> str:
@@ -123,7 +125,7 @@ def api_surface(descriptor_path: Path = DESCRIPTOR_PATH) -> ApiSurface:
     messages = {}
     for f in files:
         _index(messages, f.package, f.message_type)
-    services, by_template = [], {}
+    services, by_template, typed = [], {}, {}
     for f in files:
         if not f.package.startswith("lms."):
             continue
@@ -139,11 +141,16 @@ def api_surface(descriptor_path: Path = DESCRIPTOR_PATH) -> ApiSurface:
                     template = getattr(binding, verb).rstrip("/")
                     kind = _body_kind(binding.body, method, request)
                     by_template.setdefault(template, {})[verb.upper()] = kind
+                    if kind == "json":
+                        names = _typed_body_fields(binding.body, template, request, messages)
+                        if names:
+                            typed.setdefault(template, {})[verb.upper()] = names
     # Literal segments before placeholders, as Django's URL patterns list a router's extra actions
     # (`courses/most_popular`) before the detail route (`courses/{id}`): the first match decides.
     ordered = sorted(by_template.items(), key=lambda item: (
         [1 if segment.startswith("{") else 0 for segment in item[0].split("/")], item[0]))
-    routes = tuple(HttpRoute(t, tuple(sorted(m.items()))) for t, m in ordered)
+    routes = tuple(HttpRoute(t, tuple(sorted(m.items())), tuple(sorted(typed.get(t, {}).items())))
+                   for t, m in ordered)
     return ApiSurface(tuple(sorted(services)), routes)
 
 
@@ -168,10 +175,41 @@ def _body_kind(body: str, method, request) -> str:
     return "json"
 
 
+_JSON_VALUES = {".google.protobuf.Value"}  # null is a value of its own: the domain's Fields decide
+
+
+def _typed_body_fields(body: str, template: str, request, messages: dict) -> tuple[str, ...]:
+    """The JSON names (proto and lowerCamel) of a JSON body's typed top-level fields. The transcoder skips
+    `null` for them as if the field were absent, where DRF answers `This field may not be null.`; the Lua
+    filter refuses it instead. `google.protobuf.Value` fields take null and leave it to the domain."""
+    if request is None:
+        return ()
+    if body == "*":
+        in_path = set(re.findall(r"{([^}=]+)", template))
+        fields = [f for f in request.field if f.name not in in_path]
+    else:
+        wrapper = next((f for f in request.field if f.name == body), None)
+        if wrapper is None or wrapper.type_name in _JSON_VALUES or wrapper.type_name not in (
+                "." + name for name in messages):
+            return ()
+        fields = list(messages[wrapper.type_name.lstrip(".")].field)
+    names = set()
+    for field in fields:
+        if field.type_name in _JSON_VALUES:
+            continue
+        names.update({field.name, field.json_name or field.name})
+    return tuple(sorted(names))
+
+
 def lua_route_table(routes) -> str:
     """The route table the Lua filter reads from the route's metadata: one line per template,
-    `<lua pattern> <METHOD>=<body kind>,...`."""
-    return "\n".join(f"{r.lua_pattern} " + ",".join(f"{m}={k}" for m, k in r.bodies) for r in routes)
+    `<lua pattern> <METHOD>=<body kind>[:<field>|<field>...],...` (the fields that may not be null)."""
+    lines = []
+    for r in routes:
+        not_null = dict(r.not_null)
+        lines.append(f"{r.lua_pattern} " + ",".join(
+            f"{m}={k}" + (":" + "|".join(not_null[m]) if not_null.get(m) else "") for m, k in r.bodies))
+    return "\n".join(lines)
 
 
 def _endpoints(upstreams) -> list[dict]:

@@ -69,7 +69,7 @@ class PaymentServicer(payments_pb2_grpc.PaymentServiceServicer):
     async def GetOrderReceipt(self, request, context):
         call = current_call()
         order, pdf = await service.receipt_pdf(await call.session(), call, request.order_id)
-        call.response_headers.append(("content-disposition", f'inline; filename="receipt-{order.id}.pdf"'))
+        call.add_response_headers([("content-disposition", f'inline; filename="receipt-{order.id}.pdf"')])
         yield httpbody_pb2.HttpBody(content_type="application/pdf", data=pdf)
 
     async def StripeWebhook(self, request_iterator, context):

@@ -44,8 +44,8 @@ def _attendance(user_id, name, attended, occurrence, marked_at) -> schedules_pb2
 
 
 def _ics(call: Call, data: bytes, filename: str) -> httpbody_pb2.HttpBody:
-    call.response_headers.append(("content-disposition", f'attachment; filename="{filename}"'))
-    call.response_headers.append(("cache-control", "private, max-age=300"))
+    call.add_response_headers([("content-disposition", f'attachment; filename="{filename}"'),
+                               ("cache-control", "private, max-age=300")])
     return httpbody_pb2.HttpBody(content_type=calendar.CONTENT_TYPE, data=data)
 
 
