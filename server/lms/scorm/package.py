@@ -411,8 +411,9 @@ def parse_manifest(data: bytes, present: set[str] | None = None) -> Manifest:
             identifier = _attr(element, "identifier") or f"organization_{n}"
             items = tuple(item_of(child, str(i)) for i, child in enumerate(_children(element, "item"), 1))
             sequencing = any(_local(e.tag) == "sequencing" for e in element.iter())
-            organizations.append(Organization(identifier=identifier, title=_text(_child(element, "title")) or identifier,
-                                              items=items, has_sequencing=sequencing))
+            title = _text(_child(element, "title")) or identifier
+            organizations.append(Organization(identifier=identifier, title=title, items=items,
+                                              has_sequencing=sequencing))
     manifest_identifier = _attr(root, "identifier") or "manifest"
     if not organizations or not any(scos_in(o) for o in organizations):
         # Empty <organizations/>: the first SCO resource (else the first with an href) is the package (Moodle).
