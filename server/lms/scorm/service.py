@@ -101,6 +101,10 @@ async def upload_package(call: Call, upload: Upload) -> tuple[ScormPackage, Mani
     form = await upload.read(call, files={"package": PACKAGE_FIELD}, course_id=course.id, course_slug=course.slug,
                              allow_json=False)
     stored = form.files["package"]
+    # The archive's activation waits for the package row (below): the database is not held while the package is
+    # checked and extracted (SQLite has one writer), and a rejected package leaves its archive pending, which
+    # the upload's own rollback hook then deletes.
+    await call.rollback_session()
     tenant_id = call.require_tenant()
     runtime = call.runtime
     limits = {"max_total_bytes": runtime.settings.scorm_max_extracted_mb * 1024 * 1024}
@@ -133,6 +137,8 @@ async def upload_package(call: Call, upload: Upload) -> tuple[ScormPackage, Mani
                 raise
     session = await call.session()
     course = await course_for_change(session, call.actor, course.id)  # still there, still theirs
+    if not await registry.activate(session, stored.key, stored.size):
+        raise NotFound()
     await session.execute(update(StoredFile).where(StoredFile.key.in_(keys), StoredFile.state == PENDING)
                           .values(state=ACTIVE, expires_at=None).execution_options(synchronize_session=False))
     size = sum(info.file_size for info in entries.values())

@@ -104,8 +104,8 @@ class ScormPlayerServicer(scorm_pb2_grpc.ScormPlayerServiceServicer):
         await service.open_session(call, request.tenant, request.session)
         data = _runtime_cache.get(request.name)
         if data is None:
-            data = _runtime_cache[request.name] = resources.files("lms.scorm").joinpath(
-                "static", request.name).read_bytes()
+            data = _runtime_cache[request.name] = resources.files("lms.scorm").joinpath("static").joinpath(
+                request.name).read_bytes()
         call.add_response_headers([("cache-control", "private, max-age=3600"), ("x-content-type-options", "nosniff")])
         return httpbody_pb2.HttpBody(content_type="text/javascript; charset=utf-8", data=data)
 
