@@ -278,7 +278,8 @@ def launch_data(version: str, *, learner_id: str, learner_name: str, entry: str,
         return data
     data = {"learner_id": learner_id, "learner_name": learner_name, "entry": entry,
             "credit": "credit" if credit else "no-credit", "mode": "normal" if credit else "browse",
-            "completion_status": completion, "success_status": success,
+            "completion_status": "unknown" if completion == "not attempted" else completion,
+            "success_status": success,
             "total_time": format_timespan(total_time, version)}
     if location:
         data["location"] = location

@@ -71,7 +71,8 @@ padding:.5rem;border-right:1px solid #ccc}}nav ul{{padding-left:1rem}}iframe{{fl
   var config = {_json(config)};
   var settings = {{
     autocommit: true, autocommitSeconds: 5, lmsCommitUrl: config.commit, dataCommitFormat: "json",
-    terminateCommitParam: "finished", logLevel: 4,
+    terminateCommitParam: "finished", logLevel: 4, commitRequestDataType: "application/json",
+    terminationCommitContentType: "application/json",
     xhrResponseHandler: function (xhr) {{
       var body = {{}};
       try {{ body = JSON.parse(xhr.responseText || "{{}}"); }} catch (e) {{}}
