@@ -401,6 +401,7 @@ TRACK_FIELDS = Fields(
     sco=Str(max_length=255),
     cmi=CmiObject(),
 ).declares("lms.scorm.v1.TrackInput")
+COMMIT_FIELDS = Fields(cmi=CmiObject(required=True)).declares("lms.scorm.v1.CommitData")
 
 
 @dataclasses.dataclass
@@ -429,9 +430,7 @@ async def commit(call: Call, tenant_id: str, token: str, sco_identifier: str, at
     session, launched = await open_session(call, tenant_id, token)
     sco = sco_of(launched.package, sco_identifier)
     launched.row.expires_at = utcnow() + timedelta(seconds=call.runtime.settings.scorm_session_ttl_seconds)
-    cmi = data.get("cmi")
-    if not isinstance(cmi, dict):
-        raise ValidationError({"cmi": ["Expected a dictionary of items."]})
+    cmi = COMMIT_FIELDS.validate(data)["cmi"]
     latest = await session.scalar(select(ScormTrack.attempt).where(
         ScormTrack.course_id == launched.course.id, ScormTrack.user_id == launched.row.user_id,
         ScormTrack.sco == sco["identifier"]).order_by(ScormTrack.attempt.desc()).limit(1))

@@ -148,7 +148,7 @@ class ExportCourseRequest(_message.Message):
     version: str
     def __init__(self, course_id: _Optional[int] = ..., version: _Optional[str] = ...) -> None: ...
 
-class PlayerRequest(_message.Message):
+class GetPlayerRequest(_message.Message):
     __slots__ = ("tenant", "session", "sco")
     TENANT_FIELD_NUMBER: _ClassVar[int]
     SESSION_FIELD_NUMBER: _ClassVar[int]
@@ -158,7 +158,7 @@ class PlayerRequest(_message.Message):
     sco: str
     def __init__(self, tenant: _Optional[str] = ..., session: _Optional[str] = ..., sco: _Optional[str] = ...) -> None: ...
 
-class RuntimeRequest(_message.Message):
+class GetRuntimeRequest(_message.Message):
     __slots__ = ("tenant", "session", "name")
     TENANT_FIELD_NUMBER: _ClassVar[int]
     SESSION_FIELD_NUMBER: _ClassVar[int]
@@ -168,7 +168,7 @@ class RuntimeRequest(_message.Message):
     name: str
     def __init__(self, tenant: _Optional[str] = ..., session: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...
 
-class ContentRequest(_message.Message):
+class GetContentRequest(_message.Message):
     __slots__ = ("tenant", "session", "path")
     TENANT_FIELD_NUMBER: _ClassVar[int]
     SESSION_FIELD_NUMBER: _ClassVar[int]

@@ -255,17 +255,17 @@ class ScormPlayerServiceStub:
         """
         self.GetPlayer = channel.unary_unary(
                 '/lms.scorm.v1.ScormPlayerService/GetPlayer',
-                request_serializer=lms_dot_scorm_dot_v1_dot_scorm__pb2.PlayerRequest.SerializeToString,
+                request_serializer=lms_dot_scorm_dot_v1_dot_scorm__pb2.GetPlayerRequest.SerializeToString,
                 response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
                 _registered_method=True)
         self.GetRuntime = channel.unary_unary(
                 '/lms.scorm.v1.ScormPlayerService/GetRuntime',
-                request_serializer=lms_dot_scorm_dot_v1_dot_scorm__pb2.RuntimeRequest.SerializeToString,
+                request_serializer=lms_dot_scorm_dot_v1_dot_scorm__pb2.GetRuntimeRequest.SerializeToString,
                 response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
                 _registered_method=True)
         self.GetContent = channel.unary_stream(
                 '/lms.scorm.v1.ScormPlayerService/GetContent',
-                request_serializer=lms_dot_scorm_dot_v1_dot_scorm__pb2.ContentRequest.SerializeToString,
+                request_serializer=lms_dot_scorm_dot_v1_dot_scorm__pb2.GetContentRequest.SerializeToString,
                 response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
                 _registered_method=True)
         self.Commit = channel.unary_unary(
@@ -313,17 +313,17 @@ def add_ScormPlayerServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
             'GetPlayer': grpc.unary_unary_rpc_method_handler(
                     servicer.GetPlayer,
-                    request_deserializer=lms_dot_scorm_dot_v1_dot_scorm__pb2.PlayerRequest.FromString,
+                    request_deserializer=lms_dot_scorm_dot_v1_dot_scorm__pb2.GetPlayerRequest.FromString,
                     response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
             ),
             'GetRuntime': grpc.unary_unary_rpc_method_handler(
                     servicer.GetRuntime,
-                    request_deserializer=lms_dot_scorm_dot_v1_dot_scorm__pb2.RuntimeRequest.FromString,
+                    request_deserializer=lms_dot_scorm_dot_v1_dot_scorm__pb2.GetRuntimeRequest.FromString,
                     response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
             ),
             'GetContent': grpc.unary_stream_rpc_method_handler(
                     servicer.GetContent,
-                    request_deserializer=lms_dot_scorm_dot_v1_dot_scorm__pb2.ContentRequest.FromString,
+                    request_deserializer=lms_dot_scorm_dot_v1_dot_scorm__pb2.GetContentRequest.FromString,
                     response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
             ),
             'Commit': grpc.unary_unary_rpc_method_handler(
@@ -359,7 +359,7 @@ class ScormPlayerService:
             request,
             target,
             '/lms.scorm.v1.ScormPlayerService/GetPlayer',
-            lms_dot_scorm_dot_v1_dot_scorm__pb2.PlayerRequest.SerializeToString,
+            lms_dot_scorm_dot_v1_dot_scorm__pb2.GetPlayerRequest.SerializeToString,
             google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
             options,
             channel_credentials,
@@ -386,7 +386,7 @@ class ScormPlayerService:
             request,
             target,
             '/lms.scorm.v1.ScormPlayerService/GetRuntime',
-            lms_dot_scorm_dot_v1_dot_scorm__pb2.RuntimeRequest.SerializeToString,
+            lms_dot_scorm_dot_v1_dot_scorm__pb2.GetRuntimeRequest.SerializeToString,
             google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
             options,
             channel_credentials,
@@ -413,7 +413,7 @@ class ScormPlayerService:
             request,
             target,
             '/lms.scorm.v1.ScormPlayerService/GetContent',
-            lms_dot_scorm_dot_v1_dot_scorm__pb2.ContentRequest.SerializeToString,
+            lms_dot_scorm_dot_v1_dot_scorm__pb2.GetContentRequest.SerializeToString,
             google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
             options,
             channel_credentials,
