@@ -46,6 +46,7 @@ def servicer_classes() -> list[type]:
     from lms.groups.servicer import GroupServicer
     from lms.learningpaths.servicer import LearningPathServicer
     from lms.schedules.servicer import ScheduleServicer
+    from lms.scorm.servicer import ScormPlayerServicer, ScormServicer
     from lms.payments.servicer import PaymentServicer
     from lms.system.servicer import SystemServicer
     from lms.users.servicer import UserDirectoryServicer
@@ -76,6 +77,8 @@ def servicer_classes() -> list[type]:
         CartServicer,
         CouponServicer,
         PaymentServicer,
+        ScormServicer,
+        ScormPlayerServicer,
     ]
 
 

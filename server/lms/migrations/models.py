@@ -23,6 +23,7 @@ def all_metadata() -> MetaData:
     import lms.platform.files  # noqa: F401
     import lms.platform.idempotency  # noqa: F401
     import lms.schedules.models  # noqa: F401
+    import lms.scorm.models  # noqa: F401
     import lms.users.models  # noqa: F401
     from lms.platform.models import Base
 

@@ -60,6 +60,8 @@ class Settings:
     s3_endpoint_url: str
     s3_region: str
     s3_url_ttl_seconds: int
+    scorm_session_ttl_seconds: int
+    scorm_max_extracted_mb: int
     redis_url: str
     redis_namespace: str
     idempotency_ttl_hours: int
@@ -130,6 +132,8 @@ class Settings:
             s3_endpoint_url=_env("LMS_S3_ENDPOINT_URL"),
             s3_region=_env("LMS_S3_REGION", "us-east-1"),
             s3_url_ttl_seconds=_int("LMS_S3_URL_TTL", 3600),
+            scorm_session_ttl_seconds=_int("LMS_SCORM_SESSION_TTL", 1800),
+            scorm_max_extracted_mb=_int("LMS_SCORM_MAX_EXTRACTED_MB", 500),
             redis_url=_env("LMS_REDIS_URL"),
             redis_namespace=_env("LMS_REDIS_NAMESPACE", "lms"),
             idempotency_ttl_hours=max(1, _int("LMS_IDEMPOTENCY_TTL_HOURS", 24)),

@@ -89,6 +89,7 @@ COURSE_COMPLETED = declare("course.completed", *_LEARNER)
 SUBMISSION_CREATED = declare("submission.created", *_LEARNER)
 SUBMISSION_GRADED = declare("submission.graded", *_LEARNER)
 CERTIFICATE_ISSUED = declare("certificate.issued", *_LEARNER)
+SCORM_COMPLETED = declare("scorm.completed", *_LEARNER)                # a learner completed a course's SCORM package
 FORUM_POST_CREATED = declare("forum.post_created", rooms.FORUM)
 FORUM_POST_APPROVED = declare("forum.post_approved", rooms.FORUM, rooms.USER)  # the forum, the author
 MESSAGE_RECEIVED = declare("message.received", rooms.USER)                # the recipient
