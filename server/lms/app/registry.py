@@ -45,6 +45,7 @@ def servicer_classes() -> list[type]:
     from lms.gamification.servicer import BadgeServicer, PointsServicer
     from lms.groups.servicer import GroupServicer
     from lms.learningpaths.servicer import LearningPathServicer
+    from lms.messaging.servicer import MessageServicer
     from lms.schedules.servicer import ScheduleServicer
     from lms.payments.servicer import PaymentServicer
     from lms.system.servicer import SystemServicer
@@ -76,6 +77,7 @@ def servicer_classes() -> list[type]:
         CartServicer,
         CouponServicer,
         PaymentServicer,
+        MessageServicer,
     ]
 
 
