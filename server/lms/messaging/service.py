@@ -449,7 +449,7 @@ async def _names(session: AsyncSession, user_ids: list[str]) -> dict[str, str]:
 
 _DELIVER_TO_COURSE = (
     "INSERT INTO message_deliveries (tenant_id, message_id, recipient_id, message_type, deleted) "
-    "SELECT :tenant, :message_id, e.user_id, :message_type, :no FROM enrollments e "
+    "SELECT e.tenant_id, :message_id, e.user_id, :message_type, :no FROM enrollments e "
     "WHERE e.tenant_id = :tenant AND e.course_id = :course_id AND e.is_active = :yes AND e.user_id <> :sender")
 
 
