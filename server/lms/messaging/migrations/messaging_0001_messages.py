@@ -38,8 +38,7 @@ def upgrade() -> None:
     rls.enable("messages")
     op.create_table(
         "message_deliveries",
-        sa.Column("message_id", sa.Integer(), sa.ForeignKey(
-            "messages.id", ondelete="CASCADE", name="fk_message_deliveries_message_id_messages"), nullable=False),
+        sa.Column("message_id", sa.Integer(), nullable=False),
         sa.Column("recipient_id", sa.String(128), nullable=False),
         sa.Column("tenant_id", sa.String(64), nullable=False),
         sa.Column("message_type", sa.String(16), nullable=False),
