@@ -119,25 +119,49 @@ def post_json(url: str, token: str, body: dict) -> tuple[int, float, dict]:
         return response.status, (time.perf_counter() - started) * 1000, payload
 
 
-def announcements(edge: str, token: str, admin_url: str, count: int) -> tuple[list[float], float, int]:
+def _fanned_out(conn, message_id: int, recipients: int, limit: float = 300) -> float:
+    """Seconds until the fan-out consumer has written the announcement's `message.received` events."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < limit:
+        done = conn.execute("SELECT count(*) FROM outbox_events WHERE type = 'message.received' "
+                            "AND (data->>'id')::int = %s", (message_id,)).fetchone()[0]
+        if done >= recipients:
+            break
+        time.sleep(0.05)
+    return time.perf_counter() - started
+
+
+def announcements(edge: str, token: str, admin_url: str, count: int) -> tuple[list[float], list[float], int]:
+    """`count` announcements one after the other, each once the previous one's live events are written (so a
+    request does not share the machine with the fan-out of the one before); acceptance ms and fan-out s."""
     url = f"{edge}/api/lms/messaging/messages/"
     body = {"subject": "Exam on Friday", "content": "Chapters 1-3.", "message_type": "announcement", "course": 1}
-    post_json(url, token, body)  # warm
-    times, last, recipients = [], None, 0
-    for _ in range(count):
-        status, ms, payload = post_json(url, token, body)
-        assert status == 201, (status, payload)
-        times.append(ms)
-        last, recipients = payload["id"], payload["recipient_count"]
-    started = time.perf_counter()
+    times, fan_outs, recipients = [], [], 0
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        while time.perf_counter() - started < 300:
-            done = conn.execute("SELECT count(*) FROM outbox_events WHERE type = 'message.received' "
-                                "AND (data->>'id')::int = %s", (last,)).fetchone()[0]
-            if done >= recipients:
-                break
-            time.sleep(0.1)
-    return times, time.perf_counter() - started, recipients
+        for n in range(count + 1):
+            status, ms, payload = post_json(url, token, body)
+            assert status == 201, (status, payload)
+            recipients = payload["recipient_count"]
+            fanned = _fanned_out(conn, payload["id"], recipients)
+            if n:  # the first one warms the worker up
+                times.append(ms)
+                fan_outs.append(fanned)
+    return times, fan_outs, recipients
+
+
+def explain_delivery(app_url: str) -> str:
+    """EXPLAIN ANALYZE of an announcement's delivery INSERT ... SELECT for course 1 (the fan-out consumer's;
+    rolled back)."""
+    from lms.messaging.fanout import _DELIVER
+
+    sql = _DELIVER.text.replace(":tenant", f"'{seed.TENANT}'").replace(":message_id", "999999999") \
+        .replace(":message_type", "'announcement'").replace(":course_id", "1").replace(":yes", "true") \
+        .replace(":no", "false").replace(":sender", f"'{TEACHER}'")
+    with psycopg.connect(app_url) as conn:
+        conn.execute("SELECT set_config('app.tenant_id', %s, false)", (seed.TENANT,))
+        lines = [row[0] for row in conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)]
+        conn.rollback()
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -198,11 +222,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"  non-2xx/errors {result['bad']}")
             if not label.startswith("baseline"):
                 ok &= result["rps"] >= LIST_RPS_BOUND and result["bad"] == 0
-        times, fanned, recipients = announcements(edge, teacher, admin_url, args.announcements)
+        times, fan_outs, recipients = announcements(edge, teacher, admin_url, args.announcements)
         median = statistics.median(times)
         log(f"announcement to {recipients:,} learners: accepted in median {median:.1f} ms, "
             f"p90 {sorted(times)[int(len(times) * 0.9) - 1]:.1f} ms, max {max(times):.1f} ms "
-            f"({len(times)} requests); the last one's {recipients:,} live events written {fanned:.2f} s later")
+            f"({len(times)} requests); live events written by the consumer median "
+            f"{statistics.median(fan_outs):.2f} s after acceptance")
+        log("EXPLAIN (ANALYZE, BUFFERS) of the deliveries' INSERT ... SELECT (rolled back):\n"
+            + explain_delivery(app_url))
         ok &= median < ANNOUNCE_MS_BOUND
         log("PASS" if ok else "FAIL (bounds: list >= 1,000 req/s, announcement median < 200 ms)")
         return 0 if ok else 1

@@ -48,7 +48,7 @@ class Message(TenantScoped, Base):
     thread_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the thread's first message; NULL: itself
     recipient_count: Mapped[int] = mapped_column(Integer, default=1)
     sender_deleted: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Announcements: whether their message.received events have been written (by the fan-out consumer).
+    # Announcements: whether their deliveries and message.received events have been written (the fan-out consumer).
     fanned_out: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
