@@ -85,12 +85,21 @@ def seed_messages(admin_url: str, messages: int) -> float:
                    CASE WHEN id % 10 = 0 AND id % 100 <> 0 OR (id % 100 = 0 AND id % 1000 <> 0)
                         THEN created_at + interval '1 hour' END, false
             FROM messages""",
+        """INSERT INTO mailbox_counts (tenant_id, user_id, inbox, unread, sent)
+            SELECT tenant_id, user_id, sum(inbox), sum(unread), sum(sent) FROM (
+                SELECT tenant_id, recipient_id AS user_id, count(*) AS inbox,
+                       count(*) FILTER (WHERE read_at IS NULL) AS unread, 0 AS sent
+                FROM message_deliveries GROUP BY tenant_id, recipient_id
+                UNION ALL
+                SELECT tenant_id, sender_id, 0, 0, count(*) FROM messages GROUP BY tenant_id, sender_id) c
+            GROUP BY tenant_id, user_id""",
     ]
     with psycopg.connect(admin_url, autocommit=True) as conn:
         with conn.transaction():
             for statement in statements:
                 conn.execute(statement)
-        for table in ("messages", "message_deliveries", "directory_users", "enrollments", "course_instructors"):
+        for table in ("messages", "message_deliveries", "mailbox_counts", "directory_users", "enrollments",
+                      "course_instructors"):
             conn.execute(f"VACUUM ANALYZE {table}")
     return time.perf_counter() - started
 

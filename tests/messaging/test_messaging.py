@@ -33,6 +33,21 @@ def delivered(actor, message_id: int, timeout: float = 15) -> list[dict]:
         time.sleep(0.1)
 
 
+def assert_counts_agree(tenant):
+    """mailbox_counts (kept by every change) equals what counting the copies gives, for every user."""
+    kept = {(u, i, r, s) for u, i, r, s in tenant.stack.sql(
+        "SELECT user_id, inbox, unread, sent FROM mailbox_counts WHERE tenant_id = :t", t=tenant.id)}
+    inbox = dict(tenant.stack.sql("SELECT recipient_id, count(*) FROM message_deliveries WHERE tenant_id = :t "
+                                  "AND NOT deleted GROUP BY recipient_id", t=tenant.id))
+    unread = dict(tenant.stack.sql("SELECT recipient_id, count(*) FROM message_deliveries WHERE tenant_id = :t "
+                                   "AND NOT deleted AND read_at IS NULL GROUP BY recipient_id", t=tenant.id))
+    sent = dict(tenant.stack.sql("SELECT sender_id, count(*) FROM messages WHERE tenant_id = :t "
+                                 "AND NOT sender_deleted AND sender_id <> '' GROUP BY sender_id", t=tenant.id))
+    users = {u for u, *_ in kept} | set(inbox) | set(sent)
+    counted = {(u, inbox.get(u, 0), unread.get(u, 0), sent.get(u, 0)) for u in users}
+    assert kept == counted
+
+
 def classmates(tenant, *students):
     """A course with the students enrolled (and its admin)."""
     admin = tenant.admin()
@@ -75,6 +90,7 @@ def test_document_body_sends_and_the_recipient_reads_it(tenant, other_tenant):
     assert student.post(f"{URL}mark_all_read/").json() == {"unread_count": 0}
     assert student.get(f"{URL}unread_count/").json() == {"unread_count": 0}
     assert_error(teacher.post(f"{URL}{sent['id']}/mark_read/"), 404, NOT_FOUND)  # not the teacher's inbox
+    assert_counts_agree(tenant)
 
     # Another tenant and anonymous callers see nothing.
     stranger = other_tenant.admin()
@@ -183,6 +199,9 @@ def test_threads_folders_and_deletion_per_side(tenant):
         again["id"], root["id"]]
     assert_error(bob.post(URL, {**DOC_BODY, "reply_to": root["id"]}), 400,
                  {"reply_to": [f'Invalid pk "{root["id"]}" - object does not exist.']})
+    assert bob.delete(f"{URL}{root['id']}/").status_code == 404  # deleted once
+    assert bob.get(URL).json()["count"] == 3 and alice.get(URL, params={"folder": "sent"}).json()["count"] == 3
+    assert_counts_agree(tenant)
 
 
 def test_list_pages_take_the_same_queries_whatever_their_size(tenant):
@@ -229,6 +248,7 @@ def test_announcements_reach_every_learner_of_the_course_once(tenant):
     assert answer["recipient"] == teacher.user_id and answer["thread"] == announcement["id"]
 
     assert dropped.get(URL).json()["count"] == 0
+    assert_counts_agree(tenant)
     assert teacher.get(f"{URL}{announcement['id']}/").json()["recipient_count"] == 3  # counted when delivered
     assert_error(learners[0].post(URL, body), 403,
                  {"detail": "Only the staff of a course send announcements to it."})

@@ -5,7 +5,8 @@ the request does nothing per recipient. Every gRPC worker runs this consumer in 
 announcement sent it writes, in the consumer's unit of work:
 
 1. the deliveries (each recipient's read and deletion state): one INSERT ... SELECT over the course's
-   active enrollments (the sender excepted), and the message's `recipient_count` from its row count;
+   active enrollments (the sender excepted), the message's `recipient_count` from its row count, and the
+   recipients' mailbox counts (one INSERT ... SELECT ... ON CONFLICT DO UPDATE);
 2. the recipients' `message.received` events (`user_<id>` rooms, the kind the type is declared for): one
    INSERT ... SELECT over those deliveries into the outbox.
 
@@ -33,6 +34,13 @@ _DELIVER = text(
     "INSERT INTO message_deliveries (tenant_id, message_id, recipient_id, message_type, deleted) "
     "SELECT e.tenant_id, :message_id, e.user_id, :message_type, :no FROM enrollments e "
     "WHERE e.tenant_id = :tenant AND e.course_id = :course_id AND e.is_active = :yes AND e.user_id <> :sender")
+# Each recipient's mailbox counts, in user-id order (the order every writer of mailbox_counts locks rows in).
+_COUNT = text(
+    "INSERT INTO mailbox_counts (tenant_id, user_id, inbox, unread, sent) "
+    "SELECT d.tenant_id, d.recipient_id, 1, 1, 0 FROM message_deliveries d "
+    "WHERE d.tenant_id = :tenant AND d.message_id = :message_id ORDER BY d.recipient_id "
+    "ON CONFLICT (tenant_id, user_id) DO UPDATE SET inbox = mailbox_counts.inbox + excluded.inbox, "
+    "unread = mailbox_counts.unread + excluded.unread")
 _EVENTS = (
     "INSERT INTO outbox_events (tenant_id, type, room, data, created_at) "
     f"SELECT d.tenant_id, :type, {_USER_ROOM} || d.recipient_id, {{data}}, :created_at "
@@ -62,6 +70,7 @@ async def handle(session: AsyncSession, tenant_id: str, events: list[consumers.C
             "sender": claimed.sender_id, "yes": True, "no": False})
         await session.execute(update(Message).where(Message.id == data["id"])
                               .values(recipient_count=delivered.rowcount))
+        await session.execute(_COUNT, {"tenant": tenant_id, "message_id": data["id"]})
         await session.execute(_FAN_OUT[dialect], {
             "type": MESSAGE_RECEIVED, "data": json.dumps({**data, "recipient_count": delivered.rowcount}),
             "created_at": now, "tenant": tenant_id, "message_id": data["id"]})

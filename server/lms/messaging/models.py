@@ -85,3 +85,19 @@ class MessagingSettings(TenantScoped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     student_recipients: Mapped[str] = mapped_column(String(16), default=COURSE_MEMBERS)
+
+
+class MailboxCount(TenantScoped, Base):
+    """How many copies a user holds: received (not deleted), of them unread, and sent (kept). Kept by every
+    change in the same transaction (one multi-row upsert, rows in user-id order so concurrent senders lock
+    them in one order), so the unfiltered list, the unread list and the badge count read one row instead of
+    counting a mailbox."""
+
+    __tablename__ = "mailbox_counts"
+    __table_args__ = (PrimaryKeyConstraint("tenant_id", "user_id"),)
+    __tenant_index__ = False
+
+    user_id: Mapped[str] = mapped_column(String(128))
+    inbox: Mapped[int] = mapped_column(Integer, default=0)
+    unread: Mapped[int] = mapped_column(Integer, default=0)
+    sent: Mapped[int] = mapped_column(Integer, default=0)

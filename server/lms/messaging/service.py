@@ -24,10 +24,10 @@ from lms.courses import policy
 from lms.courses.public import Course, CourseInstructor, Enrollment
 from lms.messaging import rules
 from lms.messaging.models import ANNOUNCEMENT, ANYONE, CONTENT_MAX, COURSE_MEMBERS, DIRECT, MESSAGE_TYPES, \
-    SENDABLE_TYPES, STUDENT_SCOPES, SUBJECT_MAX, SYSTEM, Delivery, Message, MessagingSettings
+    SENDABLE_TYPES, STUDENT_SCOPES, SUBJECT_MAX, SYSTEM, Delivery, MailboxCount, Message, MessagingSettings
 from lms.platform import rooms
 from lms.platform.actor import Actor
-from lms.platform.db import dialect_insert, tenant_execute
+from lms.platform.db import dialect_insert, session_tenant, tenant_execute
 from lms.platform.errors import NotFound, PermissionDenied, ValidationError
 from lms.platform.events import MESSAGE_RECEIVED, MESSAGE_SENT, emit
 from lms.platform.models import UtcDateTime, as_utc, utcnow
@@ -197,8 +197,17 @@ def list_statement(folder: str | None, unread: bool | None, message_type: bool, 
         branches.append(_inbox_branch(**flags))
     if folder in (None, SENT):
         branches.append(_sent_branch(**flags))
-    counts = [count.scalar_subquery() for _, count in branches]
-    total = counts[0] if len(counts) == 1 else counts[0] + counts[1]
+    if not message_type and not thread and unread in (None, True) and not (unread and folder != INBOX):
+        # What mailbox_counts keeps: read one row instead of counting the mailbox.
+        if unread:
+            total = _counted(MailboxCount.unread)
+        elif folder is None:
+            total = _counted(MailboxCount.inbox) + _counted(MailboxCount.sent)
+        else:
+            total = _counted(MailboxCount.inbox if folder == INBOX else MailboxCount.sent)
+    else:
+        counts = [counted.scalar_subquery() for _, counted in branches]
+        total = counts[0] if len(counts) == 1 else counts[0] + counts[1]
     totals = select(total.label("total")).subquery("totals")
     if len(branches) == 1:
         page = branches[0][0].limit(bindparam("limit")).offset(bindparam("offset")).subquery("page")
@@ -274,9 +283,11 @@ async def get_message(session: AsyncSession, actor: Actor, message_id: int) -> M
 async def _set_read(session: AsyncSession, actor: Actor, message_id: int, read: bool) -> datetime | None:
     now = utcnow() if read else None
     condition = Delivery.read_at.is_(None) if read else Delivery.read_at.is_not(None)
-    await session.execute(update(Delivery).where(Delivery.message_id == message_id,
-                                                 Delivery.recipient_id == actor.user_id, condition)
-                          .values(read_at=now).execution_options(synchronize_session=False))
+    changed = await session.execute(update(Delivery).where(Delivery.message_id == message_id,
+                                                           Delivery.recipient_id == actor.user_id, condition)
+                                    .values(read_at=now).execution_options(synchronize_session=False))
+    if changed.rowcount:
+        await count(session, {actor.user_id: (0, -1 if read else 1, 0)})
     return now
 
 
@@ -291,32 +302,57 @@ async def mark(session: AsyncSession, actor: Actor, message_id: int, read: bool)
 
 
 async def mark_all_read(session: AsyncSession, actor: Actor) -> int:
-    await session.execute(update(Delivery).where(Delivery.recipient_id == actor.user_id, not_(Delivery.deleted),
-                                                 Delivery.read_at.is_(None))
-                          .values(read_at=utcnow()).execution_options(synchronize_session=False))
+    changed = await session.execute(update(Delivery).where(Delivery.recipient_id == actor.user_id,
+                                                           not_(Delivery.deleted), Delivery.read_at.is_(None))
+                                    .values(read_at=utcnow()).execution_options(synchronize_session=False))
+    if changed.rowcount:
+        await count(session, {actor.user_id: (0, -changed.rowcount, 0)})
     return 0
 
 
-_UNREAD = (select(func.count()).select_from(Delivery)
-           .where(Delivery.tenant_id == bindparam("tenant"), Delivery.recipient_id == bindparam("user"),
-                  Delivery.read_at.is_(None), not_(Delivery.deleted)))
+def _counted(column):
+    """The caller's count `column` of mailbox_counts (0 without a row), as a scalar subquery."""
+    return func.coalesce(select(column).where(MailboxCount.tenant_id == bindparam("tenant"),
+                                              MailboxCount.user_id == bindparam("user")).scalar_subquery(), 0)
+
+
+_UNREAD = select(_counted(MailboxCount.unread))
 
 
 async def unread_count(call) -> int:
-    """Received messages the caller has not read (the partial unread index: an index-only count)."""
+    """Received messages the caller has not read (one row of mailbox_counts)."""
     return int((await call.read(_UNREAD, {"user": call.actor.user_id})).scalar() or 0)
+
+
+async def count(session: AsyncSession, changes: dict[str, tuple[int, int, int]]) -> None:
+    """Adds (inbox, unread, sent) to each user's mailbox counts: one upsert, rows in user-id order (so two
+    transactions touching the same two users lock their rows in the same order)."""
+    tenant = session_tenant(session)
+    rows = [{"tenant_id": tenant, "user_id": user, "inbox": inbox, "unread": unread, "sent": sent}
+            for user, (inbox, unread, sent) in sorted(changes.items())]
+    statement = dialect_insert(session, MailboxCount).values(rows)
+    await session.execute(statement.on_conflict_do_update(
+        index_elements=[MailboxCount.tenant_id, MailboxCount.user_id],
+        set_={name: getattr(MailboxCount, name) + statement.excluded[name] for name in ("inbox", "unread", "sent")}))
 
 
 async def delete_message(session: AsyncSession, actor: Actor, message_id: int) -> None:
     """Deletes the caller's copy only: the other party keeps theirs."""
     row = await _copy(session, actor, message_id)
     if row.folder == INBOX:
-        await session.execute(update(Delivery).where(Delivery.message_id == message_id,
-                                                     Delivery.recipient_id == actor.user_id)
-                              .values(deleted=True).execution_options(synchronize_session=False))
+        gone = (await session.execute(
+            update(Delivery).where(Delivery.message_id == message_id, Delivery.recipient_id == actor.user_id,
+                                   not_(Delivery.deleted))
+            .values(deleted=True).returning(Delivery.read_at).execution_options(synchronize_session=False))).first()
+        if gone is not None:
+            await count(session, {actor.user_id: (-1, -1 if gone.read_at is None else 0, 0)})
     else:
-        await session.execute(update(Message).where(Message.id == message_id, Message.sender_id == actor.user_id)
-                              .values(sender_deleted=True).execution_options(synchronize_session=False))
+        gone = await session.execute(
+            update(Message).where(Message.id == message_id, Message.sender_id == actor.user_id,
+                                  not_(Message.sender_deleted))
+            .values(sender_deleted=True).execution_options(synchronize_session=False))
+        if gone.rowcount:
+            await count(session, {actor.user_id: (0, 0, -1)})
 
 
 # Settings -------------------------------------------------------------------------------------------
@@ -428,6 +464,7 @@ async def send(session: AsyncSession, actor: Actor, data: dict) -> tuple[Message
     session.add(message)
     await session.flush()
     session.add(Delivery(message_id=message.id, recipient_id=recipient, message_type=DIRECT))
+    await count(session, {recipient: (1, 1, 0), actor.user_id: (0, 0, 1)})
     names = await _names(session, [actor.user_id, recipient])
     data = _message_data(message, names[actor.user_id], names[recipient])
     emit(session, MESSAGE_RECEIVED, rooms.user_room(recipient), data)
@@ -479,6 +516,7 @@ async def _announce(session: AsyncSession, actor: Actor, values: dict) -> tuple[
                       fanned_out=False, created_at=utcnow())
     session.add(message)
     await session.flush()
+    await count(session, {actor.user_id: (0, 0, 1)})
     names = await _names(session, [actor.user_id])
     emit(session, MESSAGE_SENT, rooms.user_room(actor.user_id), _message_data(message, names[actor.user_id],
                                                                                course.title))
@@ -493,6 +531,7 @@ async def notify(session: AsyncSession, call, *, recipient: str, subject: str, c
     session.add(message)
     await session.flush()
     session.add(Delivery(message_id=message.id, recipient_id=recipient, message_type=SYSTEM))
+    await count(session, {recipient: (1, 1, 0)})
     names = await _names(session, [recipient])
     emit(session, MESSAGE_RECEIVED, rooms.user_room(recipient), _message_data(message, SYSTEM_NAME, names[recipient]))
     return message

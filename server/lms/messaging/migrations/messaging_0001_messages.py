@@ -1,4 +1,4 @@
-"""Messages (stored once), their per-recipient deliveries (read and deletion state) and messaging settings.
+"""Messages (stored once), their per-recipient deliveries (read and deletion state), mailbox counts and settings.
 
 Revision ID: messaging_0001
 """
@@ -61,9 +61,20 @@ def upgrade() -> None:
         sa.UniqueConstraint("tenant_id", name="uq_messaging_settings_tenant_id"),
     )
     rls.enable("messaging_settings")
+    op.create_table(
+        "mailbox_counts",
+        sa.Column("tenant_id", sa.String(64), nullable=False),
+        sa.Column("user_id", sa.String(128), nullable=False),
+        sa.Column("inbox", sa.Integer(), nullable=False),
+        sa.Column("unread", sa.Integer(), nullable=False),
+        sa.Column("sent", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("tenant_id", "user_id", name="pk_mailbox_counts"),
+    )
+    rls.enable("mailbox_counts")
 
 
 def downgrade() -> None:
+    op.drop_table("mailbox_counts")
     op.drop_table("messaging_settings")
     op.drop_table("message_deliveries")
     op.drop_table("messages")
