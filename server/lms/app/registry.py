@@ -45,6 +45,7 @@ def servicer_classes() -> list[type]:
     from lms.gamification.servicer import BadgeServicer, PointsServicer
     from lms.groups.servicer import GroupServicer
     from lms.learningpaths.servicer import LearningPathServicer
+    from lms.messaging.servicer import MessageServicer
     from lms.schedules.servicer import ScheduleServicer
     from lms.scorm.servicer import ScormPlayerServicer, ScormServicer
     from lms.payments.servicer import PaymentServicer
@@ -79,6 +80,7 @@ def servicer_classes() -> list[type]:
         PaymentServicer,
         ScormServicer,
         ScormPlayerServicer,
+        MessageServicer,
     ]
 
 

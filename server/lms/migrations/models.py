@@ -17,6 +17,7 @@ def all_metadata() -> MetaData:
     import lms.gamification.models  # noqa: F401
     import lms.groups.models  # noqa: F401
     import lms.learningpaths.models  # noqa: F401
+    import lms.messaging.models  # noqa: F401
     import lms.platform.consumers  # noqa: F401
     import lms.payments.models  # noqa: F401
     import lms.platform.events  # noqa: F401

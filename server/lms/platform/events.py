@@ -93,6 +93,7 @@ SCORM_COMPLETED = declare("scorm.completed", *_LEARNER)                # a learn
 FORUM_POST_CREATED = declare("forum.post_created", rooms.FORUM)
 FORUM_POST_APPROVED = declare("forum.post_approved", rooms.FORUM, rooms.USER)  # the forum, the author
 MESSAGE_RECEIVED = declare("message.received", rooms.USER)                # the recipient
+MESSAGE_SENT = declare("message.sent", rooms.USER)                        # the sender (their other sessions)
 BADGE_AWARDED = declare("badge.awarded", *_LEARNER)
 POINTS_AWARDED = declare("points.awarded", rooms.USER)                    # the learner
 CHAT_REPLY = declare("chat.reply", rooms.CHAT, rooms.USER)                # a piece of an AI answer: the session
