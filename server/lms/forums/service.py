@@ -22,7 +22,7 @@ from lms.courses.public import Course
 from lms.forums import rules
 from lms.forums.models import (
     APPROVE, DISMISS_REPORTS, FTS_TABLE, MODERATION_MODES, NONE, PENDING, PIN, PUBLISHED, REJECT, REJECTED, REMOVE,
-    UNPIN, Forum, ForumPost, ForumReport, ForumSubscription, ModerationAction,
+    UNPIN, Forum, ForumDelivery, ForumPost, ForumReport, ForumSubscription, ModerationAction,
 )
 from lms.platform.actor import Actor
 from lms.platform.db import dialect_insert
@@ -205,8 +205,9 @@ async def delete_forum(session: AsyncSession, actor: Actor, forum_id: int) -> No
         raise PermissionDenied()
     await session.execute(delete(ForumSubscription).where(ForumSubscription.forum_id == forum_id))
     await session.execute(delete(ModerationAction).where(ModerationAction.forum_id == forum_id))
-    await session.execute(delete(ForumReport).where(ForumReport.post_id.in_(
-        select(ForumPost.id).where(ForumPost.forum_id == forum_id))))
+    posts = select(ForumPost.id).where(ForumPost.forum_id == forum_id)
+    await session.execute(delete(ForumReport).where(ForumReport.post_id.in_(posts)))
+    await session.execute(delete(ForumDelivery).where(ForumDelivery.post_id.in_(posts)))
     await session.execute(update(ForumPost).where(ForumPost.forum_id == forum_id).values(parent_id=None)
                           .execution_options(synchronize_session=False))
     await session.execute(delete(ForumPost).where(ForumPost.forum_id == forum_id))
