@@ -26,3 +26,14 @@ def threads(actor, forum_id: int, **params) -> dict:
     response = actor.get(POSTS, params={"forum": forum_id, **params})
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def forum_rooms(stack, tenant_id: str, count: int = 1) -> list[str]:
+    """`count` tenant forums of `tenant_id` made with SQL (open to everyone of the tenant), as room names:
+    for tests of the live channel that need joinable rooms."""
+    values = ", ".join(f"(:t, 'Room {n}', '', true, NULL, 'none', 0, 0, NULL, 'tests', :now, :now)"
+                       for n in range(count))
+    rows = stack.sql("INSERT INTO forums (tenant_id, title, description, is_active, course_id, moderation, "
+                     "post_count, thread_count, last_activity_at, created_by, created_at, updated_at) "
+                     f"VALUES {values} RETURNING id", t=tenant_id, now="2026-01-01 00:00:00+00:00")
+    return [f"forum_{row[0]}" for row in sorted(rows)]
