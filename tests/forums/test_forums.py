@@ -171,6 +171,9 @@ def test_course_forums_are_for_the_course_learners_and_staff(tenant):
     assert_error(other_teacher.patch(f"{FORUMS}{forum['id']}/", {"title": "x"}), 403, FORBIDDEN)
     assert_error(teacher.patch(f"{FORUMS}{forum['id']}/", {"course": None}), 400,
                  {"course": ["The course of a forum cannot be changed."]})
+    replaced = teacher.put(f"{FORUMS}{forum['id']}/", {"title": "Week 1", "moderation": "first_post"})
+    assert replaced.status_code == 200, replaced.text
+    assert replaced.json()["course"] == course["id"] and replaced.json()["moderation"] == "first_post"
 
 
 def test_search_within_a_forum_respects_visibility(tenant):

@@ -190,8 +190,8 @@ async def change_forum(session: AsyncSession, actor: Actor, forum_id: int, data:
     if not view.is_moderator:
         raise PermissionDenied()
     values = FORUM_FIELDS.validate(data, partial=partial)
-    course = values.pop("course", view.forum.course_id)
-    if course != view.forum.course_id:
+    course = values.pop("course", None)
+    if "course" in data and course != view.forum.course_id:  # (PUT without `course` keeps it)
         raise ValidationError({"course": ["The course of a forum cannot be changed."]})
     for name, value in values.items():
         setattr(view.forum, name, value)
