@@ -6,6 +6,7 @@ import grpc
 import pytest
 
 from lms.chat.v1 import chat_pb2, chat_pb2_grpc
+from tests.forums.helpers import forum_rooms
 from tests.helpers import FORBIDDEN, NOT_FOUND, UNAUTHENTICATED, assert_error, make_course
 from tests.realtime.client import clients, enroll
 from lms.platform.protos import json_values
@@ -67,8 +68,9 @@ def test_room_rules_apply_to_posting_and_reading(stack, tenant, other_tenant, co
                  403, FORBIDDEN)
     for bad in ("course_abc", "lobby", "course_0"):
         assert_error(course_room["alice"].get(messages_url(bad)), 404, NOT_FOUND)
-    # Forum rooms are open to the tenant; nothing was stored by the refused posts.
-    assert outsider.post(messages_url("forum_3"), {"message": "forum hello"}).status_code == 201
+    # A tenant forum's room is open to the tenant; nothing was stored by the refused posts.
+    (forum,) = forum_rooms(stack, tenant.id)
+    assert outsider.post(messages_url(forum), {"message": "forum hello"}).status_code == 201
     assert course_room["alice"].get(messages_url(room)).json()["count"] == 0
 
 

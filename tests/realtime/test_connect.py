@@ -6,6 +6,7 @@ import httpx
 import jwt
 
 from lms.platform.auth import mint_token
+from tests.forums.helpers import forum_rooms
 from tests.realtime.client import open_client, ws_url
 from tests.stack import SECRET
 
@@ -48,10 +49,11 @@ async def test_a_valid_token_connects_and_joins_the_private_room(stack, tenant):
 
 async def test_rooms_refused_in_the_query_are_reported_in_the_connected_frame(stack, tenant):
     student = tenant.student()
+    (forum,) = forum_rooms(stack, tenant.id)
     client = await open_client(ws_url(stack.ws_url, student.token,
-                                      rooms="forum_1,course_999999,nonsense,user_someone-else"))
+                                      rooms=f"{forum},course_999999,nonsense,user_someone-else"))
     connected = client.connected
-    assert connected["rooms"] == [f"user_{student.user_id}", "forum_1"]
+    assert connected["rooms"] == [f"user_{student.user_id}", forum]
     assert [(r["room"], r["code"]) for r in connected["refused"]] == [
         ("course_999999", "not_found"), ("nonsense", "invalid_room"), ("user_someone-else", "forbidden")]
     assert all(r["reason"] for r in connected["refused"])

@@ -18,6 +18,7 @@ from lms.chat.v1 import chat_pb2, chat_pb2_grpc
 from lms.platform import events as ev
 from lms.platform.protos import json_values
 from tests.conftest import BACKENDS, Tenant
+from tests.forums.helpers import forum_rooms
 from tests.helpers import make_course
 from tests.realtime.client import enroll, numbered, open_client, produce, transaction, ws_url
 from tests.stack import make_stack
@@ -99,7 +100,7 @@ async def test_a_client_resumes_on_the_other_replica(replicas, school):
 
 async def test_a_slow_consumer_is_disconnected_without_stalling_the_others(replicas, school):
     tenant, slow_user, fast_user = school["tenant"], school["students"][0], school["students"][1]
-    room = "forum_5"
+    (room,) = forum_rooms(replicas, tenant.id)
     # The slow client reads nothing and offers a tiny TCP window, so the server's buffer for it fills
     # once the kernel's buffers are full (a few MB on loopback).
     sock = socket.socket()

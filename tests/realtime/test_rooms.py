@@ -1,4 +1,5 @@
 """Who may join which room (lms.realtime.rooms), over real connections through the edge."""
+from tests.forums.helpers import forum_rooms
 from tests.helpers import assign_instructor, make_course
 from tests.realtime.client import clients, enroll, open_client, ws_url
 
@@ -61,10 +62,14 @@ async def test_user_rooms_are_private(stack, tenant):
 
 async def test_forum_rooms_are_open_to_the_tenant_and_group_and_chat_rooms_fail_closed(stack, tenant):
     student = tenant.student()
+    (forum,) = forum_rooms(stack, tenant.id)
     async with clients(stack, student) as (client,):
-        frames = await client.subscribe("forum_7", "group_3", "chat_5", "chat_ab12-cd")
-        assert frames[0]["type"] == "subscribed" and frames[0]["room"] == "forum_7"
+        frames = await client.subscribe(forum, "group_3", "chat_5", "chat_ab12-cd")
+        assert frames[0]["type"] == "subscribed" and frames[0]["room"] == forum
         assert frames[1:] == [_denied("group_3"), _denied("chat_5"), _denied("chat_ab12-cd")]
+        # A forum that does not exist in the caller's tenant is not found (lms.forums decides who may join).
+        missing = await client.request(type="subscribe", room="forum_2147483647")
+        assert missing["type"] == "error" and missing["code"] == "not_found", missing
 
 
 async def test_invalid_room_names_and_too_many_rooms(stack, tenant):
@@ -74,23 +79,25 @@ async def test_invalid_room_names_and_too_many_rooms(stack, tenant):
                      "chat_a b", "user_ x"):
             assert await client.request(type="subscribe", room=name) == {
                 "type": "error", "code": "invalid_room", "reason": f"{name!r} is not a room name.", "room": name}
-        frames = await client.subscribe(*(f"forum_{n}" for n in range(1, 101)))
+        forums = forum_rooms(stack, tenant.id, 100)
+        frames = await client.subscribe(*forums)
         assert [f["type"] for f in frames[:99]] == ["subscribed"] * 99  # plus the user room: 100
         assert frames[99] == {"type": "error", "code": "too_many_rooms",
-                              "reason": "A connection may join at most 100 rooms.", "room": "forum_100"}
+                              "reason": "A connection may join at most 100 rooms.", "room": forums[99]}
         # Leaving makes room again; leaving twice is harmless.
-        assert await client.request(type="unsubscribe", room="forum_1") == {
-            "type": "unsubscribed", "room": "forum_1", "reason": ""}
-        assert (await client.request(type="unsubscribe", room="forum_1"))["type"] == "unsubscribed"
-        assert (await client.request(type="subscribe", room="forum_100"))["type"] == "subscribed"
+        assert await client.request(type="unsubscribe", room=forums[0]) == {
+            "type": "unsubscribed", "room": forums[0], "reason": ""}
+        assert (await client.request(type="unsubscribe", room=forums[0]))["type"] == "unsubscribed"
+        assert (await client.request(type="subscribe", room=forums[99]))["type"] == "subscribed"
 
 
 async def test_rooms_can_be_joined_in_the_url(stack, tenant):
     admin = tenant.admin()
     course = make_course(admin)
     student = tenant.student()
-    client = await open_client(ws_url(stack.ws_url, student.token, rooms=f"forum_1,course_{course['id']},bogus"))
-    assert client.connected["rooms"] == [f"user_{student.user_id}", "forum_1"]
+    (forum,) = forum_rooms(stack, tenant.id)
+    client = await open_client(ws_url(stack.ws_url, student.token, rooms=f"{forum},course_{course['id']},bogus"))
+    assert client.connected["rooms"] == [f"user_{student.user_id}", forum]
     assert await client.recv() == _denied(f"course_{course['id']}")
     assert await client.recv() == {"type": "error", "code": "invalid_room", "reason": "'bogus' is not a room name.",
                                    "room": "bogus"}

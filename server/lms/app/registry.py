@@ -42,6 +42,7 @@ def servicer_classes() -> list[type]:
     from lms.courses.servicer import CategoryServicer, CourseInstructorServicer, CourseServicer
     from lms.enrollments.servicer import EnrollmentServicer
     from lms.files.servicer import FileServicer
+    from lms.forums.servicer import ForumServicer
     from lms.gamification.servicer import BadgeServicer, PointsServicer
     from lms.groups.servicer import GroupServicer
     from lms.learningpaths.servicer import LearningPathServicer
@@ -72,6 +73,7 @@ def servicer_classes() -> list[type]:
         BadgeServicer,
         PointsServicer,
         GroupServicer,
+        ForumServicer,
         ScheduleServicer,
         AdvertServicer,
         AiChatServicer,

@@ -14,6 +14,7 @@ def all_metadata() -> MetaData:
     import lms.content.models  # noqa: F401
     import lms.courses.models  # noqa: F401
     import lms.enrollments.models  # noqa: F401
+    import lms.forums.models  # noqa: F401
     import lms.gamification.models  # noqa: F401
     import lms.groups.models  # noqa: F401
     import lms.learningpaths.models  # noqa: F401

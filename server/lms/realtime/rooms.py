@@ -13,7 +13,9 @@ read or post in) the room. Course questions go through `lms.courses.policy`.
 | `course_staff` | course id  | the course's staff: its instructors and the     | events about individual learners     |
 |                |            | tenant's admins (`policy.is_course_staff`)      | (enrollments, progress, completions, |
 |                |            |                                                 | submissions, grades, certificates)   |
-| `forum`        | forum id   | anyone of the tenant                            | forum posts                          |
+| `forum`        | forum id   | whoever may see the forum (lms.forums: tenant   | published forum posts                |
+|                |            | forums everyone, course forums the course's     |                                      |
+|                |            | learners and staff)                             |                                      |
 | `group`        | group id   | the group's members (lms.groups)                | membership changes, group chat       |
 | `chat`         | session id | the session's owner (lms.ai_chat); others are   | an AI tutor's answer as it is        |
 |                |            | refused alike whether it exists or not          | written (`chat.reply`)               |
@@ -32,6 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms.courses import policy
+from lms.forums.public import may_see_forum
 from lms.groups.public import is_member as is_group_member
 from lms.courses.public import Course
 from lms.platform.actor import Actor
@@ -125,9 +128,12 @@ async def _course_staff(session: AsyncSession, principal: Principal, room: Room)
 
 @room_check(FORUM)
 async def _forum(session: AsyncSession, principal: Principal, room: Room) -> Access:
-    # Forums have no table yet: every forum_<id> of the caller's tenant is open to its members.
-    # Events are keyed by (tenant, room), so this never reaches another tenant's forum.
-    return Access.ALLOWED
+    # Whoever may see the forum (lms.forums: a tenant forum everyone of the tenant, a course forum the course's
+    # learners and staff, by lms.courses.policy); another tenant's forum, or none, is NOT_FOUND.
+    sees = await may_see_forum(session, _actor(principal), room.number)
+    if sees is None:
+        return Access.NOT_FOUND
+    return Access.ALLOWED if sees else Access.FORBIDDEN
 
 
 @room_check(GROUP)

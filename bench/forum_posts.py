@@ -1,0 +1,169 @@
+"""Forum post list, page 1, with 100,000 posts in the forum, on PostgreSQL through Envoy.
+
+    python -m bench.forum_posts                 # 10 s of wrk -t2 -c32 after a 2 s warm-up
+    python -m bench.forum_posts --quick         # 4 s
+
+It makes its own database (owned by the non-superuser role the service runs as, so row-level security applies),
+runs `lms migrate`, creates a tenant forum and seeds it with SQL: 100,000 posts (20,000 threads with four
+replies each, 1,000 authors in the directory, a few pinned, a few waiting for moderation), then serves it as
+`bench.compare` does (`lms serve`, Envoy + gRPC workers). It first checks that page 1 runs the same number of
+queries in the big forum as in a forum of 30 posts (`x-lms-query-count`, a run with LMS_DEBUG_QUERY_COUNT=1),
+then measures `GET /api/lms/forums/posts/?forum=<id>` as a student with wrk. Target: >= 1,000 req/s, no
+errors. Exits 1 when a bound is missed. Needs PostgreSQL and wrk.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "server"), str(ROOT)]
+
+from bench import compare  # noqa: E402
+from bench.compare import APP_ROLE, Ours, admin_execute, db_url, log, run_wrk, wait_idle  # noqa: E402
+
+DATABASE = "lms_bench_forums"
+TENANT = "bench-forums"
+POSTS, REPLIES_PER_THREAD, AUTHORS = 100_000, 4, 1_000
+TARGET_RPS = 1_000.0
+
+
+def seed(admin_url: str) -> tuple[int, int]:
+    """The big forum (id returned first) and a small one of 30 posts; counters as the service keeps them."""
+    import psycopg
+
+    threads = POSTS // (1 + REPLIES_PER_THREAD)
+    t = TENANT
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        def forum(title: str) -> int:
+            return conn.execute(
+                "INSERT INTO forums (tenant_id, title, description, is_active, course_id, moderation, post_count, "
+                "thread_count, last_activity_at, created_by, created_at, updated_at) VALUES (%s, %s, '', true, NULL, "
+                "'first_post', 0, 0, NULL, 'bench-admin', now(), now()) RETURNING id", (t, title)).fetchone()[0]
+
+        big, small = forum("Big forum"), forum("Small forum")
+        for forum_id, n_threads in ((big, threads), (small, 30 // (1 + REPLIES_PER_THREAD))):
+            # Threads, then their replies (depth 1), ids in order; `thread_id` points at the root.
+            conn.execute(f"""
+                INSERT INTO forum_posts (tenant_id, forum_id, parent_id, thread_id, depth, title, content,
+                    content_html, author_id, is_pinned, status, is_deleted, is_edited, reply_count, open_reports,
+                    moderation_reason, last_activity_at, created_at, updated_at)
+                SELECT '{t}', {forum_id}, NULL, NULL, 0, 'Thread ' || i, 'Question number ' || i || ' about loops',
+                    '<p>Question number ' || i || ' about loops</p>', 'author-' || (i % {AUTHORS}), i % 5000 = 0,
+                    CASE WHEN i % 2000 = 7 THEN 'pending' ELSE 'published' END, false, false, {REPLIES_PER_THREAD},
+                    0, '', timestamptz '2025-01-01' + i * interval '1 minute', timestamptz '2025-01-01' +
+                    i * interval '1 minute', timestamptz '2025-01-01' + i * interval '1 minute'
+                FROM generate_series(1, {n_threads}) i""")
+            conn.execute(f"UPDATE forum_posts SET thread_id = id WHERE forum_id = {forum_id} AND parent_id IS NULL")
+            conn.execute(f"""
+                INSERT INTO forum_posts (tenant_id, forum_id, parent_id, thread_id, depth, title, content,
+                    content_html, author_id, is_pinned, status, is_deleted, is_edited, reply_count, open_reports,
+                    moderation_reason, last_activity_at, created_at, updated_at)
+                SELECT '{t}', {forum_id}, p.id, p.id, 1, '', 'Reply ' || r || ' to ' || p.title,
+                    '<p>Reply ' || r || '</p>', 'author-' || ((p.id + r) % {AUTHORS}), false, 'published', false,
+                    false, 0, 0, '', p.created_at + r * interval '1 second', p.created_at + r * interval '1 second',
+                    p.created_at + r * interval '1 second'
+                FROM forum_posts p, generate_series(1, {REPLIES_PER_THREAD}) r
+                WHERE p.forum_id = {forum_id} AND p.parent_id IS NULL AND p.status = 'published'""")
+            conn.execute(f"""
+                UPDATE forums SET post_count = s.posts, thread_count = s.threads, last_activity_at = s.last
+                FROM (SELECT count(*) AS posts, count(*) FILTER (WHERE parent_id IS NULL) AS threads,
+                             max(last_activity_at) AS last FROM forum_posts
+                      WHERE forum_id = {forum_id} AND status = 'published') s WHERE forums.id = {forum_id}""")
+        conn.execute(f"""
+            INSERT INTO directory_users (tenant_id, user_id, email, first_name, last_name, avatar_url, phone, roles,
+                updated_at)
+            SELECT '{t}', 'author-' || u, 'author' || u || '@example.com', 'First' || u, 'Last' || u, '', '',
+                'student', now() FROM generate_series(0, {AUTHORS - 1}) u""")
+        conn.execute("VACUUM ANALYZE forum_posts")
+        conn.execute("VACUUM ANALYZE forums")
+        conn.execute("VACUUM ANALYZE directory_users")
+        total = conn.execute("SELECT count(*) FROM forum_posts WHERE forum_id = %s", (big,)).fetchone()[0]
+    log(f"seeded {total:,} posts in forum {big} (and a small forum {small})")
+    return big, small
+
+
+def query_count(url: str, token: str) -> int:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+        return int(response.headers["x-lms-query-count"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--edge-concurrency", type=int, default=1)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.duration, args.warmup = min(args.duration, 4.0), min(args.warmup, 1.0)
+    ours = Ours(args)
+    ours.app_url, ours.admin_url = db_url(DATABASE, APP_ROLE), db_url(DATABASE)
+    ours.env["LMS_DATABASE_URL"] = ours.app_url
+    from lms.platform.auth import mint_token
+
+    token = mint_token(compare.JWT_SECRET, user_id="bench-student", tenant_id=TENANT, roles=["student"],
+                       ttl_seconds=3600, first_name="Bench", last_name="Student")
+    ok = True
+    try:
+        admin_execute(f"DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') "
+                      f"THEN CREATE ROLE {APP_ROLE} LOGIN; END IF; END$$",
+                      f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)",
+                      f"CREATE DATABASE {DATABASE} OWNER {APP_ROLE}")
+        ours.migrate()
+        big, small = seed(ours.admin_url)
+        base = f"http://127.0.0.1:{ours.edge_port}/api/lms/forums/posts/?forum="
+
+        # 1. Queries per request, big forum vs small (a server with the query counter on).
+        ours.env["LMS_DEBUG_QUERY_COUNT"] = "1"
+        server = ours.server()
+        server.start()
+        try:
+            server.wait_http(f"http://127.0.0.1:{ours.edge_port}/api/health/", {}, ready_text="LMS is up")
+            query_count(f"{base}{big}", token)  # the caller's first request records them in the directory
+            counts = {"100,000 posts": query_count(f"{base}{big}", token),
+                      "30 posts": query_count(f"{base}{small}", token)}
+        finally:
+            server.stop()
+        log(f"queries per request: {counts}")
+        ok &= len(set(counts.values())) == 1
+
+        # 2. Throughput (counter off, as in production).
+        ours.env.pop("LMS_DEBUG_QUERY_COUNT")
+        server = ours.server()
+        server.start()
+        try:
+            server.wait_http(f"http://127.0.0.1:{ours.edge_port}/api/health/", {}, ready_text="LMS is up")
+            wait_idle(DATABASE)
+            result = run_wrk(f"{base}{big}", "get.lua", token, args)
+        finally:
+            server.stop()
+        print(f"forum posts page 1 (100,000 posts): {result['rps']:8.0f} req/s  p50 {result['p50_ms']:6.2f} ms  "
+              f"p99 {result['p99_ms']:6.2f} ms  non-2xx/errors {result['bad']}  "
+              f"(wrk -t{args.threads} -c{args.connections} -d{args.duration:g}s; {args.workers} gRPC worker(s))")
+        print(f"queries per request: {counts}")
+        ok &= result["rps"] >= TARGET_RPS and result["bad"] == 0
+    finally:
+        shutil.rmtree(ours.data_dir, ignore_errors=True)
+        try:
+            admin_execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        except Exception as error:  # noqa: BLE001 - cleanup is best effort
+            log(f"could not drop {DATABASE}: {error}")
+    print("PASS" if ok else "FAIL")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    started = time.perf_counter()
+    code = main()
+    log(f"done in {time.perf_counter() - started:.0f} s")
+    sys.exit(code)
