@@ -49,8 +49,8 @@ class RpcActivity:
     activity_type: str
     object_type: str
     id_field: str = ""
-    verb: str = ""
-    response_field: str = "id"  # where the object id is in the response, when the request does not name it  # "Created", "Updated", ...: the description is "<verb> <object type> <id>"
+    verb: str = ""  # "Created", "Updated", ...: the description is "<verb> <object type> <id>"
+    response_field: str = "id"  # where the object id is in the response, when the request does not name it
 
 
 @dataclasses.dataclass(frozen=True)

@@ -56,15 +56,17 @@ class _Metrics:
 
 
 M: _Metrics | None = None
+_label = ""  # this process, as the per-server metrics name it ("ws:50081")
 
 
 def enabled() -> bool:
     return M is not None
 
 
-def setup(settings) -> bool:
+def setup(settings, label: str = "") -> bool:
     """Turns metrics on for this process when `LMS_METRICS_PORT` is set; call before recording anything."""
-    global M
+    global M, _label
+    _label = label
     if settings.metrics_port <= 0 or M is not None:
         return M is not None
     directory = Path(settings.metrics_dir)
@@ -137,9 +139,9 @@ def ws_rooms(count: int) -> None:
         M.ws_rooms.set(count)
 
 
-def ws_delivered(server: str, last_id: int) -> None:
+def ws_delivered(last_id: int) -> None:
     if M is not None:
-        M.ws_delivered_id.labels(server).set(last_id)
+        M.ws_delivered_id.labels(_label or str(os.getpid())).set(last_id)
 
 
 def instrument_pool(engine, name: str) -> None:
