@@ -4,7 +4,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import http.server
-import json
 import os
 import re
 import subprocess
@@ -33,7 +32,7 @@ def scrape(url: str) -> dict[tuple[str, str], float]:
 
 def total(samples: dict, name: str, **labels: str) -> float:
     wanted = [f'{k}="{v}"' for k, v in labels.items()]
-    return sum(v for (n, l), v in samples.items() if n == name and all(w in l for w in wanted))
+    return sum(v for (n, found), v in samples.items() if n == name and all(w in found for w in wanted))
 
 
 def test_metrics_move_under_load(tenant, stack):
