@@ -213,3 +213,30 @@ def test_one_trace_from_envoy_through_the_worker_to_sql(tmp_path):
         worker.join(timeout=15)
         collector.shutdown()
         tracing.ENABLED = False
+
+
+def test_edge_traces_only_when_an_otlp_endpoint_is_set():
+    from lms.app import edge
+
+    assert edge.Tracing.from_env({}).enabled is False
+    tracing = edge.Tracing.from_env({"OTEL_EXPORTER_OTLP_ENDPOINT": "https://collector.example:4318/"})
+    assert tracing.traces_url == "https://collector.example:4318/v1/traces"
+    assert edge.Tracing.from_env({"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://c:1/t"}).traces_url == "http://c:1/t"
+    surface = edge.ApiSurface(services=("lms.system.v1.SystemService",), routes=())
+    plain = edge.config(edge.default_layout(), surface)
+    manager = plain["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]["typed_config"]
+    assert "tracing" not in manager and len(plain["static_resources"]["clusters"]) == 2
+    traced = edge.config(dataclasses.replace(edge.default_layout(), tracing=tracing), surface)
+    manager = traced["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0]["typed_config"]
+    assert manager["tracing"]["provider"]["name"] == "envoy.tracers.opentelemetry"
+    collector = traced["static_resources"]["clusters"][-1]
+    assert collector["name"] == "otel_collector" and "transport_socket" in collector  # https: TLS
+
+
+def test_request_id_is_the_forwarded_trace_id():
+    from lms.platform import tracing
+
+    parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    assert tracing.request_id_of({"traceparent": parent, "x-request-id": "r"}) == "4bf92f3577b34da6a3ce929d0e0e4736"
+    assert tracing.request_id_of({"traceparent": "garbage", "x-request-id": "r"}) == "r"
+    assert tracing.request_id_of({}) == ""

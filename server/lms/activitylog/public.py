@@ -4,6 +4,7 @@ add a line to lms.activitylog.catalog for a new kind of action."""
 from __future__ import annotations
 
 from lms.activitylog import recording, service
+from lms.activitylog.recording import array_item, batch_parameters, batched_insert, enabled
 from lms.activitylog.catalog import ACTIVITY_TYPES
 from lms.platform import background, hooks
 
@@ -11,4 +12,4 @@ hooks.call_succeeded.connect(recording.call_succeeded)
 hooks.call_refused.connect(recording.call_refused)
 background.register("activitylog.retention", service.prune_forever)
 
-__all__ = ["ACTIVITY_TYPES"]
+__all__ = ["ACTIVITY_TYPES", "array_item", "batch_parameters", "batched_insert", "enabled"]

@@ -169,3 +169,45 @@ async def call_refused(call: Call, error: Exception) -> None:
     row = _row(call, activity_type, "rpc", short, description)
     async with unit_of_work(call.runtime.sessions, call.tenant_id) as session:
         await session.execute(_INSERT, [row])
+
+
+# Batched statements ------------------------------------------------------------------------------------------
+# A route that writes its action and its events with one statement for many concurrent requests, outside any
+# unit of work (the PostgreSQL enroll path, lms.enrollments.service.enroll_many_statement), records its rows in
+# the same statement: `batched_insert` adds the INSERT (a CTE), `batch_parameters` the requests' context.
+
+def array_item(name: str, position):
+    """`(CAST(:name AS TEXT[]))[position + 1]`: the request's entry of a text-array parameter (arrays count from 1)."""
+    from sqlalchemy import ARRAY, Text, bindparam, cast
+    from sqlalchemy.sql.elements import Grouping
+
+    return Grouping(cast(bindparam(name), ARRAY(Text)))[position + 1]
+
+
+def batched_insert(source, position, *, user_id, activity_type: str, object_type: str, object_id, description,
+                   created_at):
+    """An `INSERT INTO activity_logs ... SELECT` CTE with one row per row of `source` (a FROM clause); `position`
+    is the request's index in the batch (its `batch_parameters` entries); the other arguments are SQL
+    expressions (or, for the types, constants)."""
+    from sqlalchemy import Text, cast, literal, select
+    from sqlalchemy.dialects import postgresql
+
+    return postgresql.insert(_TABLE).from_select(
+        ["tenant_id", "user_id", "activity_type", "object_type", "object_id", "description", "ip_address",
+         "user_agent", "request_id", "created_at"],
+        select(array_item("activity_tenants", position), user_id, literal(activity_type, Text),
+               literal(object_type, Text), cast(object_id, Text), description, array_item("activity_ips", position),
+               array_item("activity_agents", position), array_item("activity_request_ids", position), created_at)
+        .select_from(source)).cte("activity")
+
+
+def batch_parameters(calls: list[Call]) -> dict:
+    """The context of each request of a batch, for `batched_insert`."""
+    return {"activity_tenants": [c.tenant_id for c in calls],
+            "activity_ips": [c.client_address[:64] for c in calls],
+            "activity_agents": [c.metadata.get("user-agent", "")[:USER_AGENT_MAX] for c in calls],
+            "activity_request_ids": [c.request_id[:64] for c in calls]}
+
+
+def enabled(call: Call) -> bool:
+    return call.runtime.settings.activity_log_enabled
