@@ -1,6 +1,6 @@
 """What the activity log costs the enroll route: the same run with the log off and on, on PostgreSQL through Envoy.
 
-    python -m bench.activitylog              # off, on, off, on: 10 s each after a 2 s warm-up
+    python -m bench.activitylog              # off, on, on, off: 10 s each after a 2 s warm-up
     python -m bench.activitylog --quick      # 4 s each
 
 Each round starts a fresh stack (`tests.stack.make_stack`, one worker, metrics off) with `LMS_ACTIVITY_LOG`
@@ -62,8 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.duration, args.warmup = min(args.duration, 4.0), min(args.warmup, 1.0)
     results: dict[str, list[dict]] = {"off": [], "on": []}
-    for _ in range(args.rounds):
-        for mode in ("off", "on"):
+    for round_ in range(args.rounds):
+        for mode in (("off", "on") if round_ % 2 == 0 else ("on", "off")):  # (an order effect hits both sides)
             result = run(args, mode)
             results[mode].append(result)
             print(f"enroll, activity log {mode:3}  {result['rps']:8.0f} req/s  p50 {result['p50_ms']:6.2f} ms  "
