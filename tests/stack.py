@@ -116,6 +116,10 @@ class Stack:
         finally:
             engine.dispose()
 
+    @property
+    def metrics_url(self) -> str:
+        return f"http://127.0.0.1:{self.env['LMS_METRICS_PORT']}/metrics"
+
     def log_text(self) -> str:
         path = self.data_dir / "serve.log"
         return path.read_text(errors="replace") if path.exists() else ""
@@ -178,6 +182,7 @@ def make_stack(backend: str, data_dir: Path, **extra_env: str) -> Stack:
         "LMS_DB_POOL_SIZE": "5",
         "LMS_DEBUG_QUERY_COUNT": "1",  # x-lms-query-count on every response, for N+1 tests
         "LMS_CORS_ALLOWED_ORIGIN_REGEXES": r"^http://localhost:\d+$",  # browser tests (tests/edge/test_cors.py)
+        "LMS_METRICS_PORT": str(free_port()),  # Prometheus metrics (tests/core/test_observability.py)
         "PYTHONPATH": str(ROOT / "server"),
         **extra_env,
     }

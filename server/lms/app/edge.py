@@ -11,8 +11,10 @@ docs/edge.md explains every limit chosen here.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 from google.protobuf import descriptor_pb2
@@ -71,6 +73,57 @@ class Capacity:
 
 
 @dataclasses.dataclass(frozen=True)
+class Tracing:
+    """OpenTelemetry tracing by the edge (docs/observability.md): Envoy starts each request's trace, exports
+    its span with OTLP over HTTP to `traces_url` and forwards `traceparent` to the worker, whose spans join the
+    trace. Off (no tracer in the config) when `traces_url` is empty."""
+    traces_url: str = ""  # e.g. http://collector:4318/v1/traces
+    service_name: str = "lms-edge"
+    sampling_percent: float = 100.0
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.traces_url)
+
+    @classmethod
+    def from_env(cls, environ=None) -> "Tracing":
+        """The standard OpenTelemetry variables: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (used as is) or
+        OTEL_EXPORTER_OTLP_ENDPOINT (plus /v1/traces), OTEL_SERVICE_NAME for the edge's spans (lms-edge)."""
+        environ = os.environ if environ is None else environ
+        url = environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "").strip()
+        base = environ.get("OTEL_EXPORTER_OTLP_ENDPOINT", "").strip()
+        if not url and base:
+            url = base.rstrip("/") + "/v1/traces"
+        return cls(traces_url=url)
+
+
+def _tracing(tracing: Tracing) -> dict:
+    return {
+        "provider": {"name": "envoy.tracers.opentelemetry", "typed_config": _typed(
+            "envoy.config.trace.v3.OpenTelemetryConfig",
+            http_service={"http_uri": {"uri": tracing.traces_url, "cluster": "otel_collector", "timeout": "2s"}},
+            service_name=tracing.service_name)},
+        "random_sampling": {"value": tracing.sampling_percent},
+    }
+
+
+def _collector_cluster(tracing: Tracing) -> dict:
+    url = urlsplit(tracing.traces_url)
+    https = url.scheme == "https"
+    cluster = {
+        "name": "otel_collector",
+        "type": "STRICT_DNS",
+        "connect_timeout": "2s",
+        "load_assignment": {"cluster_name": "otel_collector", "endpoints": [{"lb_endpoints": _endpoints(
+            [(url.hostname, url.port or (443 if https else 80))])}]},
+    }
+    if https:
+        cluster["transport_socket"] = {"name": "envoy.transport_sockets.tls", "typed_config": _typed(
+            "envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext", sni=url.hostname)}
+    return cluster
+
+
+@dataclasses.dataclass(frozen=True)
 class EdgeLayout:
     listen_address: str
     listen_port: int
@@ -83,6 +136,7 @@ class EdgeLayout:
     access_log: bool = True
     capacity: Capacity = Capacity()
     cors: Cors = Cors()
+    tracing: Tracing = Tracing()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -311,6 +365,8 @@ def config(layout: EdgeLayout, surface: ApiSurface) -> dict:
     }
     if layout.access_log:
         connection_manager["access_log"] = ACCESS_LOG
+    if layout.tracing.enabled:
+        connection_manager["tracing"] = _tracing(layout.tracing)
     # The Lua filter reads the route table from the metadata of the route it runs on (both API routes).
     route_table = {"filter_metadata": {"envoy.filters.http.lua": {"routes": lua_route_table(surface.routes)}}}
     virtual_host = {
@@ -434,7 +490,8 @@ def config(layout: EdgeLayout, surface: ApiSurface) -> dict:
                         **connection_manager),
                 }]}],
             }],
-            "clusters": [grpc_cluster, ws_cluster],
+            "clusters": [grpc_cluster, ws_cluster] + (
+                [_collector_cluster(layout.tracing)] if layout.tracing.enabled else []),
         },
     }
 

@@ -32,6 +32,7 @@ def load_public_faces() -> list[str]:
 
 def servicer_classes() -> list[type]:
     load_public_faces()
+    from lms.activitylog.servicer import ActivityLogServicer
     from lms.adverts.servicer import AdvertServicer
     from lms.ai_chat.servicer import AiChatServicer
     from lms.assignments.servicer import AssignmentServicer, SubmissionServicer
@@ -83,6 +84,7 @@ def servicer_classes() -> list[type]:
         ScormServicer,
         ScormPlayerServicer,
         MessageServicer,
+        ActivityLogServicer,
     ]
 
 

@@ -1,7 +1,7 @@
 """Builds the per-process Runtime from settings."""
 from __future__ import annotations
 
-from lms.platform import querycount
+from lms.platform import metrics, querycount, tracing
 from lms.platform.auth import TokenVerifier
 from lms.platform.config import Settings
 from lms.platform.context import Runtime
@@ -17,6 +17,9 @@ def build_runtime(settings: Settings) -> Runtime:
     if settings.debug_query_count:
         for counted in filter(None, (engine, read_engine)):
             querycount.install(counted)
+    metrics.instrument_pool(engine, "transactions")
+    metrics.instrument_pool(read_engine, "reads")
+    tracing.instrument_engines(engine, read_engine)
     limiter = RedisLimiter(settings.redis_url, settings.redis_namespace) if settings.redis_url else InProcessLimiter()
     return Runtime(
         settings=settings,

@@ -17,7 +17,7 @@ from grpc_reflection.v1alpha import reflection
 
 from lms.app.registry import bindings
 from lms.app.runtime import build_runtime, close_runtime
-from lms.platform import consumers, files, idempotency, logs
+from lms.platform import background, consumers, files, logs, metrics, tracing
 from lms.platform.config import Settings, get_settings
 from lms.platform.interceptors import CallInterceptor, method_policies
 
@@ -30,6 +30,8 @@ GC_THRESHOLDS = (20_000, 20, 50)  # CPython's defaults are (700, 10, 10)
 
 
 async def serve(settings: Settings, host: str, port: int, stop: asyncio.Event) -> None:
+    metrics.setup(settings)
+    tracing.setup("worker")
     runtime = build_runtime(settings)
     services = bindings()
     interceptor = CallInterceptor(runtime, method_policies([b.descriptor for b in services]))
@@ -68,15 +70,19 @@ async def serve(settings: Settings, host: str, port: int, stop: asyncio.Event) -
     log.info("listening", extra={"fields": {"port": port, "services": len(names)}})
     sweeper = asyncio.create_task(files.sweep_forever(runtime, stop))
     reactions = asyncio.create_task(consumers.run_forever(runtime, stop))
-    pruner = asyncio.create_task(idempotency.prune_forever(runtime, stop))
+    chores = [asyncio.create_task(task(runtime, stop), name=name) for name, task in background.tasks()]
+    metrics_server = metrics.serve(settings, host)
     await stop.wait()
     await sweeper
     await reactions
-    await pruner
+    await asyncio.gather(*chores)
+    if metrics_server is not None:
+        metrics_server.shutdown()
     for name in ["", *names]:
         await health_servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
     await server.stop(grace=5)
     await close_runtime(runtime)
+    tracing.shutdown()
     log.info("stopped", extra={"fields": {"port": port}})
 
 

@@ -18,6 +18,7 @@ import urllib.request
 from pathlib import Path
 
 from lms.app import edge
+from lms.platform import metrics
 from lms.platform.config import Settings
 
 log = logging.getLogger("lms.supervisor")
@@ -74,7 +75,9 @@ class Supervisor:
             descriptor_path=str(edge.DESCRIPTOR_PATH), lua_path=str(edge.LUA_PATH), access_log=access_log,
             capacity=edge.Capacity(websockets=settings.edge_max_connections, grpc_requests=settings.edge_max_requests),
             cors=edge.Cors(settings.cors_allowed_origins, settings.cors_allowed_origin_regexes,
-                           settings.cors_allow_credentials))
+                           settings.cors_allow_credentials),
+            tracing=edge.Tracing.from_env())
+        metrics.reset_directory(settings)  # (counters of an earlier run's processes)
         config_path.parent.mkdir(parents=True, exist_ok=True)
         config_path.write_text(edge.render(layout, edge.api_surface()))
         self.children.append(Child("edge", [envoy_binary(), "-c", str(config_path), "--concurrency",

@@ -31,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lms.activitylog import public as activitylog
 from lms.content.public import Lesson, Module
 from lms.courses.public import (
     ALREADY_ENROLLED,
@@ -170,7 +171,7 @@ _COUNT_ENROLLMENT = (
 
 
 @functools.cache
-def enroll_many_statement():
+def enroll_many_statement(with_activity: bool = False):
     """PostgreSQL: whole enrollments as one statement (data-modifying CTEs), run as its own transaction on
     the read path's tenant-pinned connections, for every request of the batch (lms.platform.batching:
     concurrent enrollments of a tenant share one statement and one commit). Per request: the course and the
@@ -178,7 +179,8 @@ def enroll_many_statement():
     concurrent requests cannot both succeed; a pair asked twice in one batch is inserted for its first
     request only), the counter and the outbox events (the rows `emit_each` writes, numbered later by the
     sequencer). Rows are inserted in (course, user) order and counters locked in course order, so two
-    batches never wait for each other in a cycle."""
+    batches never wait for each other in a cycle. `with_activity`: the activity log's rows too (one
+    `enrollment_created` per enrollment made, lms.activitylog), in the same statement."""
     def array(name, item_type):  # (an untyped parameter: psycopg sends the list as an array)
         return cast(bindparam(name), ARRAY(item_type))
 
@@ -243,13 +245,22 @@ def enroll_many_statement():
                             learner_rooms.c.data, learner_rooms.c.enrolled_at)
                      .order_by(learner_rooms.c.id, learner_rooms.c.k))
     ).cte("events")
+    ctes = [counted, events]
+    if with_activity:
+        made = allowed.join(created, and_(created.c.course_id == allowed.c.course_id,
+                                          created.c.user_id == allowed.c.user_id))
+        ctes.append(activitylog.batched_insert(
+            made, allowed.c.position, user_id=activitylog.array_item("callers", allowed.c.position),
+            activity_type="enrollment_created", object_type="enrollment", object_id=created.c.id,
+            description=constant("'Enrolled '") + created.c.user_id + constant("' in course '")
+            + cast(created.c.course_id, Text), created_at=created.c.enrolled_at))
     return (
         select(target.c.position, target.c.status, target.c.is_free, target.c.title, target.c.description,
                target.c.first_name, target.c.last_name, target.c.email, target.c.teaches, created.c.id)
         .select_from(target.outerjoin(allowed, allowed.c.position == target.c.position)
                      .outerjoin(created, and_(created.c.course_id == allowed.c.course_id,
                                               created.c.user_id == allowed.c.user_id)))
-        .add_cte(counted, events)
+        .add_cte(*ctes)
     )
 
 
@@ -270,8 +281,13 @@ async def _enroll_many(key, items: list[_Enrolling]) -> list:
     as a whole (a deadlock with another process's batch, a course deleted meanwhile) is run again one
     request at a time, so one request's failure is its own."""
     engine, tenant = key
+    with_activity = activitylog.enabled(items[0].call)
+    statement = enroll_many_statement(with_activity)
+    params = _batch_params(items)
+    if with_activity:
+        params.update(activitylog.batch_parameters([item.call for item in items]))
     try:
-        rows = await execute_alone(engine, tenant, enroll_many_statement(), _batch_params(items))
+        rows = await execute_alone(engine, tenant, statement, params)
     except psycopg.Error:  # (the read path's statements are sent by psycopg itself)
         if len(items) == 1:
             raise
@@ -285,7 +301,7 @@ async def _enroll_many(key, items: list[_Enrolling]) -> list:
     for item in items:
         if item.call.runtime.settings.debug_query_count:
             # (sent by psycopg directly: SQLAlchemy's events do not see it)
-            item.call.note_statement(enroll_many_statement())
+            item.call.note_statement(statement)
     by_position = {row[0]: row[1:] for row in rows}
     return [by_position.get(position) for position in range(len(items))]
 

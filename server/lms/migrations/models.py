@@ -5,6 +5,7 @@ from sqlalchemy import MetaData
 
 
 def all_metadata() -> MetaData:
+    import lms.activitylog.models  # noqa: F401
     import lms.adverts.models  # noqa: F401
     import lms.ai_chat.models  # noqa: F401
     import lms.assignments.models  # noqa: F401

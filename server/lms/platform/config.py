@@ -120,6 +120,14 @@ class Settings:
     secret_key: str = ""
     stripe_api_base: str = "https://api.stripe.com"
     stripe_timeout: float = 20.0
+    # Activity log (lms.activitylog; docs/activitylog.md): LMS_ACTIVITY_LOG=off stops recording; rows older
+    # than the retention are pruned in batches.
+    activity_log_enabled: bool = True
+    activity_retention_days: int = 90
+    # Observability (docs/observability.md): Prometheus metrics on this port of every worker (0: none), their
+    # multiprocess files in LMS_METRICS_DIR.
+    metrics_port: int = 0
+    metrics_dir: str = ""
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -185,6 +193,10 @@ class Settings:
             secret_key=_env("LMS_SECRET_KEY"),
             stripe_api_base=_env("LMS_STRIPE_API_BASE", "https://api.stripe.com").rstrip("/"),
             stripe_timeout=_float("LMS_STRIPE_TIMEOUT", 20.0),
+            activity_log_enabled=_env("LMS_ACTIVITY_LOG", "on").lower() not in ("0", "off", "false", "no"),
+            activity_retention_days=_int("LMS_ACTIVITY_RETENTION_DAYS", 90),
+            metrics_port=_int("LMS_METRICS_PORT", 0),
+            metrics_dir=_env("LMS_METRICS_DIR", str(data_dir / "metrics")),
         )
 
     @property

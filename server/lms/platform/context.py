@@ -63,6 +63,7 @@ class Call:
     rate_key: str = ""  # who the rate limits charge this call to
     client_address: str = ""  # the peer, or the client a trusted proxy names (lms.platform.trust)
     charged_buckets: set[str] = dataclasses.field(default_factory=set)
+    trace: tuple | None = None  # (server span, context token) while tracing is on (lms.platform.tracing)
     query_count: int = 0  # SQL statements run for this call (counted only with LMS_DEBUG_QUERY_COUNT=1)
     statements: dict = dataclasses.field(default_factory=dict)  # query (text or statement) -> times run (ditto)
     _session: AsyncSession | None = None
@@ -166,6 +167,11 @@ class Call:
         return (principal is not None and bool(self.runtime.session_hooks)
                 and self.runtime.seen_profiles.get((principal.tenant_id, principal.user_id))
                 != (principal.profile, principal.roles))
+
+    @property
+    def open_session(self) -> AsyncSession | None:
+        """The call's session if it has opened one (and not released it), without opening one."""
+        return self._session
 
     @property
     def single_statement_available(self) -> bool:

@@ -78,8 +78,9 @@ class NotFound(LmsError):
 class Throttled(LmsError):
     code, http_status, reason = grpc.StatusCode.RESOURCE_EXHAUSTED, 429, "THROTTLED"
 
-    def __init__(self, wait_seconds: float):
+    def __init__(self, wait_seconds: float, bucket: str = ""):
         self.wait = max(1, math.ceil(wait_seconds))
+        self.bucket = bucket  # the rate-limit bucket that was full ("user", "anon", "upload", ...)
         super().__init__(f"Request was throttled. Expected available in {self.wait} seconds.")
 
     def extra_details(self) -> list:

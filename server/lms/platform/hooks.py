@@ -24,6 +24,10 @@ class Hook:
             self._handlers.append(handler)
         return handler
 
+    @property
+    def connected(self) -> bool:
+        return bool(self._handlers)
+
     async def fire(self, *args, **kwargs) -> None:
         for handler in self._handlers:
             await handler(*args, **kwargs)
@@ -45,3 +49,13 @@ user_notified = Hook(
     "user_notified",
     "(session, call, *, recipient, subject, content, course_id=None): a domain tells one user something "
     "(a moderator rejected their post, say); messaging delivers it as a `system` message in the same unit of work.")
+
+call_succeeded = Hook(
+    "call_succeeded",
+    "(call, request, response): an LMS call succeeded; its unit of work is still open and commits after the "
+    "handlers (the activity log records the call's actions in it). `request` is None for client streams.")
+
+call_refused = Hook(
+    "call_refused",
+    "(call, error): an LMS call was refused with PermissionDenied or Throttled; its unit of work was rolled "
+    "back. Handlers that write open a transaction of their own; their failures are logged, never raised.")

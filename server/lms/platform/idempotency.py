@@ -27,6 +27,7 @@ import grpc
 from sqlalchemy import Index, Integer, LargeBinary, String, Text, UniqueConstraint, delete, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
+from lms.platform import background
 from lms.platform.context import Call, Runtime
 from lms.platform.db import ALL_TENANTS, unit_of_work
 from lms.platform.errors import LmsError, ValidationError
@@ -164,6 +165,9 @@ async def prune_forever(runtime: Runtime, stop: asyncio.Event, interval: float =
             await asyncio.wait_for(stop.wait(), timeout=interval)
         except asyncio.TimeoutError:
             pass
+
+
+background.register("idempotency keys", prune_forever)
 
 
 async def _stored(call: Call, key: str) -> IdempotentRequest | None:

@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from lms.common.v1 import options_pb2
-from lms.platform import idempotency, querycount, trust
+from lms.platform import hooks, idempotency, metrics, querycount, tracing, trust
 from lms.platform.auth import is_valid_tenant
 from lms.platform.context import HTTP_STATUS_HEADER, Call, Runtime, reset_current_call, set_current_call
 from lms.platform.validation import null_character_errors
@@ -29,6 +29,7 @@ from lms.platform.errors import (
     LmsError,
     NotAuthenticated,
     PermissionDenied,
+    Throttled,
     Unavailable,
     ValidationError,
     to_rich_status,
@@ -136,11 +137,13 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
                     first = True
                     async for item in stream:
                         if first:
+                            await _succeeded(call, request, None)
                             await call.finish(commit=True)
                             await self._send_success_headers(call, policy, context)
                             first = False
                         yield item
                     if first:
+                        await _succeeded(call, request, None)
                         await call.finish(commit=True)
                         await self._send_success_headers(call, policy, context)
                 except Exception as exc:  # noqa: BLE001 - every failure goes through the funnel
@@ -161,6 +164,7 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
                 if key is not None:
                     return await self._run_once(call, policy, context, invoke, request, key)
             response = await invoke()
+            await _succeeded(call, request, response)
             await call.finish(commit=True)
             await self._send_success_headers(call, policy, context)
             return response
@@ -179,6 +183,7 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
                 replay = claimed
             else:
                 response = await invoke()
+                await _succeeded(call, request, response)
                 await idempotency.remember(call, claimed, response)
                 await call.finish(commit=True)
                 await self._send_success_headers(call, policy, context)
@@ -204,9 +209,13 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
         trusted = trust.is_trusted_proxy(peer, settings.trusted_proxies)
         if not trusted:  # what only a proxy may tell (client address, host, original path) is ignored
             metadata = {k: v for k, v in metadata.items() if k not in trust.PROXY_METADATA}
+        span, trace_token = tracing.start_call(method, metadata)
+        request_id = tracing.trace_id(span) if span is not None else tracing.request_id_of(metadata)
         call = Call(runtime=self.runtime, method=method, metadata=metadata, http_template=policy.http_template,
-                    request_id=metadata.get("x-request-id") or uuid.uuid4().hex,
+                    request_id=request_id or uuid.uuid4().hex,
                     client_address=trust.client_address(metadata, peer, trusted))
+        if span is not None:
+            call.trace = (span, trace_token)
         token = set_current_call(call)
         return call, token, time.perf_counter()
 
@@ -276,6 +285,14 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             exc = LmsError()
         if isinstance(exc, AuthenticationFailed):
             log.info("token rejected", extra={"fields": {"request_id": call.request_id, "why": exc.why}})
+        elif isinstance(exc, (PermissionDenied, Throttled)):
+            if isinstance(exc, Throttled):
+                metrics.rate_limited(exc.bucket)
+            if hooks.call_refused.connected:
+                try:
+                    await hooks.call_refused.fire(call, exc)
+                except Exception:  # noqa: BLE001 - the refusal is answered whatever its record does
+                    log.exception("refusal hook failed", extra={"fields": {"request_id": call.request_id}})
         code, message, details = to_rich_status(exc)
         call.outcome = code.name
         await context.abort(code, message, trailing_metadata=(("grpc-status-details-bin", details),))
@@ -284,16 +301,27 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
         reset_current_call(token)
         if call.has_pending_work:  # an abort or cancellation before finish(): never leak a transaction
             await call.finish(commit=False)
+        seconds = time.perf_counter() - started
+        metrics.observe_call(call.method, call.outcome, seconds)
+        if call.trace is not None:
+            tracing.end_call(*call.trace, call.outcome, call.tenant_id,
+                             call.principal.user_id if call.principal else None)
         if not log.isEnabledFor(logging.INFO):  # (the access log's fields are not even built)
             return
         log.info("rpc", extra={"fields": {
             "method": call.method,
             "code": call.outcome,
-            "ms": round((time.perf_counter() - started) * 1000, 2),
+            "ms": round(seconds * 1000, 2),
             "request_id": call.request_id,
             "tenant": call.tenant_id,
             "user": call.principal.user_id if call.principal else None,
         }})
+
+
+async def _succeeded(call: Call, request, response) -> None:
+    """Tells the hooks (the activity log) about a successful call while its unit of work is still open."""
+    if hooks.call_succeeded.connected:
+        await hooks.call_succeeded.fire(call, request, response)
 
 
 def check_request_text(request) -> None:

@@ -79,7 +79,7 @@ class RateLimits:
         limit, period = self.buckets[bucket]
         wait = await self.backend.hit(f"{bucket}:{caller_key}", limit, period)
         if wait > 0:
-            raise Throttled(math.ceil(wait))
+            raise Throttled(math.ceil(wait), bucket)
 
     async def charge(self, caller_key: str, authenticated: bool, extra_bucket: str = "") -> None:
         names = ["user" if authenticated else "anon"]

@@ -41,6 +41,7 @@ from filetype.types import archive as _archive, document as _document, image as 
 import python_multipart
 import python_multipart.exceptions
 
+from lms.platform import metrics
 from lms.platform import files as registry
 from lms.platform.context import Call
 from lms.platform.errors import NotFound, ParseError, PayloadTooLarge, UnsupportedMediaType, ValidationError
@@ -586,6 +587,7 @@ class Upload:
                 yield event.data
 
         written = await call.runtime.storage.write(key, chunks(), file_type.content_type)
+        metrics.uploaded(written)
         return StoredUpload(field=name, key=key, filename=name_in_storage, size=written, file_type=file_type)
 
 

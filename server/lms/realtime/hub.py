@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 
+from lms.platform import metrics
 from lms.platform.config import Settings
 from lms.platform.db import ALL_TENANTS, unit_of_work
 from lms.platform.events import (
@@ -96,6 +97,7 @@ class Hub:
     async def start(self) -> None:
         async with unit_of_work(self.sessions, ALL_TENANTS) as session:
             self.position = int(await session.scalar(select(OutboxSequence.last_id)) or 0)
+        metrics.ws_delivered(self.position)
         self._tasks.append(asyncio.create_task(self._tail(), name="outbox-tail"))
         if not self.settings.is_sqlite:
             self._tasks.append(asyncio.create_task(self._listen(), name="outbox-listen"))
@@ -122,6 +124,7 @@ class Hub:
         if room not in member.rooms:
             member.rooms[room] = member.pause_position if member.paused else self.position
             self._members.setdefault((member.tenant_id, room), set()).add(member)
+            metrics.ws_rooms(len(self._members))
         return member.rooms[room]
 
     def leave(self, member: Member, room: str) -> None:
@@ -132,6 +135,7 @@ class Hub:
             members.discard(member)
             if not members:
                 del self._members[key]
+                metrics.ws_rooms(len(self._members))
 
     def leave_all(self, member: Member) -> None:
         for room in list(member.rooms):
@@ -285,6 +289,7 @@ class Hub:
         finally:
             # Even if something failed half-way, never go back: a retry would send duplicates.
             self.position = rows[-1].id
+            metrics.ws_delivered(self.position)
             advanced, self._advanced = self._advanced, asyncio.Event()
             advanced.set()
             for member in slow:

@@ -29,7 +29,7 @@ from websockets.asyncio.server import ServerConnection, broadcast, serve
 from websockets.exceptions import ConnectionClosed
 
 from lms.chat.v1 import chat_pb2, chat_pb2_grpc
-from lms.platform import logs
+from lms.platform import logs, metrics
 from lms.platform.auth import Principal, TokenVerifier
 from lms.platform.config import Settings, get_settings
 from lms.platform.db import create_engine, create_sessionmaker, unit_of_work
@@ -194,6 +194,7 @@ class RealtimeServer:
             return
         conn = Connection(self, ws, principal, token)
         self.connections.add(conn)
+        metrics.ws_connection(1)
         conn.schedule_expiry()
         try:
             await self._open(conn, query)
@@ -208,6 +209,7 @@ class RealtimeServer:
                 await asyncio.gather(conn._close_task, return_exceptions=True)
             conn.dispose()
             self.connections.discard(conn)
+            metrics.ws_connection(-1)
             log.info("connection closed", extra={"fields": {
                 "user": conn.user_id, "tenant": conn.tenant_id, "code": ws.close_code,
                 "seconds": round(time.monotonic() - conn.opened, 1)}})
@@ -436,6 +438,7 @@ def _error_body(exc: grpc.aio.AioRpcError) -> dict:
 
 
 async def serve_forever(settings: Settings, host: str, port: int, stop: asyncio.Event) -> None:
+    metrics.setup(settings, f"ws:{port}")
     server = RealtimeServer(settings)
     await server.start()
     async with serve(server.handler, host, port, process_request=server.process_request, compression=None,
