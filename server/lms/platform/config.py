@@ -117,6 +117,11 @@ class Settings:
     secret_key: str = ""
     stripe_api_base: str = "https://api.stripe.com"
     stripe_timeout: float = 20.0
+    # Graceful shutdown (lms.app.server; docs/operations.md): on SIGTERM a worker reports NOT_SERVING for
+    # `drain` seconds (the edge's health checks take it out of rotation meanwhile), then stops accepting calls
+    # and gives those in flight up to `grace` seconds.
+    shutdown_drain_seconds: float = 3.0
+    shutdown_grace_seconds: float = 10.0
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -179,6 +184,8 @@ class Settings:
             secret_key=_env("LMS_SECRET_KEY"),
             stripe_api_base=_env("LMS_STRIPE_API_BASE", "https://api.stripe.com").rstrip("/"),
             stripe_timeout=_float("LMS_STRIPE_TIMEOUT", 20.0),
+            shutdown_drain_seconds=_float("LMS_SHUTDOWN_DRAIN_SECONDS", 3.0),
+            shutdown_grace_seconds=_float("LMS_SHUTDOWN_GRACE_SECONDS", 10.0),
         )
 
     @property
