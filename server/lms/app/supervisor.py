@@ -15,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -139,12 +140,21 @@ class Supervisor:
     # Rolling restart ---------------------------------------------------------------------------
 
     def rolling_restart(self) -> bool:
-        """Replaces every gRPC worker, then every WebSocket server, one at a time. A worker gets SIGTERM:
-        it reports NOT_SERVING, the edge's health checks take it out of rotation, it finishes its calls and
-        exits; its successor must be healthy in the edge's eyes before the next worker goes. Returns False
-        if a successor never became healthy."""
+        """Replaces every gRPC worker one at a time and, meanwhile, every WebSocket server one at a time.
+        A worker gets SIGTERM: it reports NOT_SERVING, the edge's health checks take it out of rotation,
+        it finishes its calls and exits; its successor must be healthy in the edge's eyes before the next
+        worker goes. Returns False if a successor never became healthy."""
         log.info("rolling restart")
-        for child in [c for c in self.children if c.name.startswith(("grpc:", "ws:"))]:
+        results = []
+        ws = threading.Thread(target=lambda: results.append(self._replace_one_by_one("ws:")))
+        ws.start()
+        results.append(self._replace_one_by_one("grpc:"))
+        ws.join()
+        log.info("rolling restart done")
+        return all(results)
+
+    def _replace_one_by_one(self, prefix: str) -> bool:
+        for child in [c for c in self.children if c.name.startswith(prefix)]:
             if self.stopping:
                 return True
             if child.process is not None and child.process.poll() is None:
@@ -160,7 +170,6 @@ class Supervisor:
             if not self._wait_in_rotation(child):
                 return False
             log.info("restarted", extra={"fields": {"child": child.name, "pid": child.process.pid}})
-        log.info("rolling restart done")
         return True
 
     def _wait_in_rotation(self, child: Child) -> bool:
