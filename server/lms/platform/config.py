@@ -15,6 +15,20 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 DEV_SECRET_FILE = "dev-jwt-secret"
 
 
+# What every role of a production deployment (several replicas: docs/operations.md) must be given: one
+# variable of each group. The defaults are the embedded mode's (a SQLite file, local files, in-process
+# limits, a secret in the data dir), which replicas cannot share. Checked against docker-compose.yml and
+# deploy/kubernetes by tests/deploy.
+PRODUCTION_REQUIRED = (
+    ("LMS_DATABASE_URL",),
+    ("LMS_STORAGE_URL",),
+    ("LMS_REDIS_URL",),
+    ("LMS_JWT_SECRET", "LMS_JWT_PUBLIC_KEY", "LMS_JWT_JWKS_URL"),
+    ("LMS_SECRET_KEY",),
+    ("LMS_PUBLIC_URL",),
+)
+
+
 def _env(name: str, default: str = "") -> str:
     return os.environ.get(name, default).strip()
 
