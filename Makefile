@@ -29,12 +29,12 @@ check: $(BIN)/.installed
 	$(BIN)/python -m tools.codegen --check
 	$(BIN)/buf lint
 	$(BIN)/lint-imports
-	$(BIN)/ruff check server tests tools bench
+	$(BIN)/ruff check server tests tools bench scripts
 
 ## Lint only: protos (buf), Python (ruff, configured in pyproject.toml) and import boundaries (import-linter).
 lint: $(BIN)/.installed
 	$(BIN)/buf lint
-	$(BIN)/ruff check server tests tools bench
+	$(BIN)/ruff check server tests tools bench scripts
 	$(BIN)/lint-imports
 
 bench: $(BIN)/.installed

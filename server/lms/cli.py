@@ -1,4 +1,4 @@
-"""The `lms` command: serve, migrate, token, worker, ws."""
+"""The `lms` command: serve, migrate, token, worker, ws, edge (one container role each: docs/operations.md)."""
 from __future__ import annotations
 
 import argparse
@@ -85,6 +85,52 @@ def cmd_ws(args) -> int:
     return 0
 
 
+def _upstreams(values: list[str], default_port: int) -> tuple[tuple[str, int], ...]:
+    """`host:port` items, repeated or comma-separated (`server:50051`, `10.0.0.5:50051,10.0.0.6:50051`)."""
+    out = []
+    for value in values:
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            host, _, port = item.rpartition(":") if ":" in item else (item, "", str(default_port))
+            out.append((host.strip("[]"), int(port)))
+    return tuple(out)
+
+
+def cmd_edge(args) -> int:
+    """Renders the Envoy config for the given upstreams (the edge's settings: ports, capacity, CORS) and
+    replaces this process with Envoy, so the container's signals reach it directly."""
+    import os
+
+    from lms.app import edge
+    from lms.app.supervisor import envoy_binary
+
+    settings = get_settings()
+    grpc = _upstreams(args.grpc, settings.grpc_port)
+    ws = _upstreams(args.ws, settings.ws_port)
+    if not grpc or not ws:
+        print("lms edge: name the gRPC workers (--grpc host:port) and WebSocket servers (--ws host:port)",
+              file=sys.stderr)
+        return 2
+    layout = edge.EdgeLayout(
+        listen_address=args.listen, listen_port=settings.edge_port, admin_port=settings.edge_admin_port,
+        grpc_upstreams=grpc, ws_upstreams=ws, descriptor_path=str(edge.DESCRIPTOR_PATH),
+        lua_path=str(edge.LUA_PATH), discovery="STRICT_DNS" if args.dns else "STATIC",
+        access_log=not args.no_access_log,
+        capacity=edge.Capacity(websockets=settings.edge_max_connections, grpc_requests=settings.edge_max_requests),
+        cors=edge.Cors(settings.cors_allowed_origins, settings.cors_allowed_origin_regexes,
+                       settings.cors_allow_credentials))
+    path = settings.data_dir / "envoy.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(edge.render(layout, edge.api_surface()))
+    argv = [envoy_binary(), "-c", str(path), "--concurrency", str(args.concurrency), "--log-level", "warn",
+            "--disable-hot-restart"]
+    if args.print_config:
+        print(path.read_text())
+        return 0
+    sys.stdout.flush()
+    os.execv(argv[0], argv)
+    return 1  # not reached
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="lms", description="LMS service")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -120,6 +166,19 @@ def main(argv: list[str] | None = None) -> None:
     ws = sub.add_parser("ws", help="run one WebSocket server process")
     ws.add_argument("--port", type=int, default=0)
     ws.set_defaults(func=cmd_ws)
+
+    edge_cmd = sub.add_parser("edge", help="render the Envoy config for the given upstreams and run Envoy")
+    edge_cmd.add_argument("--grpc", action="append", default=[], metavar="HOST:PORT[,HOST:PORT]",
+                          help="gRPC workers (repeatable, or comma-separated)")
+    edge_cmd.add_argument("--ws", action="append", default=[], metavar="HOST:PORT[,HOST:PORT]",
+                          help="WebSocket servers (repeatable, or comma-separated)")
+    edge_cmd.add_argument("--dns", action="store_true",
+                          help="resolve the names continually, each to every address (compose, Kubernetes)")
+    edge_cmd.add_argument("--listen", default="0.0.0.0", help="address of the edge's listener")
+    edge_cmd.add_argument("--concurrency", type=int, default=2, help="Envoy worker threads")
+    edge_cmd.add_argument("--no-access-log", action="store_true", help="no per-request log lines")
+    edge_cmd.add_argument("--print-config", action="store_true", help="write and print the config, do not run")
+    edge_cmd.set_defaults(func=cmd_edge)
 
     args = parser.parse_args(argv)
     logs.configure(get_settings().log_level)

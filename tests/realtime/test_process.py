@@ -1,4 +1,4 @@
-"""`lms ws` runs one more WebSocket server on the same database; a restart tells clients to resume."""
+"""`lms ws` runs one more WebSocket server on the same database; a restart tells clients where to resume."""
 import subprocess
 import sys
 import time
@@ -30,7 +30,12 @@ async def test_lms_ws_serves_events_and_closes_with_1012_when_stopped(stack, ten
         ids = await produce(stack, tenant.id, ev.CERTIFICATE_ISSUED, f"user_{student.user_id}", {"n": 1})
         assert [f["id"] for f in await client.events(1)] == ids
         process.terminate()
-        assert await client.closed() == (1012, "Server restarting. Reconnect with last_event_id to resume.")
+        # Before closing, the server tells the client the last event id it has been sent and when to reconnect.
+        restarting = await client.recv()
+        assert restarting["type"] == "restarting" and restarting["last_event_id"] >= ids[-1], restarting
+        assert 0 <= restarting["reconnect_after_ms"] < 2000
+        assert await client.closed() == (
+            1012, f"Server restarting. Reconnect with last_event_id={restarting['last_event_id']} to resume.")
         assert process.wait(timeout=20) == 0
     finally:
         if process.poll() is None:

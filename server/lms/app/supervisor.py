@@ -3,7 +3,9 @@
 Children: N gRPC server workers (ports grpc_port, grpc_port+1, ...), M WebSocket servers (ports
 ws_port, ws_port+1, ...; they call the gRPC workers directly, round robin) and Envoy in front of
 them. A child that dies is restarted with back-off; Ctrl-C or SIGTERM stops
-them all (SIGTERM, then SIGKILL after a grace period).
+them all (the edge first, then the rest; SIGKILL after a grace period). SIGHUP restarts the gRPC
+workers and then the WebSocket servers one at a time, each only once the previous one is back in the
+edge's rotation, so a code change is deployed with no failed request (docs/operations.md).
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -22,7 +25,8 @@ from lms.platform import metrics
 from lms.platform.config import Settings
 
 log = logging.getLogger("lms.supervisor")
-GRACE_SECONDS = 10
+GRACE_SECONDS = 10  # beyond the workers' own bound for calls in flight (LMS_SHUTDOWN_GRACE_SECONDS)
+READY_SECONDS = 60  # how long a restarted child may take to be back in rotation
 MAX_RESTARTS_PER_MINUTE = 5
 POLL_SECONDS = 0.1  # how soon a dead child is noticed
 
@@ -47,6 +51,7 @@ class Supervisor:
         self.settings = settings
         self.children: list[Child] = []
         self.stopping = False
+        self.restart_requested = False
         self.env = {**os.environ, "LMS_DATA_DIR": str(settings.data_dir), "PYTHONUNBUFFERED": "1"}
         # Storage calls run in threads; without a cap glibc gives each thread its own malloc arena and
         # a streamed S3 upload's freed part buffers stay resident (bench/upload_memory.py measures it).
@@ -109,6 +114,12 @@ class Supervisor:
     def run_forever(self) -> int:
         """Restarts crashed children until stopped; returns the exit code for the CLI."""
         while not self.stopping:
+            if self.restart_requested:
+                self.restart_requested = False
+                if not self.rolling_restart():
+                    log.error("rolling restart failed; stopping")
+                    self.stop()
+                    return 1
             for child in self.children:
                 if child.process is None or child.process.poll() is None:
                     continue
@@ -129,15 +140,81 @@ class Supervisor:
             time.sleep(POLL_SECONDS)
         return 0
 
+    # Rolling restart ---------------------------------------------------------------------------
+
+    def rolling_restart(self) -> bool:
+        """Replaces every gRPC worker one at a time and, meanwhile, every WebSocket server one at a time.
+        A worker gets SIGTERM: it reports NOT_SERVING, the edge's health checks take it out of rotation,
+        it finishes its calls and exits; its successor must be healthy in the edge's eyes before the next
+        worker goes. Returns False if a successor never became healthy."""
+        log.info("rolling restart")
+        results = []
+        ws = threading.Thread(target=lambda: results.append(self._replace_one_by_one("ws:")))
+        ws.start()
+        results.append(self._replace_one_by_one("grpc:"))
+        ws.join()
+        log.info("rolling restart done")
+        return all(results)
+
+    def _replace_one_by_one(self, prefix: str) -> bool:
+        for child in [c for c in self.children if c.name.startswith(prefix)]:
+            if self.stopping:
+                return True
+            if child.process is not None and child.process.poll() is None:
+                os.killpg(child.process.pid, signal.SIGTERM)
+                bound = self.settings.shutdown_drain_seconds + self.settings.shutdown_grace_seconds + GRACE_SECONDS
+                try:
+                    child.process.wait(timeout=bound)
+                except subprocess.TimeoutExpired:
+                    log.warning("killing", extra={"fields": {"child": child.name}})
+                    os.killpg(child.process.pid, signal.SIGKILL)
+                    child.process.wait()
+            self._spawn(child)
+            if not self._wait_in_rotation(child):
+                return False
+            log.info("restarted", extra={"fields": {"child": child.name, "pid": child.process.pid}})
+        return True
+
+    def _wait_in_rotation(self, child: Child) -> bool:
+        """A new gRPC worker counts once the edge's active health check marks it healthy; a WebSocket
+        server once its /healthz answers (the edge balances connections over every WebSocket server)."""
+        port = int(child.name.split(":", 1)[1])
+        deadline = time.monotonic() + READY_SECONDS
+        while time.monotonic() < deadline and not self.stopping:
+            if child.process.poll() is not None:
+                return False
+            if child.name.startswith("ws:"):
+                if _healthy(f"http://127.0.0.1:{port}/healthz"):
+                    return True
+            elif self._edge_health(port) == "healthy":
+                return True
+            time.sleep(0.1)
+        return self.stopping
+
+    def _edge_health(self, port: int) -> str:
+        """The edge's health flags of the gRPC worker on `port` (from Envoy's admin /clusters)."""
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.settings.edge_admin_port}/clusters",
+                                        timeout=2) as response:
+                text = response.read().decode()
+        except OSError:
+            return ""
+        prefix = f"lms_grpc::127.0.0.1:{port}::health_flags::"
+        for line in text.splitlines():
+            if line.startswith(prefix):
+                return line[len(prefix):].strip()
+        return ""
+
     def stop(self) -> None:
         self.stopping = True
         alive = [c for c in self.children if c.process and c.process.poll() is None]
-        for child in reversed(alive):  # the edge first, so no new requests reach stopping workers
+        for child in reversed(alive):  # the edge first, so no new requests reach stopping workers ...
             try:
-                os.killpg(child.process.pid, signal.SIGTERM)
+                # ... which therefore need no drain: SIGINT stops them without it (SIGTERM drains first).
+                os.killpg(child.process.pid, signal.SIGTERM if child.name == "edge" else signal.SIGINT)
             except ProcessLookupError:
                 pass
-        deadline = time.monotonic() + GRACE_SECONDS
+        deadline = time.monotonic() + self.settings.shutdown_grace_seconds + GRACE_SECONDS
         for child in alive:
             try:
                 child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
@@ -163,8 +240,12 @@ def install_signal_handlers(supervisor: Supervisor) -> None:
     def handler(signum, _frame):
         supervisor.stopping = True
 
+    def restart(signum, _frame):
+        supervisor.restart_requested = True
+
     signal.signal(signal.SIGINT, handler)
     signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGHUP, restart)
 
 
 def _command(name: str) -> str:

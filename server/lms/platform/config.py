@@ -15,6 +15,20 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 DEV_SECRET_FILE = "dev-jwt-secret"
 
 
+# What every role of a production deployment (several replicas: docs/operations.md) must be given: one
+# variable of each group. The defaults are the embedded mode's (a SQLite file, local files, in-process
+# limits, a secret in the data dir), which replicas cannot share. Checked against docker-compose.yml and
+# deploy/kubernetes by tests/deploy.
+PRODUCTION_REQUIRED = (
+    ("LMS_DATABASE_URL",),
+    ("LMS_STORAGE_URL",),
+    ("LMS_REDIS_URL",),
+    ("LMS_JWT_SECRET", "LMS_JWT_PUBLIC_KEY", "LMS_JWT_JWKS_URL"),
+    ("LMS_SECRET_KEY",),
+    ("LMS_PUBLIC_URL",),
+)
+
+
 def _env(name: str, default: str = "") -> str:
     return os.environ.get(name, default).strip()
 
@@ -128,6 +142,11 @@ class Settings:
     # multiprocess files in LMS_METRICS_DIR.
     metrics_port: int = 0
     metrics_dir: str = ""
+    # Graceful shutdown (lms.app.server; docs/operations.md): on SIGTERM a worker reports NOT_SERVING for
+    # `drain` seconds (the edge's health checks take it out of rotation meanwhile), then stops accepting calls
+    # and gives those in flight up to `grace` seconds.
+    shutdown_drain_seconds: float = 3.0
+    shutdown_grace_seconds: float = 10.0
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -197,6 +216,8 @@ class Settings:
             activity_retention_days=_int("LMS_ACTIVITY_RETENTION_DAYS", 90),
             metrics_port=_int("LMS_METRICS_PORT", 0),
             metrics_dir=_env("LMS_METRICS_DIR", str(data_dir / "metrics")),
+            shutdown_drain_seconds=_float("LMS_SHUTDOWN_DRAIN_SECONDS", 3.0),
+            shutdown_grace_seconds=_float("LMS_SHUTDOWN_GRACE_SECONDS", 10.0),
         )
 
     @property

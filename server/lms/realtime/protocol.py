@@ -24,7 +24,11 @@ REASON_BAD_TOKEN = "Given token not valid for any token type"
 REASON_EXPIRED = "Token expired."
 REASON_SLOW = "Too slow: events were not read fast enough. Reconnect with last_event_id to resume."
 REASON_FLOOD = "Too many messages."
-REASON_RESTART = "Server restarting. Reconnect with last_event_id to resume."
+
+
+def restart_reason(last_event_id: int) -> str:
+    """The close reason of a stopping server: the reconnect hint with the client's own position."""
+    return f"Server restarting. Reconnect with last_event_id={last_event_id} to resume."
 
 CLIENT_TYPES = ("subscribe", "unsubscribe", "resume", "chat_message", "ping", "authenticate")
 

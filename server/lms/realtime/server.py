@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import json
 import logging
+import random
 import signal
 import time
 import uuid
@@ -44,6 +45,7 @@ MAX_MESSAGE_BYTES = 64 * 1024  # larger messages get an error frame ...
 MAX_FRAME_BYTES = 1024 * 1024  # ... and beyond this the connection is closed with 1009 (the library's limit)
 GRPC_TIMEOUT_SECONDS = 10
 SLOW_CLOSE_TIMEOUT_SECONDS = 30
+RECONNECT_SPREAD_MS = 2000  # clients of a stopping server are told to reconnect within this (at random)
 BUCKET_CAPACITY = 60  # messages a client may send in a burst
 BUCKET_RATE = 20.0  # ... and per second after that
 
@@ -140,6 +142,7 @@ class RealtimeServer:
         self.channel: grpc.aio.Channel | None = None
         self.chat: chat_pb2_grpc.ChatServiceStub | None = None
         self._sweeper: asyncio.Task | None = None
+        self.stopping = False
 
     # Life cycle --------------------------------------------------------------------------------
 
@@ -152,8 +155,16 @@ class RealtimeServer:
             self._sweeper = asyncio.create_task(self._recheck_rooms_periodically())
 
     async def stop(self) -> None:
+        """Tells every client the last event id it has been sent and when to reconnect (a `restarting`
+        frame, after every event it refers to), then closes with 1012; /healthz answers 503 from here."""
+        self.stopping = True
         for conn in list(self.connections):
-            conn.kick(protocol.CLOSE_SERVICE_RESTART, protocol.REASON_RESTART)
+            if conn.closing:
+                continue
+            position = conn.pause_position if conn.paused else self.hub.position
+            delay = random.randrange(RECONNECT_SPREAD_MS)  # spreads the reconnections over the other replicas
+            conn.push(protocol.reply("restarting", last_event_id=position, reconnect_after_ms=delay))
+            conn.kick(protocol.CLOSE_SERVICE_RESTART, protocol.restart_reason(position))
         closing = [c._close_task for c in self.connections if c._close_task is not None]
         if closing:
             await asyncio.wait(closing, timeout=5)
@@ -167,6 +178,8 @@ class RealtimeServer:
     def process_request(self, connection: ServerConnection, request):
         path = urlsplit(request.path).path
         if path == "/healthz":
+            if self.stopping:
+                return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE, "stopping\n")
             return connection.respond(HTTPStatus.OK, "ok\n")
         if path not in PATHS:
             response = connection.respond(HTTPStatus.NOT_FOUND, '{"detail": "Not found."}')

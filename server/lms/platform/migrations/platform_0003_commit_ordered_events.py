@@ -9,6 +9,9 @@ revision = "platform_0003"
 down_revision = "platform_0002"
 branch_labels = None
 depends_on = None
+# Old workers inserted events relying on the id column's default, which this removes: a release whose
+# workers had all moved to commit-time ids had to come first (docs/operations.md, expand/contract).
+PHASE = "contract"
 
 EVENT_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 

@@ -152,3 +152,13 @@ class Error(_message.Message):
     errors: _struct_pb2.Struct
     ref: _struct_pb2.Value
     def __init__(self, type: _Optional[str] = ..., code: _Optional[str] = ..., reason: _Optional[str] = ..., room: _Optional[str] = ..., errors: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., ref: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
+
+class Restarting(_message.Message):
+    __slots__ = ("type", "last_event_id", "reconnect_after_ms")
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    LAST_EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    RECONNECT_AFTER_MS_FIELD_NUMBER: _ClassVar[int]
+    type: str
+    last_event_id: int
+    reconnect_after_ms: int
+    def __init__(self, type: _Optional[str] = ..., last_event_id: _Optional[int] = ..., reconnect_after_ms: _Optional[int] = ...) -> None: ...
