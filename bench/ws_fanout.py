@@ -356,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = Path(tempfile.mkdtemp(prefix="lms-bench-ws-"))
     from tests.stack import free_port_block
 
-    env = {"LMS_WS_WORKERS": str(args.ws_workers), "LMS_LOG_LEVEL": "WARNING",
+    env = {"LMS_WS_WORKERS": str(args.ws_workers), "LMS_LOG_LEVEL": os.environ.get("BENCH_LMS_LOG_LEVEL", "WARNING"),
            "LMS_EDGE_PROCESSES": str(edge_processes), "LMS_EDGE_ADMIN_PORT": str(free_port_block(edge_processes))}
     processes: list = []
     failed = True
@@ -368,8 +368,9 @@ def main(argv: list[str] | None = None) -> int:
             failed = False
     finally:
         stop_processes(processes, grace=0 if failed else 30)
-        if failed:
-            print(f"failed; the service's log is {data_dir / 'serve.log'}", file=sys.stderr)
+        if failed or worst:
+            print(f"{'failed' if failed else 'a bound was not met'}; the service's log is kept: "
+                  f"{data_dir / 'serve.log'}", file=sys.stderr)
         else:
             shutil.rmtree(data_dir, ignore_errors=True)
     return worst
@@ -415,14 +416,17 @@ def _run(stack, args, procs: int, edge_processes: int, processes: list) -> int:
 
     servers = ws_processes(stack)
     rss_before = sum(rss_bytes(pid) for pid in servers.values())
+    cpu_at_start = sum(cpu_seconds(pid) for pid in servers.values())
     for stop in stops:
         stop.put("go")
     readies = [to_main.get(timeout=900) for _ in processes]
     first, last = min(r[1] for r in readies), max(r[2] for r in readies)
     connected = sum(r[3] for r in readies)
+    connect_cpu = sum(cpu_seconds(pid) for pid in servers.values()) - cpu_at_start
     print(f"connect: {connected} clients in {last - first:.2f} s: {connected / (last - first):.0f} connections/s "
           f"({'directly' if args.direct else 'through Envoy'}, subscribed with ?rooms=, "
-          f"{CONNECT_CONCURRENCY} handshakes in flight per client process)", flush=True)
+          f"{CONNECT_CONCURRENCY} handshakes in flight per client process); WebSocket server CPU "
+          f"{connect_cpu / connected * 1000:.2f} ms per connection", flush=True)
     if args.fail_after == "connect":
         raise RuntimeError("failing on purpose after the connect phase (--fail-after connect)")
 
@@ -528,7 +532,7 @@ def _storm(stack, args, admin, room, servers, stops, to_main, procs, admin_ports
     return 0 if ok else 1
 
 
-async def _wait_back(stack, port: int, old_pid: int, back: list) -> None:
+def _wait_back(stack, port: int, old_pid: int, back: list) -> None:
     """Notes when the restarted WebSocket server on `port` answers its health check again."""
     import httpx
 

@@ -92,7 +92,7 @@ class Settings:
     ws_reauth_seconds: float = 300.0
     ws_max_connections: int = 20000
     ws_max_opening: int = 2000
-    ws_reconnect_rate: int = 1000
+    ws_reconnect_rate: int = 500
     outbox_retention_days: int = 7
     # Outbox consumers (lms.platform.consumers) in every gRPC worker: LMS_CONSUMERS=off turns them off.
     consumers_enabled: bool = True
@@ -164,7 +164,7 @@ class Settings:
             ws_reauth_seconds=_float("LMS_WS_REAUTH_SECONDS", 300.0),
             ws_max_connections=_int("LMS_WS_MAX_CONNECTIONS", 20000),
             ws_max_opening=_int("LMS_WS_MAX_OPENING", 2000),
-            ws_reconnect_rate=_int("LMS_WS_RECONNECT_RATE", 1000),
+            ws_reconnect_rate=_int("LMS_WS_RECONNECT_RATE", 500),
             outbox_retention_days=_int("LMS_OUTBOX_RETENTION_DAYS", 7),
             consumers_enabled=_env("LMS_CONSUMERS", "on").lower() not in ("0", "off", "false", "no"),
             trusted_proxies=_list("LMS_TRUSTED_PROXIES", ("127.0.0.0/8", "::1/128")),
