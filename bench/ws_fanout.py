@@ -57,6 +57,7 @@ CLIENTS_PER_PROCESS = 2500
 P99_BOUND_MS = 250.0
 RSS_BOUND_BYTES = 20 * 1024
 STORM_GRACE_SECONDS = 30.0  # the storm bound: the jitter window the server announced, plus this
+STORM_WAIT_SECONDS = 600  # how long the clients wait for the storm to end, bound or not
 FD_RESERVE = 500  # descriptors an Envoy process needs besides two per WebSocket
 
 
@@ -504,8 +505,8 @@ def _storm(stack, args, admin, room, servers, stops, to_main, procs, admin_ports
         time.sleep(0.2)
     bound = jitter_hint + STORM_GRACE_SECONDS
     for stop in stops:
-        stop.put(("expect", posted, bound + 5))
-    results = [to_main.get(timeout=bound + 120)[1] for _ in range(procs)]
+        stop.put(("expect", posted, max(bound, STORM_WAIT_SECONDS)))  # (past the bound too: how long it took)
+    results = [to_main.get(timeout=max(bound, STORM_WAIT_SECONDS) + 120)[1] for _ in range(procs)]
     ids: Counter = sum((r["ids"] for r in results), Counter())
     done = [t for r in results for t in r["done"]]
     reconnected = [t for r in results for t in r["connected"]]
