@@ -110,9 +110,13 @@ class _Receiver(asyncio.Protocol):
         transport.write(self.request)
 
     def connection_lost(self, exc) -> None:
-        if not self.connected.done():
-            self.connected.set_exception(ConnectionError(f"connection lost during the handshake: {exc}"))
+        self._fail(ConnectionError(f"connection lost during the handshake: {exc}"))
         self.on_lost(self.client, self)
+
+    def _fail(self, exc: Exception) -> None:
+        if not self.connected.done():
+            self.connected.set_exception(exc)
+            self.connected.exception()  # (whoever waits gets it; nobody may wait any more: no warning then)
 
     def data_received(self, data: bytes) -> None:
         buffer = self.buffer
@@ -122,8 +126,7 @@ class _Receiver(asyncio.Protocol):
             if end < 0:
                 return
             if not buffer.startswith(b"HTTP/1.1 101"):
-                if not self.connected.done():
-                    self.connected.set_exception(RuntimeError(bytes(buffer[:end]).decode(errors="replace")))
+                self._fail(RuntimeError(bytes(buffer[:end]).decode(errors="replace")))
                 self.transport.close()
                 return
             del buffer[:end + 4]
@@ -285,8 +288,9 @@ def _percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
 
 
-def ws_processes(stack) -> dict[int, int]:
-    """{port: pid} of the stack's WebSocket servers (children of `lms serve`)."""
+def ws_processes(stack, marker: bytes = b"lms.realtime.server") -> dict[int, int]:
+    """{port: pid} of the stack's WebSocket servers (children of `lms serve`; with another `marker`, {n: pid}
+    of the children whose command line has it)."""
     found = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -296,8 +300,9 @@ def ws_processes(stack) -> dict[int, int]:
             argv = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == stack.process.pid and b"lms.realtime.server" in argv:
-            found[int(argv[argv.index(b"--port") + 1])] = int(entry)
+        if int(stat.rsplit(")", 1)[1].split()[1]) != stack.process.pid or not any(marker in a for a in argv):
+            continue
+        found[int(argv[argv.index(b"--port") + 1]) if b"--port" in argv else len(found)] = int(entry)
     return dict(sorted(found.items()))
 
 
@@ -458,8 +463,12 @@ def _run(stack, args, procs: int, edge_processes: int, processes: list) -> int:
     acks: list[float] = []
     cpu_by_process: list[float] = []
     if args.rounds:
+        envoys = list(ws_processes(stack, b"envoy").values())
+        cpu_rounds = {pid: cpu_seconds(pid) for pid in [*servers.values(), *envoys]}
         asyncio.run(_send_rounds(stack, admin.token, room, args.rounds, len(processes), to_main, latencies,
                                  per_round_max, acks, cpu_by_process))
+        ws_cpu = sum(cpu_seconds(pid) - cpu_rounds[pid] for pid in servers.values()) / args.rounds
+        edge_cpu = sum(cpu_seconds(pid) - cpu_rounds[pid] for pid in envoys) / args.rounds
         ms = [v * 1000 for v in latencies]
         p99 = _percentile(ms, 99)
         worst = max(worst, 0 if p99 < P99_BOUND_MS else 1)
@@ -471,6 +480,9 @@ def _run(stack, args, procs: int, edge_processes: int, processes: list) -> int:
               f"ms, worst {max(per_round_max) * 1000:.1f} ms; the sender's ack (message stored over gRPC): "
               f"median {statistics.median(acks) * 1000:.1f} ms; CPU of the benchmark's own receivers: "
               f"{sum(cpu_by_process) / args.rounds * 1000:.0f} ms per round", flush=True)
+        print(f"CPU per round (one event to {connected} clients, what the load on the machine does not change): "
+              f"WebSocket server(s) {ws_cpu * 1000:.0f} ms ({ws_cpu / connected * 1e6:.1f} µs per delivery), "
+              f"Envoy {edge_cpu * 1000:.0f} ms", flush=True)
 
     # Reconnect storm ---------------------------------------------------------------------------
     if not args.no_storm:
