@@ -72,9 +72,17 @@ class Supervisor:
             for port in ws_ports:
                 self.children.append(Child(f"ws:{port}", [python, "-m", ws_module, "--port", str(port)]))
         self.ws_ports = ws_ports
-        config_path = settings.data_dir / "envoy.yaml"
+        # Several Envoy processes may share the edge port (listeners bind with SO_REUSEPORT, the kernel spreads
+        # connections): each WebSocket takes two of a process's file descriptors, so one process holds at most
+        # about half its RLIMIT_NOFILE. Process i has its admin interface on LMS_EDGE_ADMIN_PORT + i.
+        for index in range(max(1, settings.edge_processes)):
+            self._add_edge(settings, index, grpc_ports, ws_ports, access_log, envoy_concurrency)
+
+    def _add_edge(self, settings: Settings, index: int, grpc_ports: list[int], ws_ports: list[int],
+                  access_log: bool, envoy_concurrency: int) -> None:
+        config_path = settings.data_dir / ("envoy.yaml" if index == 0 else f"envoy-{index}.yaml")
         layout = edge.EdgeLayout(
-            listen_address="0.0.0.0", listen_port=settings.edge_port, admin_port=settings.edge_admin_port,
+            listen_address="0.0.0.0", listen_port=settings.edge_port, admin_port=settings.edge_admin_port + index,
             grpc_upstreams=tuple(("127.0.0.1", p) for p in grpc_ports),
             ws_upstreams=tuple(("127.0.0.1", p) for p in ws_ports or [settings.ws_port]),
             descriptor_path=str(edge.DESCRIPTOR_PATH), lua_path=str(edge.LUA_PATH), access_log=access_log,
@@ -85,9 +93,9 @@ class Supervisor:
         metrics.reset_directory(settings)  # (counters of an earlier run's processes)
         config_path.parent.mkdir(parents=True, exist_ok=True)
         config_path.write_text(edge.render(layout, edge.api_surface()))
-        self.children.append(Child("edge", [envoy_binary(), "-c", str(config_path), "--concurrency",
-                                            str(envoy_concurrency), "--log-level", "warn",
-                                            "--disable-hot-restart"]))
+        self.children.append(Child("edge" if index == 0 else f"edge:{index}", [
+            envoy_binary(), "-c", str(config_path), "--concurrency", str(envoy_concurrency), "--log-level", "warn",
+            "--disable-hot-restart"]))
 
     def _spawn(self, child: Child) -> None:
         child.process = subprocess.Popen(child.argv, env=self.env, start_new_session=True)

@@ -107,6 +107,9 @@ class Settings:
     ws_max_buffer_bytes: int = 1 << 20
     ws_max_rooms: int = 100
     ws_reauth_seconds: float = 300.0
+    ws_max_connections: int = 20000
+    ws_max_opening: int = 2000
+    ws_reconnect_rate: int = 500
     outbox_retention_days: int = 7
     # Outbox consumers (lms.platform.consumers) in every gRPC worker: LMS_CONSUMERS=off turns them off.
     consumers_enabled: bool = True
@@ -117,6 +120,7 @@ class Settings:
     # The edge (lms.app.edge; docs/edge.md): capacity it is sized for, and CORS for browser clients.
     edge_max_connections: int = 20000
     edge_max_requests: int = 10000
+    edge_processes: int = 1
     cors_allowed_origins: tuple[str, ...] = ()
     cors_allowed_origin_regexes: tuple[str, ...] = ()
     cors_allow_credentials: bool = False
@@ -191,12 +195,16 @@ class Settings:
             ws_max_buffer_bytes=_int("LMS_WS_MAX_BUFFER_BYTES", 1 << 20),
             ws_max_rooms=_int("LMS_WS_MAX_ROOMS", 100),
             ws_reauth_seconds=_float("LMS_WS_REAUTH_SECONDS", 300.0),
+            ws_max_connections=_int("LMS_WS_MAX_CONNECTIONS", 20000),
+            ws_max_opening=_int("LMS_WS_MAX_OPENING", 2000),
+            ws_reconnect_rate=_int("LMS_WS_RECONNECT_RATE", 500),
             outbox_retention_days=_int("LMS_OUTBOX_RETENTION_DAYS", 7),
             consumers_enabled=_env("LMS_CONSUMERS", "on").lower() not in ("0", "off", "false", "no"),
             trusted_proxies=_list("LMS_TRUSTED_PROXIES", ("127.0.0.0/8", "::1/128")),
             allowed_hosts=_list("LMS_ALLOWED_HOSTS", (".localhost", "127.0.0.1", "[::1]")),
             edge_max_connections=_int("LMS_EDGE_MAX_CONNECTIONS", 20000),
             edge_max_requests=_int("LMS_EDGE_MAX_REQUESTS", 10000),
+            edge_processes=_int("LMS_EDGE_PROCESSES", 1),
             cors_allowed_origins=_list("LMS_CORS_ALLOWED_ORIGINS"),
             cors_allowed_origin_regexes=_list("LMS_CORS_ALLOWED_ORIGIN_REGEXES", separators=""),
             cors_allow_credentials=_env("LMS_CORS_ALLOW_CREDENTIALS") in ("1", "true", "yes", "on", "True"),

@@ -25,6 +25,7 @@ twice.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import logging
 import time
 from datetime import timedelta
@@ -49,6 +50,8 @@ BATCH = 500
 DELIVERY_SLICE = 32  # events fanned out between two turns of the event loop
 IDLE_POLL_FACTOR = 8  # an idle tail polls every 8 poll intervals at most (0.4 s by default)
 PRUNE_EVERY_SECONDS = 3600
+RECENT_EVENTS = 4096  # events kept in memory after their fan-out, for resumes (at least this many)
+PRUNED_TTL_SECONDS = 60  # how stale the retention horizon a resume is checked against may be
 
 
 class Member(Protocol):
@@ -91,6 +94,13 @@ class Hub:
         self._numbered_at = 0.0
         self._advanced = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
+        # The events fanned out lately, in id order, complete after `_recent_from`: a client that resumes from
+        # there (every client of a restarted replica, a few events behind) is answered from memory instead of
+        # with a query of its own.
+        self._recent: list = []
+        self._recent_ids: list[int] = []
+        self._recent_from = 0
+        self._pruned = (0, -1.0)  # (the retention horizon, when it was read)
 
     # Life cycle --------------------------------------------------------------------------------
 
@@ -98,6 +108,7 @@ class Hub:
         async with unit_of_work(self.sessions, ALL_TENANTS) as session:
             self.position = int(await session.scalar(select(OutboxSequence.last_id)) or 0)
         metrics.ws_delivered(self.position)
+        self._recent_from = self.position
         self._tasks.append(asyncio.create_task(self._tail(), name="outbox-tail"))
         if not self.settings.is_sqlite:
             self._tasks.append(asyncio.create_task(self._listen(), name="outbox-listen"))
@@ -146,9 +157,17 @@ class Hub:
     async def check_resume(self, after: int) -> tuple[int, int]:
         """Raises ResumeError if `after` is ahead of the newest event. Returns (the id from which the
         history is complete: `after`, or the retention horizon if events after it were deleted;
-        the newest committed event id, which the resume must reach)."""
+        the newest committed event id, which the resume must reach).
+
+        Without a query when `after` is not past this replica's position (the client cannot have seen an
+        event this replica has not read; the later ones come live) and the horizon was read within
+        PRUNED_TTL_SECONDS: a restarted replica's clients all resume at once."""
+        pruned, read_at = self._pruned
+        if after <= self.position and time.monotonic() - read_at < PRUNED_TTL_SECONDS:
+            return max(after, pruned), self.position
         async with unit_of_work(self.sessions, ALL_TENANTS) as session:
             last, pruned = (await session.execute(select(OutboxSequence.last_id, OutboxSequence.pruned_id))).one()
+        self._pruned = (int(pruned), time.monotonic())
         if after > last:
             raise ResumeError("invalid_resume", f"last_event_id {after} is ahead of the newest event ({last}).")
         return max(after, int(pruned)), int(last)
@@ -165,6 +184,12 @@ class Hub:
             wanted = {r: member.rooms[r] for r in rooms if r in member.rooms and after < member.rooms[r]}
             cursor = after
             while wanted:
+                rows = self._recent_rows(member.tenant_id, cursor, wanted)
+                if rows is not None:
+                    for row in rows:
+                        await member.send_event(event_frame(row.id, row.type, row.room, row.data, row.created_at))
+                    sent += len(rows)
+                    break
                 rows = await self._read(member.tenant_id, or_(*(
                     and_(OutboxEvent.room == room, OutboxEvent.id <= until) for room, until in wanted.items())),
                     cursor)
@@ -182,6 +207,13 @@ class Hub:
         while True:
             high = self.position
             if low < high and member.rooms:
+                rows = self._recent_rows(member.tenant_id, low, dict.fromkeys(member.rooms, high))
+                if rows is not None:
+                    for row in rows:
+                        await member.send_event(event_frame(row.id, row.type, row.room, row.data, row.created_at))
+                    sent += len(rows)
+                    low = high
+                    continue
                 rows = await self._read(member.tenant_id, and_(OutboxEvent.room.in_(list(member.rooms)),
                                                                OutboxEvent.id <= high), low)
                 for row in rows:
@@ -199,6 +231,25 @@ class Hub:
         # No await since `high` was read: every later event will be delivered live.
         member.paused = False
         return sent, self.position
+
+    def _recent_rows(self, tenant_id: str, after: int, rooms: dict[str, int]) -> list | None:
+        """The events of `rooms` (each up to the id given) after `after` from memory, in id order; None when
+        memory does not reach back that far."""
+        if after < self._recent_from:
+            return None
+        start = bisect.bisect_right(self._recent_ids, after)
+        return [row for row in self._recent[start:] if row.tenant_id == tenant_id and rooms.get(row.room, -1) >= row.id]
+
+    def _remember(self, rows) -> None:
+        if rows[0].id != self.position + 1:  # (ids skipped: memory starts again after the gap)
+            self._recent.clear()
+            self._recent_ids.clear()
+            self._recent_from = rows[0].id - 1
+        self._recent.extend(rows)
+        self._recent_ids.extend(row.id for row in rows)
+        if len(self._recent) > 2 * RECENT_EVENTS:
+            self._recent_from = self._recent_ids[-RECENT_EVENTS - 1]
+            del self._recent[:-RECENT_EVENTS], self._recent_ids[:-RECENT_EVENTS]
 
     async def _read(self, tenant_id: str, condition, after: int) -> list:
         async with unit_of_work(self.sessions, tenant_id) as session:
@@ -281,6 +332,7 @@ class Hub:
         if rows[0].id != self.position + 1:
             log.warning("outbox ids skip", extra={"fields": {"after": self.position, "next": rows[0].id}})
         slow = []
+        self._remember(rows)
         try:
             for row in rows:
                 members = self._members.get((row.tenant_id, row.room))
@@ -365,6 +417,7 @@ class Hub:
                 result = await session.execute(delete(OutboxEvent).where(OutboxEvent.id <= upto)
                                                .execution_options(synchronize_session=False))
                 total += result.rowcount
+                self._pruned = (max(self._pruned[0], upto), self._pruned[1])
                 # Last, so the sequencers wait on the sequence row only for the commit.
                 await session.execute(update(OutboxSequence).where(OutboxSequence.pruned_id < upto)
                                       .values(pruned_id=upto))

@@ -19,6 +19,7 @@ CLOSE_UNAUTHENTICATED = realtime_pb2.CLOSE_CODE_UNAUTHENTICATED
 CLOSE_SLOW_CONSUMER = realtime_pb2.CLOSE_CODE_SLOW_CONSUMER
 CLOSE_TOO_MANY_MESSAGES = realtime_pb2.CLOSE_CODE_TOO_MANY_MESSAGES
 CLOSE_SERVICE_RESTART = realtime_pb2.CLOSE_CODE_SERVICE_RESTART
+CLOSE_TRY_AGAIN_LATER = realtime_pb2.CLOSE_CODE_TRY_AGAIN_LATER
 REASON_NO_TOKEN = "Authentication credentials were not provided."
 REASON_BAD_TOKEN = "Given token not valid for any token type"
 REASON_EXPIRED = "Token expired."
@@ -29,6 +30,13 @@ REASON_FLOOD = "Too many messages."
 def restart_reason(last_event_id: int) -> str:
     """The close reason of a stopping server: the reconnect hint with the client's own position."""
     return f"Server restarting. Reconnect with last_event_id={last_event_id} to resume."
+
+
+
+def busy_reason(jitter_ms: int) -> str:
+    """The reason of a 1013 close (at most 123 bytes): how long to spread the next attempt over."""
+    return f"Server busy. Reconnect after a random delay of up to {jitter_ms} ms, with last_event_id."
+
 
 CLIENT_TYPES = ("subscribe", "unsubscribe", "resume", "chat_message", "ping", "authenticate")
 

@@ -15,9 +15,12 @@ import asyncio
 import json
 import logging
 import random
+import math
+import resource
 import signal
 import time
 import uuid
+from collections import defaultdict
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -27,7 +30,9 @@ import uvloop
 from google.protobuf import json_format, struct_pb2
 from google.rpc import status_pb2
 from websockets.asyncio.server import ServerConnection, broadcast, serve
+from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request
 
 from lms.chat.v1 import chat_pb2, chat_pb2_grpc
 from lms.platform import logs, metrics
@@ -48,10 +53,20 @@ SLOW_CLOSE_TIMEOUT_SECONDS = 30
 RECONNECT_SPREAD_MS = 2000  # clients of a stopping server are told to reconnect within this (at random)
 BUCKET_CAPACITY = 60  # messages a client may send in a burst
 BUCKET_RATE = 20.0  # ... and per second after that
+# Connection cost (bench/ws_fanout.py measures it): incoming frames a connection buffers before it stops
+# reading (clients send little; the library's default is 16), and room checks answered by one statement.
+MAX_QUEUE = 4
+ROOM_CHECK_BATCH = 1000
+HEARTBEAT_SLICE = 500  # connections pinged between two turns of the event loop
+JITTER_MIN_MS, JITTER_MAX_MS = 1000, 60000
+HANDLED_REQUEST = Request("", Headers())
 
 
 class Connection:
     """One client: its identity, rooms and delivery state (the hub's `Member`)."""
+
+    __slots__ = ("server", "ws", "principal", "token", "tenant_id", "rooms", "paused", "pause_position", "closing",
+                 "opened", "_tokens", "_refilled", "_expiry", "_close_task", "pong", "pinged")
 
     def __init__(self, server: "RealtimeServer", ws: ServerConnection, principal: Principal, token: str):
         self.server = server
@@ -68,6 +83,8 @@ class Connection:
         self._refilled = time.monotonic()
         self._expiry: asyncio.TimerHandle | None = None
         self._close_task: asyncio.Task | None = None
+        self.pong: asyncio.Future | None = None  # the heartbeat's last ping, until its pong arrives
+        self.pinged = self.opened
 
     @property
     def user_id(self) -> str:
@@ -126,6 +143,56 @@ class Connection:
         self.server.hub.leave_all(self)
 
 
+class RoomChecks:
+    """Answers "may this principal join this room?" in batches: the questions asked while one batch is being
+    answered wait for the next, and each batch takes one transaction per tenant and one statement per course
+    room (`rooms.access_many`). When thousands of clients connect at once (a restarted replica's clients come
+    back together), that is a few statements instead of a transaction per client."""
+
+    def __init__(self, sessions):
+        self.sessions = sessions
+        self._pending: list[tuple[Principal, rooms.Room, asyncio.Future]] = []
+        self._draining: asyncio.Task | None = None
+
+    async def check_all(self, questions: list[tuple[Principal, rooms.Room]]) -> list[rooms.Access]:
+        if not questions:
+            return []
+        loop = asyncio.get_running_loop()
+        futures = [loop.create_future() for _ in questions]
+        self._pending.extend((p, r, f) for (p, r), f in zip(questions, futures))
+        if self._draining is None:
+            self._draining = loop.create_task(self._drain(), name="room-checks")
+        return list(await asyncio.gather(*futures))
+
+    async def _drain(self) -> None:
+        batch: list = []
+        try:
+            while self._pending:
+                batch, self._pending = self._pending[:ROOM_CHECK_BATCH], self._pending[ROOM_CHECK_BATCH:]
+                by_tenant: dict[str, list] = defaultdict(list)
+                for item in batch:
+                    if not item[2].done():  # (its connection went away meanwhile)
+                        by_tenant[item[0].tenant_id].append(item)
+                for tenant_id, items in by_tenant.items():
+                    try:
+                        async with unit_of_work(self.sessions, tenant_id) as session:
+                            answers = await rooms.access_many(session, [(p, r) for p, r, _ in items])
+                    except Exception as exc:  # noqa: BLE001 - each asker gets the error, as from its own query
+                        for *_, future in items:
+                            if not future.done():
+                                future.set_exception(exc)
+                        continue
+                    for (*_, future), answer in zip(items, answers):
+                        if not future.done():
+                            future.set_result(answer)
+        except asyncio.CancelledError:  # the server stops: nobody gets an answer
+            for *_, future in batch + self._pending:
+                future.cancel()
+            raise
+        finally:
+            self._draining = None
+
+
 class RealtimeServer:
     """One WebSocket server process: its connections, its hub and its channel to the gRPC services."""
 
@@ -138,11 +205,14 @@ class RealtimeServer:
         self.sessions = create_sessionmaker(self.engine)
         self.verifier = TokenVerifier(self.settings)
         self.hub = Hub(self.settings, self.sessions)
+        self.checks = RoomChecks(self.sessions)
         self.connections: set[Connection] = set()
+        self.opening = 0  # connections authenticated whose `connected` frame is not sent yet
         self.channel: grpc.aio.Channel | None = None
         self.chat: chat_pb2_grpc.ChatServiceStub | None = None
         self._sweeper: asyncio.Task | None = None
         self.stopping = False
+        self._heartbeat_task: asyncio.Task | None = None
 
     # Life cycle --------------------------------------------------------------------------------
 
@@ -153,6 +223,8 @@ class RealtimeServer:
         await self.hub.start()
         if self.settings.ws_reauth_seconds > 0:
             self._sweeper = asyncio.create_task(self._recheck_rooms_periodically())
+        if self.settings.ws_ping_interval > 0:
+            self._heartbeat_task = asyncio.create_task(self._heartbeat(), name="heartbeat")
 
     async def stop(self) -> None:
         """Tells every client the last event id it has been sent and when to reconnect (a `restarting`
@@ -168,8 +240,9 @@ class RealtimeServer:
         closing = [c._close_task for c in self.connections if c._close_task is not None]
         if closing:
             await asyncio.wait(closing, timeout=5)
-        if self._sweeper is not None:
-            self._sweeper.cancel()
+        for task in (self._sweeper, self._heartbeat_task):
+            if task is not None:
+                task.cancel()
         await self.hub.stop()
         if self.channel is not None:
             await self.channel.close()
@@ -190,7 +263,20 @@ class RealtimeServer:
 
     # Connections -------------------------------------------------------------------------------
 
+    def reconnect_jitter_ms(self) -> int:
+        """How long this server's clients should spread their reconnects over when it goes away (or sheds
+        them): its connections at LMS_WS_RECONNECT_RATE, within 1 s and 60 s."""
+        spread = math.ceil(len(self.connections) * 1000 / max(self.settings.ws_reconnect_rate, 1))
+        return min(JITTER_MAX_MS, max(JITTER_MIN_MS, spread))
+
+    def overloaded(self) -> bool:
+        return len(self.connections) >= self.settings.ws_max_connections or \
+            self.opening >= self.settings.ws_max_opening
+
     async def handler(self, ws: ServerConnection) -> None:
+        if self.overloaded():  # shed before any work: 1013 Try Again Later, with how long to wait
+            await ws.close(protocol.CLOSE_TRY_AGAIN_LATER, protocol.busy_reason(self.reconnect_jitter_ms()))
+            return
         query = dict(parse_qsl(urlsplit(ws.request.path).query, keep_blank_values=True))
         token = query.get("token", "").strip()
         if not token:
@@ -209,8 +295,15 @@ class RealtimeServer:
         self.connections.add(conn)
         metrics.ws_connection(1)
         conn.schedule_expiry()
+        # The handshake's request and response (headers, the URL with its token) are not needed any more: one
+        # shared empty request stands for them (the library only tests that there was one).
+        ws.request, ws.response = HANDLED_REQUEST, None
         try:
-            await self._open(conn, query)
+            self.opening += 1
+            try:
+                await self._open(conn, query)
+            finally:
+                self.opening -= 1
             async for raw in ws:
                 if conn.closing:
                     break
@@ -245,7 +338,8 @@ class RealtimeServer:
         refused = [{"room": f["room"], "code": f["code"], "reason": f["reason"]}
                    for f in map(json.loads, errors) if "room" in f]
         conn.push(protocol.reply("connected", user_id=conn.user_id, tenant_id=conn.tenant_id,
-                                 rooms=list(conn.rooms), last_event_id=conn.pause_position, refused=refused))
+                                 rooms=list(conn.rooms), last_event_id=conn.pause_position, refused=refused,
+                                 reconnect_jitter_ms=self.reconnect_jitter_ms()))
         for frame in errors:
             conn.push(frame)
         await self._resume(conn, after, list(conn.rooms), ref=None)
@@ -284,29 +378,31 @@ class RealtimeServer:
             else:
                 held.append(frame)
 
-        async with unit_of_work(self.sessions, conn.tenant_id) as session:
-            for name in dict.fromkeys(names):
-                room = rooms.parse_room(name)
-                if room is None:
-                    answer(protocol.error("invalid_room", f"{name!r} is not a room name.", ref, room=name))
-                    continue
-                if name in conn.rooms:
-                    verdict = rooms.Access.ALLOWED
-                elif len(conn.rooms) >= self.settings.ws_max_rooms:
-                    answer(protocol.error("too_many_rooms", f"A connection may join at most "
-                                                f"{self.settings.ws_max_rooms} rooms.", ref, room=name))
-                    continue
-                else:
-                    verdict = await rooms.access(session, conn.principal, room)
-                if verdict is rooms.Access.ALLOWED:
-                    since = self.hub.join(conn, name)
-                    if reply:
-                        conn.push(protocol.reply("subscribed", ref, room=name, last_event_id=since))
-                elif verdict is rooms.Access.NOT_FOUND:
-                    answer(protocol.error("not_found", "Not found.", ref, room=name))
-                else:
-                    answer(protocol.error("forbidden", "You do not have permission to join this room.", ref,
-                                                room=name))
+        wanted = {name: rooms.parse_room(name) for name in dict.fromkeys(names)}
+        asked = [name for name, room in wanted.items() if room is not None and name not in conn.rooms]
+        asked = asked[:max(0, self.settings.ws_max_rooms - len(conn.rooms))]  # (more could not be joined)
+        verdicts = dict(zip(asked, await self.checks.check_all([(conn.principal, wanted[n]) for n in asked])))
+        for name, room in wanted.items():
+            if room is None:
+                answer(protocol.error("invalid_room", f"{name!r} is not a room name.", ref, room=name))
+                continue
+            if name in conn.rooms:
+                verdict = rooms.Access.ALLOWED
+            elif len(conn.rooms) >= self.settings.ws_max_rooms or name not in verdicts:
+                answer(protocol.error("too_many_rooms", f"A connection may join at most "
+                                            f"{self.settings.ws_max_rooms} rooms.", ref, room=name))
+                continue
+            else:
+                verdict = verdicts[name]
+            if verdict is rooms.Access.ALLOWED:
+                since = self.hub.join(conn, name)
+                if reply:
+                    conn.push(protocol.reply("subscribed", ref, room=name, last_event_id=since))
+            elif verdict is rooms.Access.NOT_FOUND:
+                answer(protocol.error("not_found", "Not found.", ref, room=name))
+            else:
+                answer(protocol.error("forbidden", "You do not have permission to join this room.", ref,
+                                            room=name))
         return held
 
     # Messages ----------------------------------------------------------------------------------
@@ -425,16 +521,42 @@ class RealtimeServer:
 
     async def recheck_rooms(self) -> None:
         """Removes clients from rooms they may no longer join (unenrolled, course deleted, ...)."""
-        for conn in list(self.connections):
-            names = [n for n in conn.rooms if n != rooms.user_room(conn.user_id)]
-            if conn.closing or not names:
-                continue
-            async with unit_of_work(self.sessions, conn.tenant_id) as session:
-                revoked = [n for n in names if await rooms.access(session, conn.principal, rooms.parse_room(n))
-                           is not rooms.Access.ALLOWED]
-            for name in revoked:
+        held = [(conn, name) for conn in list(self.connections) if not conn.closing
+                for name in conn.rooms if name != rooms.user_room(conn.user_id)]
+        verdicts = await self.checks.check_all([(conn.principal, rooms.parse_room(name)) for conn, name in held])
+        for (conn, name), verdict in zip(held, verdicts):
+            if verdict is not rooms.Access.ALLOWED and name in conn.rooms and not conn.closing:
                 self.hub.leave(conn, name)
                 conn.push(protocol.reply("unsubscribed", room=name, reason="Access to the room was revoked."))
+
+    async def _heartbeat(self) -> None:
+        """Pings every connection each LMS_WS_PING_INTERVAL from this one task (the library's keepalive is a
+        task per connection) and closes with 1011 those that left a ping unanswered for LMS_WS_PING_TIMEOUT.
+        A connection with unsent bytes is not pinged (that would wait for it to drain) but is closed once it
+        has answered nothing for an interval and a timeout."""
+        interval, timeout = self.settings.ws_ping_interval, self.settings.ws_ping_timeout
+        while True:
+            await asyncio.sleep(interval)
+            now = time.monotonic()
+            for n, conn in enumerate(list(self.connections)):
+                if n % HEARTBEAT_SLICE == HEARTBEAT_SLICE - 1:
+                    await asyncio.sleep(0)
+                if conn.closing:
+                    continue
+                if conn.pong is not None and not conn.pong.done():
+                    if timeout > 0 and now - conn.pinged >= timeout:
+                        conn.kick(1011, "keepalive ping timeout")
+                    continue
+                transport = conn.ws.transport
+                if transport is None or transport.get_write_buffer_size() > 0:
+                    if timeout > 0 and now - conn.pinged >= interval + timeout:
+                        conn.kick(1011, "keepalive ping timeout")
+                    continue
+                try:
+                    conn.pong = await conn.ws.ping()
+                except ConnectionClosed:
+                    continue
+                conn.pinged = now
 
 
 def _error_body(exc: grpc.aio.AioRpcError) -> dict:
@@ -450,13 +572,22 @@ def _error_body(exc: grpc.aio.AioRpcError) -> dict:
     return {}
 
 
+def raise_fd_limit() -> None:
+    """Every client is an open file: the soft limit goes up to the hard one."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard or hard == resource.RLIM_INFINITY:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
 async def serve_forever(settings: Settings, host: str, port: int, stop: asyncio.Event) -> None:
     metrics.setup(settings, f"ws:{port}")
+    raise_fd_limit()
     server = RealtimeServer(settings)
     await server.start()
+    # Heartbeats are the server's own task (RealtimeServer._heartbeat), not a keepalive task per connection.
     async with serve(server.handler, host, port, process_request=server.process_request, compression=None,
-                     max_size=MAX_FRAME_BYTES, ping_interval=settings.ws_ping_interval or None,
-                     ping_timeout=settings.ws_ping_timeout or None, close_timeout=5, server_header=None) as ws_server:
+                     max_size=MAX_FRAME_BYTES, max_queue=MAX_QUEUE, ping_interval=None, close_timeout=5,
+                     server_header=None, backlog=4096) as ws_server:
         log.info("listening", extra={"fields": {"port": port, "grpc": settings.grpc_target}})
         await stop.wait()
         await server.stop()

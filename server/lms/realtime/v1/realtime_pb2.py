@@ -25,35 +25,33 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1elms/realtime/v1/realtime.proto\x12\x0flms.realtime.v1\x1a\x1cgoogle/protobuf/struct.proto\"\xad\x01\n\rClientMessage\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x0c\n\x04room\x18\x02 \x01(\t\x12\r\n\x05rooms\x18\x03 \x03(\t\x12\x1a\n\rlast_event_id\x18\x04 \x01(\x03H\x00\x88\x01\x01\x12\x0f\n\x07message\x18\x05 \x01(\t\x12\r\n\x05token\x18\x06 \x01(\t\x12#\n\x03ref\x18\x07 \x01(\x0b\x32\x16.google.protobuf.ValueB\x10\n\x0e_last_event_id\"j\n\x05\x45vent\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x0c\n\x04room\x18\x02 \x01(\t\x12\n\n\x02id\x18\x03 \x01(\x03\x12%\n\x04\x64\x61ta\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x12\n\ncreated_at\x18\x05 \x01(\t\"\x92\x01\n\tConnected\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x11\n\ttenant_id\x18\x03 \x01(\t\x12\r\n\x05rooms\x18\x04 \x03(\t\x12\x15\n\rlast_event_id\x18\x05 \x01(\x03\x12-\n\x07refused\x18\x06 \x03(\x0b\x32\x1c.lms.realtime.v1.RefusedRoom\"9\n\x0bRefusedRoom\x12\x0c\n\x04room\x18\x01 \x01(\t\x12\x0c\n\x04\x63ode\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"d\n\nSubscribed\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x0c\n\x04room\x18\x02 \x01(\t\x12\x15\n\rlast_event_id\x18\x03 \x01(\x03\x12#\n\x03ref\x18\x04 \x01(\x0b\x32\x16.google.protobuf.Value\"_\n\x0cUnsubscribed\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x0c\n\x04room\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12#\n\x03ref\x18\x04 \x01(\x0b\x32\x16.google.protobuf.Value\"|\n\x07Resumed\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x15\n\rfrom_event_id\x18\x02 \x01(\x03\x12\x15\n\rlast_event_id\x18\x03 \x01(\x03\x12\x10\n\x08replayed\x18\x04 \x01(\x05\x12#\n\x03ref\x18\x05 \x01(\x0b\x32\x16.google.protobuf.Value\"o\n\x03\x41\x63k\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x02 \x01(\t\x12%\n\x04\x64\x61ta\x18\x03 \x01(\x0b\x32\x17.google.protobuf.Struct\x12#\n\x03ref\x18\x04 \x01(\x0b\x32\x16.google.protobuf.Value\"9\n\x04Pong\x12\x0c\n\x04type\x18\x01 \x01(\t\x12#\n\x03ref\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value\"\x8f\x01\n\x05\x45rror\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x0c\n\x04\x63ode\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x0c\n\x04room\x18\x04 \x01(\t\x12\'\n\x06\x65rrors\x18\x05 \x01(\x0b\x32\x17.google.protobuf.Struct\x12#\n\x03ref\x18\x06 \x01(\x0b\x32\x16.google.protobuf.Value\"M\n\nRestarting\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x15\n\rlast_event_id\x18\x02 \x01(\x03\x12\x1a\n\x12reconnect_after_ms\x18\x03 \x01(\x05*\xab\x01\n\tCloseCode\x12\x1a\n\x16\x43LOSE_CODE_UNSPECIFIED\x10\x00\x12\x1f\n\x1a\x43LOSE_CODE_UNAUTHENTICATED\x10\xb1\"\x12\x1d\n\x18\x43LOSE_CODE_SLOW_CONSUMER\x10\xb8\"\x12!\n\x1c\x43LOSE_CODE_TOO_MANY_MESSAGES\x10\xcd\"\x12\x1f\n\x1a\x43LOSE_CODE_SERVICE_RESTART\x10\xf4\x07\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1elms/realtime/v1/realtime.proto\x12\x0flms.realtime.v1\x1a\x1cgoogle/protobuf/struct.proto\"\xad\x01\n\rClientMessage\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x0c\n\x04room\x18\x02 \x01(\t\x12\r\n\x05rooms\x18\x03 \x03(\t\x12\x1a\n\rlast_event_id\x18\x04 \x01(\x03H\x00\x88\x01\x01\x12\x0f\n\x07message\x18\x05 \x01(\t\x12\r\n\x05token\x18\x06 \x01(\t\x12#\n\x03ref\x18\x07 \x01(\x0b\x32\x16.google.protobuf.ValueB\x10\n\x0e_last_event_id\"j\n\x05\x45vent\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x0c\n\x04room\x18\x02 \x01(\t\x12\n\n\x02id\x18\x03 \x01(\x03\x12%\n\x04\x64\x61ta\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x12\n\ncreated_at\x18\x05 \x01(\t\"\xaf\x01\n\tConnected\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x11\n\ttenant_id\x18\x03 \x01(\t\x12\r\n\x05rooms\x18\x04 \x03(\t\x12\x15\n\rlast_event_id\x18\x05 \x01(\x03\x12-\n\x07refused\x18\x06 \x03(\x0b\x32\x1c.lms.realtime.v1.RefusedRoom\x12\x1b\n\x13reconnect_jitter_ms\x18\x07 \x01(\x05\"9\n\x0bRefusedRoom\x12\x0c\n\x04room\x18\x01 \x01(\t\x12\x0c\n\x04\x63ode\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"d\n\nSubscribed\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x0c\n\x04room\x18\x02 \x01(\t\x12\x15\n\rlast_event_id\x18\x03 \x01(\x03\x12#\n\x03ref\x18\x04 \x01(\x0b\x32\x16.google.protobuf.Value\"_\n\x0cUnsubscribed\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x0c\n\x04room\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12#\n\x03ref\x18\x04 \x01(\x0b\x32\x16.google.protobuf.Value\"|\n\x07Resumed\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x15\n\rfrom_event_id\x18\x02 \x01(\x03\x12\x15\n\rlast_event_id\x18\x03 \x01(\x03\x12\x10\n\x08replayed\x18\x04 \x01(\x05\x12#\n\x03ref\x18\x05 \x01(\x0b\x32\x16.google.protobuf.Value\"o\n\x03\x41\x63k\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x02 \x01(\t\x12%\n\x04\x64\x61ta\x18\x03 \x01(\x0b\x32\x17.google.protobuf.Struct\x12#\n\x03ref\x18\x04 \x01(\x0b\x32\x16.google.protobuf.Value\"9\n\x04Pong\x12\x0c\n\x04type\x18\x01 \x01(\t\x12#\n\x03ref\x18\x02 \x01(\x0b\x32\x16.google.protobuf.Value\"\x8f\x01\n\x05\x45rror\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x0c\n\x04\x63ode\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x0c\n\x04room\x18\x04 \x01(\t\x12\'\n\x06\x65rrors\x18\x05 \x01(\x0b\x32\x17.google.protobuf.Struct\x12#\n\x03ref\x18\x06 \x01(\x0b\x32\x16.google.protobuf.Value*\xcc\x01\n\tCloseCode\x12\x1a\n\x16\x43LOSE_CODE_UNSPECIFIED\x10\x00\x12\x1f\n\x1a\x43LOSE_CODE_UNAUTHENTICATED\x10\xb1\"\x12\x1d\n\x18\x43LOSE_CODE_SLOW_CONSUMER\x10\xb8\"\x12!\n\x1c\x43LOSE_CODE_TOO_MANY_MESSAGES\x10\xcd\"\x12\x1f\n\x1a\x43LOSE_CODE_SERVICE_RESTART\x10\xf4\x07\x12\x1f\n\x1a\x43LOSE_CODE_TRY_AGAIN_LATER\x10\xf5\x07\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lms.realtime.v1.realtime_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CLOSECODE']._serialized_start=1296
-  _globals['_CLOSECODE']._serialized_end=1467
+  _globals['_CLOSECODE']._serialized_start=1246
+  _globals['_CLOSECODE']._serialized_end=1450
   _globals['_CLIENTMESSAGE']._serialized_start=82
   _globals['_CLIENTMESSAGE']._serialized_end=255
   _globals['_EVENT']._serialized_start=257
   _globals['_EVENT']._serialized_end=363
   _globals['_CONNECTED']._serialized_start=366
-  _globals['_CONNECTED']._serialized_end=512
-  _globals['_REFUSEDROOM']._serialized_start=514
-  _globals['_REFUSEDROOM']._serialized_end=571
-  _globals['_SUBSCRIBED']._serialized_start=573
-  _globals['_SUBSCRIBED']._serialized_end=673
-  _globals['_UNSUBSCRIBED']._serialized_start=675
-  _globals['_UNSUBSCRIBED']._serialized_end=770
-  _globals['_RESUMED']._serialized_start=772
-  _globals['_RESUMED']._serialized_end=896
-  _globals['_ACK']._serialized_start=898
-  _globals['_ACK']._serialized_end=1009
-  _globals['_PONG']._serialized_start=1011
-  _globals['_PONG']._serialized_end=1068
-  _globals['_ERROR']._serialized_start=1071
-  _globals['_ERROR']._serialized_end=1214
-  _globals['_RESTARTING']._serialized_start=1216
-  _globals['_RESTARTING']._serialized_end=1293
+  _globals['_CONNECTED']._serialized_end=541
+  _globals['_REFUSEDROOM']._serialized_start=543
+  _globals['_REFUSEDROOM']._serialized_end=600
+  _globals['_SUBSCRIBED']._serialized_start=602
+  _globals['_SUBSCRIBED']._serialized_end=702
+  _globals['_UNSUBSCRIBED']._serialized_start=704
+  _globals['_UNSUBSCRIBED']._serialized_end=799
+  _globals['_RESUMED']._serialized_start=801
+  _globals['_RESUMED']._serialized_end=925
+  _globals['_ACK']._serialized_start=927
+  _globals['_ACK']._serialized_end=1038
+  _globals['_PONG']._serialized_start=1040
+  _globals['_PONG']._serialized_end=1097
+  _globals['_ERROR']._serialized_start=1100
+  _globals['_ERROR']._serialized_end=1243
 # @@protoc_insertion_point(module_scope)

@@ -15,11 +15,13 @@ class CloseCode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CLOSE_CODE_SLOW_CONSUMER: _ClassVar[CloseCode]
     CLOSE_CODE_TOO_MANY_MESSAGES: _ClassVar[CloseCode]
     CLOSE_CODE_SERVICE_RESTART: _ClassVar[CloseCode]
+    CLOSE_CODE_TRY_AGAIN_LATER: _ClassVar[CloseCode]
 CLOSE_CODE_UNSPECIFIED: CloseCode
 CLOSE_CODE_UNAUTHENTICATED: CloseCode
 CLOSE_CODE_SLOW_CONSUMER: CloseCode
 CLOSE_CODE_TOO_MANY_MESSAGES: CloseCode
 CLOSE_CODE_SERVICE_RESTART: CloseCode
+CLOSE_CODE_TRY_AGAIN_LATER: CloseCode
 
 class ClientMessage(_message.Message):
     __slots__ = ("type", "room", "rooms", "last_event_id", "message", "token", "ref")
@@ -54,20 +56,22 @@ class Event(_message.Message):
     def __init__(self, type: _Optional[str] = ..., room: _Optional[str] = ..., id: _Optional[int] = ..., data: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., created_at: _Optional[str] = ...) -> None: ...
 
 class Connected(_message.Message):
-    __slots__ = ("type", "user_id", "tenant_id", "rooms", "last_event_id", "refused")
+    __slots__ = ("type", "user_id", "tenant_id", "rooms", "last_event_id", "refused", "reconnect_jitter_ms")
     TYPE_FIELD_NUMBER: _ClassVar[int]
     USER_ID_FIELD_NUMBER: _ClassVar[int]
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
     ROOMS_FIELD_NUMBER: _ClassVar[int]
     LAST_EVENT_ID_FIELD_NUMBER: _ClassVar[int]
     REFUSED_FIELD_NUMBER: _ClassVar[int]
+    RECONNECT_JITTER_MS_FIELD_NUMBER: _ClassVar[int]
     type: str
     user_id: str
     tenant_id: str
     rooms: _containers.RepeatedScalarFieldContainer[str]
     last_event_id: int
     refused: _containers.RepeatedCompositeFieldContainer[RefusedRoom]
-    def __init__(self, type: _Optional[str] = ..., user_id: _Optional[str] = ..., tenant_id: _Optional[str] = ..., rooms: _Optional[_Iterable[str]] = ..., last_event_id: _Optional[int] = ..., refused: _Optional[_Iterable[_Union[RefusedRoom, _Mapping]]] = ...) -> None: ...
+    reconnect_jitter_ms: int
+    def __init__(self, type: _Optional[str] = ..., user_id: _Optional[str] = ..., tenant_id: _Optional[str] = ..., rooms: _Optional[_Iterable[str]] = ..., last_event_id: _Optional[int] = ..., refused: _Optional[_Iterable[_Union[RefusedRoom, _Mapping]]] = ..., reconnect_jitter_ms: _Optional[int] = ...) -> None: ...
 
 class RefusedRoom(_message.Message):
     __slots__ = ("room", "code", "reason")
