@@ -15,7 +15,7 @@ import zlib
 
 from tests.proof import matrix, surface
 from tests.proof.rows import differences, snapshot
-from tests.proof.world import FACTORIES, MARK, PRIVATE_MARK, REFERENCES, ROUTE_FACTORIES, TENANT_WIDE_NAMES, CAPABILITIES
+from tests.proof.world import FACTORIES, MARK, PRIVATE_MARK, REFERENCES, ROUTE_FACTORIES, TENANT_WIDE_NAMES, CAPABILITIES, PRIVATE, STUDENT_MAY
 
 # RPCs the matrix does not attack, each with the reviewed reason. Anything else uncovered fails
 # test_every_rpc_is_covered.
@@ -155,3 +155,58 @@ def test_cross_tenant_matrix(stack, world):
     assert not failures, f"{len(failures)} leaks or failures:\n" + "\n".join(failures[:200])
     print(f"cross-tenant matrix on {stack.backend}: {len(_cross_tenant_calls(world)) * 4} calls "
           f"in {time.monotonic() - started:.1f} s")
+
+
+def _classmate_calls(world) -> list[matrix.Call]:
+    attacked, _ = covered()
+    calls = []
+    for rpc in attacked:
+        private = set(rpc.placeholders) & PRIVATE
+        if rpc.short in STUDENT_MAY and not private:
+            continue
+        if set(rpc.placeholders) & (set(CAPABILITIES) | TENANT_WIDE_NAMES):
+            continue
+        if rpc.is_read and not private:
+            continue  # shared reads (the course's content): checked for the private marker below
+        calls.append(matrix.Call(rpc, "classmate", {}))
+    return calls
+
+
+def test_students_within_the_tenant(stack, world):
+    """A classmate (enrolled in the same course) against the student's private objects (404, as for objects
+    that do not exist) and against every staff-only write (403 or 404); no read shows private data; the
+    victim tenant's rows are unchanged. JSON through Envoy (the gRPC path runs the same service code and is
+    attacked cross-tenant above)."""
+    classmate = world.other_student
+    before = snapshot(stack, world.a.id)
+    calls = _classmate_calls(world)
+    reads = [matrix.Call(rpc, "classmate", {}) for rpc in covered()[0] if rpc.is_read
+             and not set(rpc.placeholders) & (PRIVATE | set(CAPABILITIES))]
+    failures = []
+    for phase in [reads] + phases(calls)[1:] + [[c for c in calls if c.rpc.is_read]]:
+        for call in phase:
+            call.values_real = matrix.call_values(world, call.rpc, probe=False)
+            call.values_probe = matrix.call_values(world, call.rpc, probe=True)
+        matrix.run(phase, lambda call, probe: matrix.http_call(
+            classmate, call.rpc, call.values_probe if probe else call.values_real))
+    for call in reads:
+        if PRIVATE_MARK in call.real.text or call.real.status >= 500:
+            failures.append(f"classmate {call.rpc.short}: {call.real.status} {call.real.text[:300]}")
+    # The student's certificate PDF is theirs (and the staff's): a classmate gets 404.
+    pdf = world.objects["certificate"]["pdf_file_url"].split("/api/lms/files/", 1)[1]
+    if classmate.get(f"/api/lms/files/{pdf}").status_code != 404:
+        failures.append("classmate downloaded the student's certificate PDF")
+    for call in calls:
+        real, probe = call.real, call.probe
+        where = f"classmate {call.rpc.verb} {call.rpc.template} ({call.rpc.short})"
+        if real.status >= 500 or PRIVATE_MARK in real.text:
+            failures.append(f"{where}: {real.status} {real.text[:300]}")
+        elif set(call.rpc.placeholders) & PRIVATE:
+            if (real.status, matrix.normalize(real.text, call.values_real)) != \
+                    (probe.status, matrix.normalize(probe.text, call.values_probe)) or real.status not in (403, 404):
+                failures.append(f"{where}: another user's private object answered {real.status} "
+                                f"{real.text[:200]!r} (objects that exist nowhere: {probe.status})")
+        elif real.status not in (403, 404):
+            failures.append(f"{where}: a student's staff-only write answered {real.status} {real.text[:200]!r}")
+    failures += [f"victim row {d}" for d in differences(before, snapshot(stack, world.a.id))]
+    assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures[:200])

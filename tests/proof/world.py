@@ -341,3 +341,32 @@ def missing_value(placeholder: str, real):
     if placeholder == "certificate_id":
         return "CERT-NONE-AAAA-AAAA-AAAA-AAAA"
     return f"missing-{placeholder}"
+
+
+# Placeholders naming objects private to the student (or to another single user): a classmate's answers on
+# them must be those for objects that exist nowhere (404, never 403).
+PRIVATE = {"submission_id", "item_id", "order_id", "session_id", "group_id", "invitation_id", "enrollment_id"}
+
+# Writes a student may make on the course's shared objects or for themselves (reviewed): the within-tenant
+# matrix does not call them on the victim's objects, because they legitimately change the victim tenant's rows.
+# Those of them that name a PRIVATE placeholder are still attacked.
+STUDENT_MAY = {
+    "EnrollmentService.Enroll": "self-enrolment in a published course",
+    "EnrollmentService.CompleteLesson": "a learner completes a lesson of their course",
+    "SubmissionService.CreateSubmission": "a learner submits to their course's assignment",
+    "ChatService.PostRoomMessage": "course participants post in the course room",
+    "ScheduleService.RegisterForSchedule": "learners register for their course's sessions",
+    "ScheduleService.UnregisterFromSchedule": "learners unregister from sessions",
+    "ScheduleService.CreateCalendarFeed": "a user's own calendar feed",
+    "ScheduleService.RevokeCalendarFeed": "a user's own calendar feed",
+    "AdvertService.RecordImpression": "impression counting is open to every viewer",
+    "AdvertService.RecordImpressions": "impression counting is open to every viewer",
+    "AdvertService.RecordClick": "click counting is open to every viewer",
+    "CartService.AddToCart": "a user's own cart", "CartService.AddToWishlist": "a user's own wishlist",
+    "CartService.ApplyCoupon": "a user's own cart", "CartService.RemoveCoupon": "a user's own cart",
+    "CartService.Checkout": "a user's own cart",
+    "GroupService.CreateGroup": "any user may create a study group",
+    "AiChatService.CreateChatSession": "a user's own AI chat session",
+    "PointsService.UpdateLeaderboardPreference": "a user's own preference",
+    "GroupService.JoinGroup": "public groups are open (private ones are PRIVATE and attacked)",
+}
