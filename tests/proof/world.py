@@ -370,3 +370,22 @@ STUDENT_MAY = {
     "PointsService.UpdateLeaderboardPreference": "a user's own preference",
     "GroupService.JoinGroup": "public groups are open (private ones are PRIVATE and attacked)",
 }
+
+
+# The live channel: for every room kind (lms.platform.rooms.KINDS), the victim's room of that kind and which
+# of the victim tenant's actors may join it and receive its events. Nobody of the attacker tenant may (not
+# even a user with the same user id there). A domain that adds a room kind adds its entry here; the live
+# matrix fails naming any kind without one.
+VICTIM_ACTORS = ("admin", "instructor", "student", "other_student", "outsider")
+ROOMS = {
+    "user": (lambda w: f"user_{w.student.user_id}", {"student"}),
+    "course": (lambda w: f"course_{w.value('course_id')}", {"admin", "instructor", "student", "other_student"}),
+    "course_staff": (lambda w: f"course_staff_{w.value('course_id')}", {"admin", "instructor"}),
+    # Forums have no table yet (lms.realtime.rooms): every forum of the caller's own tenant is open to its users.
+    "forum": (lambda w: "forum_1", set(VICTIM_ACTORS)),
+    "group": (lambda w: f"group_{w.value('group_id')}", {"student"}),  # the student's private group
+    "chat": (lambda w: f"chat_{w.value('session_id')}", {"student"}),  # the student's AI chat session
+}
+# Kinds whose every room is open to every user of a tenant (no table behind them yet): an attacker joins the
+# same-named room of their OWN tenant, and the matrix checks they receive nothing of the victim's.
+OPEN_IN_EVERY_TENANT = {"forum"}
