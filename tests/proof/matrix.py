@@ -20,7 +20,8 @@ from google.protobuf import descriptor_pb2, descriptor_pool, json_format, messag
 from tests.proof import surface
 from tests.proof.world import LIST_REFERENCES, MARK, PRIVATE_MARK, REFERENCES, missing_value
 
-PNG_1PX = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+PNG_1PX = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9aw"
+                            "AAAABJRU5ErkJggg==")
 GRPC_HTTP = {
     grpc.StatusCode.OK: 200, grpc.StatusCode.INVALID_ARGUMENT: 400, grpc.StatusCode.UNAUTHENTICATED: 401,
     grpc.StatusCode.PERMISSION_DENIED: 403, grpc.StatusCode.NOT_FOUND: 404, grpc.StatusCode.ALREADY_EXISTS: 409,
@@ -211,7 +212,8 @@ def grpc_request(rpc: surface.Rpc, values: dict):
     if body is not None:
         target = surface.body_message(rpc)
         if target == "google.api.HttpBody":
-            http_body = {"content_type": "application/json", "data": base64.b64encode(json.dumps(body).encode()).decode()}
+            http_body = {"content_type": "application/json",
+                         "data": base64.b64encode(json.dumps(body).encode()).decode()}
             if rpc.body == "*":
                 data.update(http_body)
             else:

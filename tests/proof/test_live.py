@@ -54,7 +54,8 @@ def test_live_channel_matrix(stack, world):
                 joined = set(client.connected["rooms"])
                 for kind, room in rooms.items():
                     expected = not name.startswith("b-") and name in allowed[kind]
-                    if (kind == "user" and name == "b-twin") or (kind in OPEN_IN_EVERY_TENANT and name.startswith("b-")):
+                    if (kind == "user" and name == "b-twin") or \
+                            (kind in OPEN_IN_EVERY_TENANT and name.startswith("b-")):
                         expected = True  # the same-named room of their own tenant
                     if (room in joined) != expected:
                         failures.append(f"{name} {'joined' if room in joined else 'was refused'} {kind} room {room}")

@@ -15,7 +15,8 @@ import zlib
 
 from tests.proof import matrix, surface
 from tests.proof.rows import differences, snapshot
-from tests.proof.world import FACTORIES, MARK, PRIVATE_MARK, REFERENCES, ROUTE_FACTORIES, TENANT_WIDE_NAMES, CAPABILITIES, PRIVATE, STUDENT_MAY
+from tests.proof.world import (CAPABILITIES, FACTORIES, MARK, PRIVATE, PRIVATE_MARK, REFERENCES, ROUTE_FACTORIES,
+                               STUDENT_MAY, TENANT_WIDE_NAMES)
 
 # RPCs the matrix does not attack, each with the reviewed reason. Anything else uncovered fails
 # test_every_rpc_is_covered.

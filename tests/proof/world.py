@@ -186,7 +186,8 @@ def _invitation(w: World):
 
 def _advert(w: World):
     return _created(w.admin.post("/api/lms/adverts/api/adverts", {
-        "title": f"Advert {MARK}", "content": MARK, "advert_type": "banner", "is_active": True, "start_date": _iso(-1), "end_date": _iso(6)}))["id"]
+        "title": f"Advert {MARK}", "content": MARK, "advert_type": "banner", "is_active": True,
+        "start_date": _iso(-1), "end_date": _iso(6)}))["id"]
 
 
 def _coupon(w: World):
