@@ -1,23 +1,36 @@
-"""Row-by-row snapshots of one tenant's data, read as the database owner (outside the service)."""
+"""Row-by-row snapshots of one tenant's data, read as the database owner (outside the service), over one
+connection (a snapshot reads every table that has a tenant_id column)."""
 from __future__ import annotations
 
+from sqlalchemy import create_engine, text
 
-def tenant_tables(stack) -> list[str]:
+from tests.stack import PG_ADMIN_URL
+
+
+def _engine(stack):
     if stack.backend == "postgresql":
-        rows = stack.sql("SELECT table_name FROM information_schema.columns WHERE column_name = 'tenant_id' "
-                         "AND table_schema = 'public' ORDER BY table_name")
-        return [r[0] for r in rows]
-    tables = [r[0] for r in stack.sql("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    return sorted(t for t in tables if any(c[1] == "tenant_id" for c in stack.sql(f'PRAGMA table_info("{t}")')))
+        url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{stack.pg_database}"
+        return create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    return create_engine(stack.database_url)
 
 
-def snapshot(stack, tenant_id: str, tables: list[str] | None = None) -> dict[str, list[str]]:
+def snapshot(stack, tenant_id: str) -> dict[str, list[str]]:
     """{table: sorted rows (as text)} of every table with a tenant_id column, for one tenant."""
-    out = {}
-    for table in tables or tenant_tables(stack):
-        rows = stack.sql(f'SELECT * FROM "{table}" WHERE tenant_id = :t', t=tenant_id)
-        out[table] = sorted(repr(row) for row in rows)
-    return out
+    engine = _engine(stack)
+    try:
+        with engine.connect() as connection:
+            if stack.backend == "postgresql":
+                tables = [r[0] for r in connection.execute(text(
+                    "SELECT table_name FROM information_schema.columns WHERE column_name = 'tenant_id' "
+                    "AND table_schema = 'public' ORDER BY table_name"))]
+            else:
+                names = [r[0] for r in connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'"))]
+                tables = sorted(t for t in names if any(
+                    c[1] == "tenant_id" for c in connection.execute(text(f'PRAGMA table_info("{t}")'))))
+            return {table: sorted(repr(tuple(row)) for row in connection.execute(
+                text(f'SELECT * FROM "{table}" WHERE tenant_id = :t'), {"t": tenant_id})) for table in tables}
+    finally:
+        engine.dispose()
 
 
 def differences(before: dict, after: dict) -> list[str]:

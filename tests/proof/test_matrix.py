@@ -169,7 +169,8 @@ def _classmate_calls(world) -> list[matrix.Call]:
             continue
         if rpc.is_read and not private:
             continue  # shared reads (the course's content): checked for the private marker below
-        calls.append(matrix.Call(rpc, "classmate", {}))
+        if sampled(world.stack.backend, rpc, "classmate"):
+            calls.append(matrix.Call(rpc, "classmate", {}))
     return calls
 
 
@@ -177,12 +178,12 @@ def test_students_within_the_tenant(stack, world):
     """A classmate (enrolled in the same course) against the student's private objects (404, as for objects
     that do not exist) and against every staff-only write (403 or 404); no read shows private data; the
     victim tenant's rows are unchanged. JSON through Envoy (the gRPC path runs the same service code and is
-    attacked cross-tenant above)."""
+    attacked cross-tenant above); sampled on PostgreSQL like the cross-tenant matrix."""
     classmate = world.other_student
     before = snapshot(stack, world.a.id)
     calls = _classmate_calls(world)
     reads = [matrix.Call(rpc, "classmate", {}) for rpc in covered()[0] if rpc.is_read
-             and not set(rpc.placeholders) & (PRIVATE | set(CAPABILITIES))]
+             and not set(rpc.placeholders) & (PRIVATE | set(CAPABILITIES)) and sampled(stack.backend, rpc, "reader")]
     failures = []
     for phase in [reads] + phases(calls)[1:] + [[c for c in calls if c.rpc.is_read]]:
         for call in phase:
