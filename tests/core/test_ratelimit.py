@@ -90,3 +90,29 @@ async def test_redis_limiter_shares_the_count_under_the_namespace():
         await client.aclose()
         await first.close()
         await second.close()
+
+
+@pytest.mark.asyncio
+async def test_redis_down_degrades_to_in_process_limits_with_one_warning(caplog):
+    """Issue 22: an unreachable Redis fails no request; limits are counted in the process meanwhile."""
+    from tests.stack import free_port
+
+    limiter = RedisLimiter(f"redis://127.0.0.1:{free_port()}/0", "lms-down", retry_seconds=0)
+    try:
+        with caplog.at_level("WARNING", logger="lms.ratelimit"):
+            results = [await limiter.hit("user:k", 2, 3600) for _ in range(3)]
+        assert results[:2] == [0, 0] and results[2] > 0  # the in-process count still limits
+        assert limiter.degraded
+        assert [r.message for r in caplog.records].count(
+            "redis unavailable: rate limits are counted in this process until it is back") == 1
+    finally:
+        await limiter.close()
+
+
+def test_an_unreachable_object_store_is_recognised():
+    from botocore.exceptions import EndpointConnectionError
+
+    from lms.platform.storage import storage_unreachable
+
+    assert storage_unreachable(EndpointConnectionError(endpoint_url="http://127.0.0.1:1/b"))
+    assert not storage_unreachable(ValueError("no"))

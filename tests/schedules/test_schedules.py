@@ -28,6 +28,7 @@ def test_document_body_creates_a_session_the_tenant_sees(tenant, other_tenant):
 
     # Students do not create; anonymous callers and other tenants see nothing.
     assert_error(student.post(URL, DOC_BODY), 403, FORBIDDEN)
+    assert_error(student.post(URL, {}), 403, FORBIDDEN)  # permission before validation (issue 22's matrix)
     assert_error(tenant.anonymous().get(URL), 401, UNAUTHENTICATED)
     stranger = other_tenant.admin()
     assert stranger.get(URL).json()["count"] == 0

@@ -23,6 +23,7 @@ from lms.common.v1 import options_pb2
 from lms.platform import hooks, idempotency, metrics, querycount, tracing, trust
 from lms.platform.auth import is_valid_tenant
 from lms.platform.context import HTTP_STATUS_HEADER, Call, Runtime, reset_current_call, set_current_call
+from lms.platform.storage import STORAGE_RETRY_AFTER, storage_unreachable
 from lms.platform.validation import null_character_errors
 from lms.platform.errors import (
     AuthenticationFailed,
@@ -280,6 +281,9 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
         elif database_unreachable(exc):
             log.warning("database unavailable", extra={"fields": {"request_id": call.request_id, "error": str(exc)}})
             exc = Unavailable(retry_after=DATABASE_RETRY_AFTER)
+        elif storage_unreachable(exc):
+            log.warning("storage unavailable", extra={"fields": {"request_id": call.request_id, "error": str(exc)}})
+            exc = Unavailable(retry_after=STORAGE_RETRY_AFTER)
         elif not isinstance(exc, LmsError):
             log.exception("unhandled error", extra={"fields": {"request_id": call.request_id, "method": call.method}})
             exc = LmsError()

@@ -10,7 +10,9 @@ time is when the weighted count next drops by one, which is too early while the 
 """
 from __future__ import annotations
 
+import logging
 import math
+import time
 
 from limits import RateLimitItemPerSecond
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
@@ -56,10 +58,41 @@ class InProcessLimiter(_Limiter):
         super().__init__(MemoryStorage())
 
 
+log = logging.getLogger("lms.ratelimit")
+# While Redis cannot be reached, limits are counted in this process; Redis is tried again after this long.
+REDIS_RETRY_SECONDS = 5.0
+
+
 class RedisLimiter(_Limiter):
-    def __init__(self, url: str, namespace: str = "lms"):
+    """Shared limits in Redis; while Redis is down they degrade to this process's own count (one warning per
+    outage, one info line when Redis is back), so a Redis outage never fails a request."""
+
+    def __init__(self, url: str, namespace: str = "lms", retry_seconds: float = REDIS_RETRY_SECONDS):
         # limits takes redis-py's URLs with an "async+" scheme prefix; redis-py is already a dependency.
         super().__init__(RedisStorage(f"async+{url}", implementation="redispy", key_prefix=f"{namespace}:rl"))
+        self.fallback = InProcessLimiter()
+        self.retry_seconds = retry_seconds
+        self._down_until: float | None = None  # monotonic time before which Redis is not tried again
+
+    @property
+    def degraded(self) -> bool:
+        return self._down_until is not None
+
+    async def hit(self, key: str, limit: int, period: int) -> float:
+        if self._down_until is not None and time.monotonic() < self._down_until:
+            return await self.fallback.hit(key, limit, period)
+        try:
+            wait = await super().hit(key, limit, period)
+        except Exception as exc:  # noqa: BLE001 - redis-py's connection and timeout errors, whatever their class
+            if self._down_until is None:
+                log.warning("redis unavailable: rate limits are counted in this process until it is back",
+                            extra={"fields": {"error": f"{type(exc).__name__}: {exc}"}})
+            self._down_until = time.monotonic() + self.retry_seconds
+            return await self.fallback.hit(key, limit, period)
+        if self._down_until is not None:
+            log.info("redis available again: rate limits are shared again")
+            self._down_until = None
+        return wait
 
     async def close(self) -> None:
         client = getattr(self.storage.bridge, "storage", None)  # the redis.asyncio client limits built

@@ -269,6 +269,20 @@ class S3Storage(Storage):
             "get_object", Params={"Bucket": self.bucket, "Key": self._key(key)}, ExpiresIn=self.url_ttl_seconds)
 
 
+STORAGE_RETRY_AFTER = 5  # seconds a client is told to wait when the object store cannot be reached
+
+
+def storage_unreachable(exc: BaseException) -> bool:
+    """Whether `exc` says the object store cannot be reached (refused or dropped connection, timeout): the
+    request is 503 with Retry-After, not 500 (issue 22). An upload that fails so was never registered (the
+    register row is written in the same unit of work, which rolls back)."""
+    try:
+        from botocore.exceptions import ConnectionError as BotoConnectionError, HTTPClientError
+    except ImportError:  # pragma: no cover - installs without boto3
+        return False
+    return isinstance(exc, (BotoConnectionError, HTTPClientError))
+
+
 def create_storage(settings: Settings) -> Storage:
     url = settings.storage_url
     if url.startswith("file://"):

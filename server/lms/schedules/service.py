@@ -209,7 +209,9 @@ async def upcoming(session: AsyncSession, actor: Actor, page: PageRequest, *, co
 
 
 async def create_schedule(session: AsyncSession, actor: Actor, data: dict) -> ScheduleView:
-    if actor.user_id is None:
+    # Only staff may ever create a session (of no course: the tenant's staff; of a course: its staff), so a
+    # student is refused before the body is validated, as DRF checks permissions first (issue 22).
+    if actor.user_id is None or not actor.is_staff:
         raise PermissionDenied()
     values = SCHEDULE_FIELDS.validate(data)
     await _check_course(session, actor, values["course"])
