@@ -613,6 +613,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         topology.stop()
         print(f"stopped after {time.monotonic() - started:.1f} s", flush=True)
+        if not args.workdir and not sys.exc_info()[0]:
+            shutil.rmtree(workdir, ignore_errors=True)  # (the logs of a failed run stay)
 
 
 if __name__ == "__main__":
