@@ -604,6 +604,7 @@ def main(argv: list[str] | None = None) -> int:
         print("journey passed:", json.dumps(seen, indent=2), flush=True)
         if args.keep:
             print("running; Ctrl-C stops it", flush=True)
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
             signal.sigwait({signal.SIGINT, signal.SIGTERM})
         return 0
     except AssertionError:
