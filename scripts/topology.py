@@ -597,22 +597,27 @@ def main(argv: list[str] | None = None) -> int:
     print(f"topology up in {time.monotonic() - started:.1f} s: edge {topology.url('edge', 9090)}, logs in {workdir}",
           flush=True)
     print("started at (s):", ", ".join(f"{name} {at}" for name, at in topology.timeline), flush=True)
+    passed = False
     try:
         seen = walk(topology)
+        passed = True
         print("journey passed:", json.dumps(seen, indent=2), flush=True)
         if args.keep:
             print("running; Ctrl-C stops it", flush=True)
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
             signal.sigwait({signal.SIGINT, signal.SIGTERM})
         return 0
     except AssertionError:
         import traceback
 
         traceback.print_exc()
-        print("journey failed", file=sys.stderr)
+        print(f"journey failed; logs in {workdir}", file=sys.stderr)
         return 1
     finally:
         topology.stop()
         print(f"stopped after {time.monotonic() - started:.1f} s", flush=True)
+        if passed and not args.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)  # (a failed run's logs stay)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import boto3
 import httpx
 import pytest
 
+from tests.conftest import BACKENDS
 from tests.files import samples
 from tests.files.helpers import upload_thumbnail
 from tests.helpers import make_course
@@ -32,9 +33,9 @@ def without_origin(data, stack):
     return json.loads(json.dumps(data).replace(stack.edge_url, ""))
 
 
+# backup.sh backs up PostgreSQL, the production database (SQLite: copy the data dir while stopped).
+@pytest.mark.parametrize("stack", [b for b in BACKENDS if b == "postgresql"], indirect=True)
 def test_a_backup_restored_into_a_fresh_database_serves_the_same_course(stack, tenant, tmp_path):
-    if stack.backend != "postgresql":
-        pytest.skip("backup.sh backs up PostgreSQL, the production database (SQLite: copy the data dir)")
     admin, student = tenant.admin(), tenant.student()
     course = make_course(admin, title="Backed up")
     thumbnail = samples.png()

@@ -9,6 +9,7 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from lms.system.v1 import system_pb2, system_pb2_grpc
+from tests.conftest import BACKENDS
 from tests.stack import ROOT, free_port
 
 DRAIN = 3.0
@@ -21,9 +22,9 @@ def _status(channel) -> int | None:
         return None
 
 
+# The drain does not depend on the database: once is enough.
+@pytest.mark.parametrize("stack", BACKENDS[:1], indirect=True)
 def test_sigterm_reports_not_serving_while_still_answering_then_exits(stack):
-    if stack.backend != "sqlite":
-        pytest.skip("the drain does not depend on the database: once is enough")
     port = free_port()
     log = open(stack.data_dir / f"worker-{port}.log", "ab")
     env = {**stack.env, "LMS_SHUTDOWN_DRAIN_SECONDS": str(DRAIN), "LMS_SHUTDOWN_GRACE_SECONDS": "5"}

@@ -156,6 +156,8 @@ class Supervisor:
         it finishes its calls and exits; its successor must be healthy in the edge's eyes before the next
         worker goes. Returns False if a successor never became healthy."""
         log.info("rolling restart")
+        if sum(c.name.startswith("grpc:") for c in self.children) < 2:
+            log.warning("one gRPC worker: requests fail while it is replaced (LMS_WORKERS=2 avoids it)")
         results = []
         ws = threading.Thread(target=lambda: results.append(self._replace_one_by_one("ws:")))
         ws.start()
