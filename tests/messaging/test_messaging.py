@@ -268,3 +268,27 @@ def test_message_types_are_a_closed_list(tenant):
     assert all(t["label"] and t["description"] for t in types)
     assert [t["sendable"] for t in types] == [True, True, False]
     assert tenant.student().get("/api/lms/messaging/message-types").json() == types
+
+
+def test_concurrent_sends_reads_and_deletes_keep_the_counts(tenant):
+    """Two users writing to each other at once (their count rows locked in one order: no deadlock), while one
+    reads and deletes: every request succeeds and the kept counts equal counting."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    ann, ben = tenant.instructor(), tenant.instructor()
+    known(ann, ben)
+    first = [send(ann, ben) for _ in range(4)]
+
+    def work(n: int) -> int:
+        if n % 4 == 0:
+            return ben.post(f"{URL}mark_all_read/").status_code
+        if n % 4 == 1 and first:
+            return ben.delete(f"{URL}{first[n % len(first)]['id']}/").status_code
+        sender, recipient = (ann, ben) if n % 2 else (ben, ann)
+        return sender.post(URL, {**DOC_BODY, "recipient": recipient.user_id}).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        codes = list(pool.map(work, range(24)))
+    assert set(codes) <= {200, 201, 204, 404}, codes  # 404: a copy deleted by another request first
+    assert codes.count(201) == 12
+    assert_counts_agree(tenant)

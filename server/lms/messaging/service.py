@@ -302,6 +302,7 @@ async def mark(session: AsyncSession, actor: Actor, message_id: int, read: bool)
 
 
 async def mark_all_read(session: AsyncSession, actor: Actor) -> int:
+    """Marks every received copy of the caller read; returns their unread count afterwards (0)."""
     changed = await session.execute(update(Delivery).where(Delivery.recipient_id == actor.user_id,
                                                            not_(Delivery.deleted), Delivery.read_at.is_(None))
                                     .values(read_at=utcnow()).execution_options(synchronize_session=False))
