@@ -8,8 +8,8 @@ runs `lms migrate`, creates a tenant forum and seeds it with SQL: 100,000 posts 
 replies each, 1,000 authors in the directory, a few pinned, a few waiting for moderation), then serves it as
 `bench.compare` does (`lms serve`, Envoy + gRPC workers). It first checks that page 1 runs the same number of
 queries in the big forum as in a forum of 30 posts (`x-lms-query-count`, a run with LMS_DEBUG_QUERY_COUNT=1),
-then measures `GET /api/lms/forums/posts/?forum=<id>` as a student with wrk. Target: >= 1,000 req/s, no
-errors. Exits 1 when a bound is missed. Needs PostgreSQL and wrk.
+then measures `GET /api/lms/forums/posts/?forum=<id>` as a student with wrk, and `GET /api/health/` with the
+same settings for scale. Target: >= 1,000 req/s, no errors. Exits 1 when a bound is missed. Needs PostgreSQL and wrk.
 """
 from __future__ import annotations
 
@@ -145,8 +145,12 @@ def main(argv: list[str] | None = None) -> int:
             server.wait_http(f"http://127.0.0.1:{ours.edge_port}/api/health/", {}, ready_text="LMS is up")
             wait_idle(DATABASE)
             result = run_wrk(f"{base}{big}", "get.lua", token, args)
+            # The same runner on the cheapest route, for scale: what the machine and stack serve at all.
+            health = run_wrk(f"http://127.0.0.1:{ours.edge_port}/api/health/", "get.lua", token, args)
         finally:
             server.stop()
+        print(f"reference GET /api/health/:              {health['rps']:8.0f} req/s  p50 {health['p50_ms']:6.2f} ms  "
+              f"p99 {health['p99_ms']:6.2f} ms")
         print(f"forum posts page 1 (100,000 posts): {result['rps']:8.0f} req/s  p50 {result['p50_ms']:6.2f} ms  "
               f"p99 {result['p99_ms']:6.2f} ms  non-2xx/errors {result['bad']}  "
               f"(wrk -t{args.threads} -c{args.connections} -d{args.duration:g}s; {args.workers} gRPC worker(s))")

@@ -7,6 +7,7 @@ import grpc
 import pytest
 
 from lms.forums.v1 import forums_pb2, forums_pb2_grpc
+from lms.platform.protos import json_values
 from tests.forums.helpers import FORUMS, POSTS, make_forum, make_post
 from tests.helpers import assign_instructor, enroll, make_course
 from tests.realtime.client import clients
@@ -80,10 +81,10 @@ def test_forums_over_grpc(tenant, stack):
     with stack.channel() as channel:
         stub = forums_pb2_grpc.ForumServiceStub(channel)
         forum = stub.CreateForum(forums_pb2.CreateForumRequest(forum=forums_pb2.ForumInput(
-            title=_value("General Discussion"), is_active=_value(True))), metadata=staff.metadata)
+            **json_values(title="General Discussion", is_active=True))), metadata=staff.metadata)
         assert forum.title == "General Discussion" and forum.course.WhichOneof("kind") == "null_value"
         post = stub.CreatePost(forums_pb2.CreatePostRequest(post=forums_pb2.PostInput(
-            forum=_value(forum.id), title=_value("Welcome"), content=_value("Hi"))), metadata=student.metadata)
+            **json_values(forum=forum.id, title="Welcome", content="Hi"))), metadata=student.metadata)
         assert post.status == "published" and post.thread == post.id
         page = stub.ListPosts(forums_pb2.ListPostsRequest(forum=forum.id), metadata=student.metadata)
         assert page.count == 1 and page.results[0].id == post.id
@@ -95,14 +96,3 @@ def test_forums_over_grpc(tenant, stack):
                           metadata=(("authorization", f"Bearer {stack.token('x', 'another-tenant')}"),))
         assert foreign.value.code() == grpc.StatusCode.NOT_FOUND
 
-
-def _value(v):
-    from google.protobuf import struct_pb2
-    value = struct_pb2.Value()
-    if isinstance(v, bool):
-        value.bool_value = v
-    elif isinstance(v, (int, float)):
-        value.number_value = v
-    else:
-        value.string_value = v
-    return value
