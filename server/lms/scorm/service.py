@@ -419,9 +419,11 @@ async def track(session: AsyncSession, call: Call, course_id: int, data: dict) -
     sco = sco_of(package, cleaned.get("sco", ""))
     latest = await session.scalar(select(ScormTrack).where(
         ScormTrack.course_id == course.id, ScormTrack.user_id == user.user_id, ScormTrack.sco == sco["identifier"])
-        .order_by(ScormTrack.attempt.desc()).limit(1))
+        .order_by(ScormTrack.attempt.desc()).limit(1).with_for_update())
     attempt = current_attempt(latest)
-    return await record(session, call, course, package, sco, user.user_id, attempt.number, cleaned, marker="")
+    return await record(session, call, course, package, sco, user.user_id, attempt.number, cleaned, marker="",
+                        row=latest if latest is not None and latest.attempt == attempt.number else None,
+                        looked_up=True)
 
 
 async def commit(call: Call, tenant_id: str, token: str, sco_identifier: str, attempt: int, data: dict,
@@ -441,13 +443,15 @@ async def commit(call: Call, tenant_id: str, token: str, sco_identifier: str, at
 
 
 async def record(session: AsyncSession, call: Call, course: Course, package: ScormPackage, sco: dict, user_id: str,
-                 attempt: int, cleaned: dict, *, marker: str, finished: bool = False) -> TrackResult:
-    """Stores tracking data into the (user, SCO, attempt) row; completes the package's lesson when the package
-    becomes complete for a learner."""
-    was_complete = await package_complete(session, course.id, package, user_id)
-    row = await session.scalar(select(ScormTrack).where(
-        ScormTrack.course_id == course.id, ScormTrack.user_id == user_id, ScormTrack.sco == sco["identifier"],
-        ScormTrack.attempt == attempt).with_for_update())
+                 attempt: int, cleaned: dict, *, marker: str, finished: bool = False, row: ScormTrack | None = None,
+                 looked_up: bool = False) -> TrackResult:
+    """Stores tracking data into the (user, SCO, attempt) row (`row` if the caller locked it already); completes
+    the package's lesson when the package becomes complete for a learner (checked only when this SCO's attempt
+    becomes complete, the one change that can complete the package)."""
+    if row is None and not looked_up:
+        row = await session.scalar(select(ScormTrack).where(
+            ScormTrack.course_id == course.id, ScormTrack.user_id == user_id, ScormTrack.sco == sco["identifier"],
+            ScormTrack.attempt == attempt).with_for_update())
     if row is None:
         row = ScormTrack(course_id=course.id, user_id=user_id, sco=sco["identifier"], attempt=attempt,
                          completion_status="not attempted", success_status="unknown", progress=0, location="",
@@ -475,9 +479,15 @@ async def record(session: AsyncSession, call: Call, course: Course, package: Sco
     if finished:
         extra["_finished"] = True
     row.data = extra
+    sco_completed = False
     if model.is_complete(row.completion_status, row.success_status) and row.completed_at is None:
+        was_complete = await package_complete(session, course.id, package, user_id)
         row.completed_at = utcnow()
+        sco_completed = True
     await session.flush()
+    if not sco_completed:
+        return TrackResult(row=row, package_completed=await package_complete(session, course.id, package, user_id)
+                           if row.completed_at is not None else False)
     now_complete = await package_complete(session, course.id, package, user_id)
     if now_complete and not was_complete:
         emit(session, SCORM_COMPLETED, rooms.learner_rooms(user_id, course.id),
