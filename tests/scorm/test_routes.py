@@ -32,7 +32,7 @@ def scorm_course(admin):
 def test_upload_launch_track_resume_and_complete(tenant, other_tenant):
     admin = tenant.admin()
     course, lesson, _ = scorm_course(admin)
-    student, outsider = tenant.student(), tenant.student()
+    student, outsider = tenant.student(first_name="Jo", last_name="Doe"), tenant.student()
     base = f"/api/lms/courses/{course['id']}/scorm"
 
     assert_error(upload(tenant.student(), course["id"], GOLF_12.read_bytes()), 403, FORBIDDEN)
@@ -62,6 +62,7 @@ def test_upload_launch_track_resume_and_complete(tenant, other_tenant):
     player = web.get(path_of(launch["launch_url"]))
     assert player.status_code == 200 and player.headers["content-type"].startswith("text/html")
     assert "Scorm12API" in player.text and '"entry": "ab-initio"' in player.text
+    assert f'"student_id": "{student.user_id}", "student_name": "Doe, Jo"' in player.text
     session_base = path_of(launch["launch_url"]).removesuffix("/player")
     runtime = web.get(f"{session_base}/runtime/scorm12.min.js")
     assert runtime.status_code == 200 and runtime.headers["content-type"].startswith("text/javascript")

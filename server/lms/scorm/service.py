@@ -43,6 +43,7 @@ from lms.platform.validation import Bool, Field, Fields, Str
 from lms.scorm import cmi as model
 from lms.scorm.models import ScormLaunchSession, ScormPackage, ScormTrack
 from lms.scorm.package import Manifest, PackageError, inspect, unsafe_path_reason
+from lms.users.public import profiles
 
 KIND = "scorm"
 PACKAGE_FIELD = FileField(KIND, SCORM_PACKAGES)
@@ -348,8 +349,9 @@ async def player(call: Call, tenant_id: str, token: str, sco_identifier: str) ->
         sco = next((s for s, status in scos if status not in ("completed", "passed")), scos[0][0])
     attempt = current_attempt(latest.get(sco["identifier"]))
     row = attempt.row
-    profile = dict(call.principal.profile) if call.principal else {}
-    name = " ".join(p for p in (profile.get("last_name", ""), profile.get("first_name", "")) if p)
+    person = (await profiles(session, [launched.row.user_id])).get(launched.row.user_id)
+    # SCORM's learner name is "Last, First" (the directory keeps what the auth service's claims said).
+    name = ", ".join(p for p in (person.last_name, person.first_name) if p) if person is not None else ""
     data = model.launch_data(
         launched.package.version, learner_id=launched.row.user_id, learner_name=name or launched.row.user_id,
         entry=attempt.entry, location=row.location if row else "", suspend_data=row.suspend_data if row else "",
