@@ -432,6 +432,8 @@ async def commit(call: Call, tenant_id: str, token: str, sco_identifier: str, at
                  finished: bool = False) -> TrackResult:
     """A runtime commit from the player of a launch session (which is renewed by it)."""
     session, launched = await open_session(call, tenant_id, token)
+    call.rate_key = f"{tenant_id}:{launched.row.user_id}"  # the learner's own budget, as their API calls
+    await call.runtime.rate_limits.charge(call.rate_key, True)
     sco = sco_of(launched.package, sco_identifier)
     launched.row.expires_at = utcnow() + timedelta(seconds=call.runtime.settings.scorm_session_ttl_seconds)
     cmi = COMMIT_FIELDS.validate(data)["cmi"]
