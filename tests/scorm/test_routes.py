@@ -167,3 +167,24 @@ def test_export_reimports_with_the_same_structure(tenant):
         assert [c["title"] for c in tree[0]["children"]] == [lesson["title"], text["title"]]
         assert [c["title"] for c in tree[1]["children"]] == ["Wrap-up"]
     assert_error(admin.get(f"/api/lms/courses/{course['id']}/scorm/export/?version=3"), 400)
+
+
+def test_empty_organizations_query_strings_and_spaces_in_names(tenant):
+    from tests.scorm.fixtures import make_zip, manifest_xml
+
+    admin = tenant.admin()
+    course = make_course(admin)
+    body = ('<organizations/><resources xml:base="content/">'
+            '<resource identifier="start" type="webcontent" adlcp:scormtype="sco" href="my page.html?lang=en">'
+            '<file href="my page.html"/></resource></resources>')
+    package = make_zip({"imsmanifest.xml": manifest_xml(body), "content/my page.html": "<p>hi</p>"})
+    response = upload(admin, course["id"], package)
+    assert response.status_code == 201, response.text
+    assert [(s["identifier"], s["launch_path"]) for s in response.json()["scos"]] == [
+        ("start", "content/my page.html?lang=en")]
+    launch = admin.get(f"/api/lms/courses/{course['id']}/scorm/launch/").json()
+    player = tenant.stack.client().get(path_of(launch["launch_url"]))
+    assert "/content/content/my%20page.html?lang=en" in player.text
+    page = tenant.stack.client().get(path_of(launch["launch_url"]).removesuffix("/player")
+                                     + "/content/content/my%20page.html?lang=en")
+    assert (page.status_code, page.text) == (200, "<p>hi</p>")

@@ -20,6 +20,7 @@ import tempfile
 import zipfile
 from datetime import datetime, timedelta
 from typing import AsyncIterator
+from urllib.parse import unquote
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -279,14 +280,17 @@ async def open_session(call: Call, tenant_id: str, token: str) -> tuple[AsyncSes
 async def content(call: Call, tenant_id: str, token: str, path: str) -> StoredFile:
     """The stored file `path` of the session's package."""
     session, launched = await open_session(call, tenant_id, token)
-    path = posixpath.normpath(path or "")
-    if unsafe_path_reason(path) is not None or path in (".", ""):
-        raise NotFound()
-    row = await session.scalar(select(StoredFile).where(StoredFile.key == launched.package.prefix + path,
-                                                        StoredFile.state == ACTIVE))
-    if row is None:
-        raise NotFound()
-    return row
+    # The edge may hand a multi-segment path on still percent-encoded (a file named "my page.html"): the
+    # decoded name is tried too. Either way it must be a safe path inside the package.
+    for candidate in dict.fromkeys((path or "", unquote(path or ""))):
+        candidate = posixpath.normpath(candidate)
+        if unsafe_path_reason(candidate) is not None or candidate in (".", ""):
+            raise NotFound()
+        row = await session.scalar(select(StoredFile).where(StoredFile.key == launched.package.prefix + candidate,
+                                                            StoredFile.state == ACTIVE))
+        if row is not None:
+            return row
+    raise NotFound()
 
 
 @dataclasses.dataclass
