@@ -124,6 +124,13 @@ def test_upload_launch_track_resume_and_complete(tenant, other_tenant):
         except grpc.RpcError as error:
             assert error.code() == grpc.StatusCode.PERMISSION_DENIED
 
+    # A learner who loses the enrollment loses the session's files and commits too.
+    assert web.get(f"{session_base}/content/shared/style.css").status_code == 200
+    tenant.stack.sql("UPDATE enrollments SET is_active = :f WHERE tenant_id = :t AND user_id = :u", f=False,
+                     t=tenant.id, u=student.user_id)
+    assert_error(web.get(f"{session_base}/content/shared/style.css"), 403, FORBIDDEN_NOT_ENROLLED)
+    assert_error(web.post(commit, {"cmi": cmi}), 403, FORBIDDEN_NOT_ENROLLED)
+
 
 def test_hostile_packages_are_refused_leaving_nothing(tenant):
     admin = tenant.admin()
