@@ -32,7 +32,7 @@ def scorm_course(admin):
 def test_upload_launch_track_resume_and_complete(tenant, other_tenant):
     admin = tenant.admin()
     course, lesson, _ = scorm_course(admin)
-    student, outsider = tenant.student(), tenant.student()
+    student, outsider = tenant.student(first_name="Jo", last_name="Doe"), tenant.student()
     base = f"/api/lms/courses/{course['id']}/scorm"
 
     assert_error(upload(tenant.student(), course["id"], GOLF_12.read_bytes()), 403, FORBIDDEN)
@@ -62,6 +62,7 @@ def test_upload_launch_track_resume_and_complete(tenant, other_tenant):
     player = web.get(path_of(launch["launch_url"]))
     assert player.status_code == 200 and player.headers["content-type"].startswith("text/html")
     assert "Scorm12API" in player.text and '"entry": "ab-initio"' in player.text
+    assert f'"student_id": "{student.user_id}", "student_name": "Doe, Jo"' in player.text
     session_base = path_of(launch["launch_url"]).removesuffix("/player")
     runtime = web.get(f"{session_base}/runtime/scorm12.min.js")
     assert runtime.status_code == 200 and runtime.headers["content-type"].startswith("text/javascript")
@@ -123,6 +124,13 @@ def test_upload_launch_track_resume_and_complete(tenant, other_tenant):
         except grpc.RpcError as error:
             assert error.code() == grpc.StatusCode.PERMISSION_DENIED
 
+    # A learner who loses the enrollment loses the session's files and commits too.
+    assert web.get(f"{session_base}/content/shared/style.css").status_code == 200
+    tenant.stack.sql("UPDATE enrollments SET is_active = :f WHERE tenant_id = :t AND user_id = :u", f=False,
+                     t=tenant.id, u=student.user_id)
+    assert_error(web.get(f"{session_base}/content/shared/style.css"), 403, FORBIDDEN_NOT_ENROLLED)
+    assert_error(web.post(commit, {"cmi": cmi}), 403, FORBIDDEN_NOT_ENROLLED)
+
 
 def test_hostile_packages_are_refused_leaving_nothing(tenant):
     admin = tenant.admin()
@@ -166,3 +174,24 @@ def test_export_reimports_with_the_same_structure(tenant):
         assert [c["title"] for c in tree[0]["children"]] == [lesson["title"], text["title"]]
         assert [c["title"] for c in tree[1]["children"]] == ["Wrap-up"]
     assert_error(admin.get(f"/api/lms/courses/{course['id']}/scorm/export/?version=3"), 400)
+
+
+def test_empty_organizations_query_strings_and_spaces_in_names(tenant):
+    from tests.scorm.fixtures import make_zip, manifest_xml
+
+    admin = tenant.admin()
+    course = make_course(admin)
+    body = ('<organizations/><resources xml:base="content/">'
+            '<resource identifier="start" type="webcontent" adlcp:scormtype="sco" href="my page.html?lang=en">'
+            '<file href="my page.html"/></resource></resources>')
+    package = make_zip({"imsmanifest.xml": manifest_xml(body), "content/my page.html": "<p>hi</p>"})
+    response = upload(admin, course["id"], package)
+    assert response.status_code == 201, response.text
+    assert [(s["identifier"], s["launch_path"]) for s in response.json()["scos"]] == [
+        ("start", "content/my page.html?lang=en")]
+    launch = admin.get(f"/api/lms/courses/{course['id']}/scorm/launch/").json()
+    player = tenant.stack.client().get(path_of(launch["launch_url"]))
+    assert "/content/content/my%20page.html?lang=en" in player.text
+    page = tenant.stack.client().get(path_of(launch["launch_url"]).removesuffix("/player")
+                                     + "/content/content/my%20page.html?lang=en")
+    assert (page.status_code, page.text) == (200, "<p>hi</p>")

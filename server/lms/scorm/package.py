@@ -122,19 +122,6 @@ class Manifest:
         wanted = identifier or self.default_organization
         return next((o for o in self.organizations if o.identifier == wanted), self.organizations[0])
 
-    def scos_of(self, organization: Organization) -> list[Sco]:
-        wanted: list[str] = []
-
-        def walk(items):
-            for item in items:
-                if item.sco:
-                    wanted.append(item.sco)
-                walk(item.children)
-
-        walk(organization.items)
-        by_id = {sco.identifier: sco for sco in self.scos}
-        return [by_id[i] for i in wanted if i in by_id]
-
 
 # The archive ------------------------------------------------------------------------------------------
 
@@ -162,11 +149,6 @@ def unsafe_path_reason(name: str) -> str | None:
 
 def is_symlink(info: zipfile.ZipInfo) -> bool:
     return info.create_system == 3 and stat.S_ISLNK(info.external_attr >> 16)
-
-
-def files_of(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
-    """The archive's file entries (directories left out), after the per-entry safety checks."""
-    return [info for info in archive.infolist() if not info.is_dir()]
 
 
 def check_archive(archive: zipfile.ZipFile, *, max_total_bytes: int = DEFAULT_MAX_TOTAL_BYTES,

@@ -70,7 +70,7 @@ padding:.5rem;border-right:1px solid #ccc}}nav ul{{padding-left:1rem}}iframe{{fl
 (function () {{
   var config = {_json(config)};
   var settings = {{
-    autocommit: true, autocommitSeconds: 5, lmsCommitUrl: config.commit, dataCommitFormat: "json",
+    autocommit: true, autocommitSeconds: 10, lmsCommitUrl: config.commit, dataCommitFormat: "json",
     terminateCommitParam: "finished", logLevel: 4, commitRequestDataType: "application/json",
     terminationCommitContentType: "application/json",
     xhrResponseHandler: function (xhr) {{

@@ -20,20 +20,21 @@ import tempfile
 import zipfile
 from datetime import datetime, timedelta
 from typing import AsyncIterator
+from urllib.parse import unquote
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms.content.public import Lesson, Module
 from lms.courses.public import (
-    Course, course_for_change, is_course_staff, is_learner, learning_course, published_outline_clause,
+    Course, course_for_change, is_learner, learning_course, published_outline_clause,
 )
 from lms.enrollments.public import complete_lesson
 from lms.platform import files as registry, rooms
 from lms.platform.auth import Principal, is_valid_tenant
 from lms.platform.context import Call
 from lms.platform.db import unit_of_work
-from lms.platform.errors import NotFound, PermissionDenied, ValidationError
+from lms.platform.errors import NotFound, ValidationError
 from lms.platform.events import SCORM_COMPLETED, emit
 from lms.platform.files import ACTIVE, PENDING, PENDING_TTL, StoredFile
 from lms.platform.models import as_utc, utcnow
@@ -43,6 +44,7 @@ from lms.platform.validation import Bool, Field, Fields, Str
 from lms.scorm import cmi as model
 from lms.scorm.models import ScormLaunchSession, ScormPackage, ScormTrack
 from lms.scorm.package import Manifest, PackageError, inspect, unsafe_path_reason
+from lms.users.public import profiles
 
 KIND = "scorm"
 PACKAGE_FIELD = FileField(KIND, SCORM_PACKAGES)
@@ -269,23 +271,24 @@ async def open_session(call: Call, tenant_id: str, token: str) -> tuple[AsyncSes
         call.principal = Principal(user_id=row.user_id, tenant_id=tenant_id, roles=frozenset(row.roles.split()))
     elif call.principal.user_id != row.user_id:
         raise NotFound()
-    if not await is_course_staff(session, call.actor, course.id) and not await is_learner(session, course.id,
-                                                                                           row.user_id):
-        raise PermissionDenied()
+    await learning_course(session, call.actor, course.id)  # still theirs to learn in (the launch's own rule)
     return session, LaunchSession(row=row, package=package, course=course)
 
 
 async def content(call: Call, tenant_id: str, token: str, path: str) -> StoredFile:
     """The stored file `path` of the session's package."""
     session, launched = await open_session(call, tenant_id, token)
-    path = posixpath.normpath(path or "")
-    if unsafe_path_reason(path) is not None or path in (".", ""):
-        raise NotFound()
-    row = await session.scalar(select(StoredFile).where(StoredFile.key == launched.package.prefix + path,
-                                                        StoredFile.state == ACTIVE))
-    if row is None:
-        raise NotFound()
-    return row
+    # The edge may hand a multi-segment path on still percent-encoded (a file named "my page.html"): the
+    # decoded name is tried too. Either way it must be a safe path inside the package.
+    for candidate in dict.fromkeys((path or "", unquote(path or ""))):
+        candidate = posixpath.normpath(candidate)
+        if unsafe_path_reason(candidate) is not None or candidate in (".", ""):
+            raise NotFound()
+        row = await session.scalar(select(StoredFile).where(StoredFile.key == launched.package.prefix + candidate,
+                                                            StoredFile.state == ACTIVE))
+        if row is not None:
+            return row
+    raise NotFound()
 
 
 @dataclasses.dataclass
@@ -348,8 +351,9 @@ async def player(call: Call, tenant_id: str, token: str, sco_identifier: str) ->
         sco = next((s for s, status in scos if status not in ("completed", "passed")), scos[0][0])
     attempt = current_attempt(latest.get(sco["identifier"]))
     row = attempt.row
-    profile = dict(call.principal.profile) if call.principal else {}
-    name = " ".join(p for p in (profile.get("last_name", ""), profile.get("first_name", "")) if p)
+    person = (await profiles(session, [launched.row.user_id])).get(launched.row.user_id)
+    # SCORM's learner name is "Last, First" (the directory keeps what the auth service's claims said).
+    name = ", ".join(p for p in (person.last_name, person.first_name) if p) if person is not None else ""
     data = model.launch_data(
         launched.package.version, learner_id=launched.row.user_id, learner_name=name or launched.row.user_id,
         entry=attempt.entry, location=row.location if row else "", suspend_data=row.suspend_data if row else "",
@@ -419,15 +423,19 @@ async def track(session: AsyncSession, call: Call, course_id: int, data: dict) -
     sco = sco_of(package, cleaned.get("sco", ""))
     latest = await session.scalar(select(ScormTrack).where(
         ScormTrack.course_id == course.id, ScormTrack.user_id == user.user_id, ScormTrack.sco == sco["identifier"])
-        .order_by(ScormTrack.attempt.desc()).limit(1))
+        .order_by(ScormTrack.attempt.desc()).limit(1).with_for_update())
     attempt = current_attempt(latest)
-    return await record(session, call, course, package, sco, user.user_id, attempt.number, cleaned, marker="")
+    return await record(session, call, course, package, sco, user.user_id, attempt.number, cleaned, marker="",
+                        row=latest if latest is not None and latest.attempt == attempt.number else None,
+                        looked_up=True)
 
 
 async def commit(call: Call, tenant_id: str, token: str, sco_identifier: str, attempt: int, data: dict,
                  finished: bool = False) -> TrackResult:
     """A runtime commit from the player of a launch session (which is renewed by it)."""
     session, launched = await open_session(call, tenant_id, token)
+    call.rate_key = f"{tenant_id}:{launched.row.user_id}"  # the learner's own budget, as their API calls
+    await call.runtime.rate_limits.charge(call.rate_key, True)
     sco = sco_of(launched.package, sco_identifier)
     launched.row.expires_at = utcnow() + timedelta(seconds=call.runtime.settings.scorm_session_ttl_seconds)
     cmi = COMMIT_FIELDS.validate(data)["cmi"]
@@ -441,13 +449,15 @@ async def commit(call: Call, tenant_id: str, token: str, sco_identifier: str, at
 
 
 async def record(session: AsyncSession, call: Call, course: Course, package: ScormPackage, sco: dict, user_id: str,
-                 attempt: int, cleaned: dict, *, marker: str, finished: bool = False) -> TrackResult:
-    """Stores tracking data into the (user, SCO, attempt) row; completes the package's lesson when the package
-    becomes complete for a learner."""
-    was_complete = await package_complete(session, course.id, package, user_id)
-    row = await session.scalar(select(ScormTrack).where(
-        ScormTrack.course_id == course.id, ScormTrack.user_id == user_id, ScormTrack.sco == sco["identifier"],
-        ScormTrack.attempt == attempt).with_for_update())
+                 attempt: int, cleaned: dict, *, marker: str, finished: bool = False, row: ScormTrack | None = None,
+                 looked_up: bool = False) -> TrackResult:
+    """Stores tracking data into the (user, SCO, attempt) row (`row` if the caller locked it already); completes
+    the package's lesson when the package becomes complete for a learner (checked only when this SCO's attempt
+    becomes complete, the one change that can complete the package)."""
+    if row is None and not looked_up:
+        row = await session.scalar(select(ScormTrack).where(
+            ScormTrack.course_id == course.id, ScormTrack.user_id == user_id, ScormTrack.sco == sco["identifier"],
+            ScormTrack.attempt == attempt).with_for_update())
     if row is None:
         row = ScormTrack(course_id=course.id, user_id=user_id, sco=sco["identifier"], attempt=attempt,
                          completion_status="not attempted", success_status="unknown", progress=0, location="",
@@ -475,9 +485,15 @@ async def record(session: AsyncSession, call: Call, course: Course, package: Sco
     if finished:
         extra["_finished"] = True
     row.data = extra
+    sco_completed = False
     if model.is_complete(row.completion_status, row.success_status) and row.completed_at is None:
+        was_complete = await package_complete(session, course.id, package, user_id)
         row.completed_at = utcnow()
+        sco_completed = True
     await session.flush()
+    if not sco_completed:
+        return TrackResult(row=row, package_completed=await package_complete(session, course.id, package, user_id)
+                           if row.completed_at is not None else False)
     now_complete = await package_complete(session, course.id, package, user_id)
     if now_complete and not was_complete:
         emit(session, SCORM_COMPLETED, rooms.learner_rooms(user_id, course.id),

@@ -244,7 +244,9 @@ class ScormService:
 
 class ScormPlayerServiceStub:
     """ScormPlayerService serves the player page, the runtime and the package's files of a launch session, and takes
-    the runtime's commits: the session in the path is the only credential (no bearer token reaches content).
+    the runtime's commits: the session in the path is the only credential (no bearer token reaches content). The
+    page and files are not rate-limited (a package's page loads dozens of files; the unguessable, short-lived
+    session is their gate); commits are charged to the learner's own budget.
     """
 
     def __init__(self, channel):
@@ -277,7 +279,9 @@ class ScormPlayerServiceStub:
 
 class ScormPlayerServiceServicer:
     """ScormPlayerService serves the player page, the runtime and the package's files of a launch session, and takes
-    the runtime's commits: the session in the path is the only credential (no bearer token reaches content).
+    the runtime's commits: the session in the path is the only credential (no bearer token reaches content). The
+    page and files are not rate-limited (a package's page loads dozens of files; the unguessable, short-lived
+    session is their gate); commits are charged to the learner's own budget.
     """
 
     def GetPlayer(self, request, context):
@@ -302,7 +306,7 @@ class ScormPlayerServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Commit(self, request, context):
-        """The runtime's commit of a SCO's CMI data (scorm-again's JSON commit body).
+        """The runtime's commit of a SCO's CMI data (scorm-again's JSON commit body), charged to the learner's rate limit.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -341,7 +345,9 @@ def add_ScormPlayerServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class ScormPlayerService:
     """ScormPlayerService serves the player page, the runtime and the package's files of a launch session, and takes
-    the runtime's commits: the session in the path is the only credential (no bearer token reaches content).
+    the runtime's commits: the session in the path is the only credential (no bearer token reaches content). The
+    page and files are not rate-limited (a package's page loads dozens of files; the unguessable, short-lived
+    session is their gate); commits are charged to the learner's own budget.
     """
 
     @staticmethod
