@@ -57,6 +57,11 @@ def test_waiting_posts_queue_approve_and_reject(tenant, other_tenant):
     assert rejected.json()["status"] == "rejected"
     assert alice.get(f"{POSTS}{second['id']}/").json()["moderation_reason"] == "Off topic for this course"
     assert_error(bob.get(f"{POSTS}{second['id']}/"), 404, NOT_FOUND)
+    # The author is told in their inbox (user_notified -> lms.messaging), nobody else is.
+    told = alice.get("/api/lms/messaging/messages/", params={"message_type": "system"}).json()["results"]
+    assert len(told) == 1 and "Off topic for this course" in told[0]["content"], told
+    assert not told[0]["is_read"] and told[0]["recipient"] == alice.user_id
+    assert bob.get("/api/lms/messaging/messages/", params={"message_type": "system"}).json()["count"] == 0
     assert teacher.get(QUEUE).json()["count"] == 0
 
     actions = teacher.get(ACTIONS, params={"forum": fid}).json()
