@@ -480,7 +480,8 @@ def _run(stack, args, procs: int, edge_processes: int, processes: list) -> int:
               f"ms, worst {max(per_round_max) * 1000:.1f} ms; the sender's ack (message stored over gRPC): "
               f"median {statistics.median(acks) * 1000:.1f} ms; CPU of the benchmark's own receivers: "
               f"{sum(cpu_by_process) / args.rounds * 1000:.0f} ms per round", flush=True)
-        print(f"CPU per round (one event to {connected} clients, what the load on the machine does not change): "
+        print(f"CPU per round (one event to {connected} clients; with the heartbeats and polls of the round's "
+              f"duration, and inflated by contention on a loaded machine): "
               f"WebSocket server(s) {ws_cpu * 1000:.0f} ms ({ws_cpu / connected * 1e6:.1f} µs per delivery), "
               f"Envoy {edge_cpu * 1000:.0f} ms", flush=True)
 
