@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -62,6 +63,7 @@ def _assert_nothing_left(bench: subprocess.Popen, output: str) -> None:
     assert _session_members(bench.pid) == [], "the benchmark's client processes are still running"
     if BACKEND == "postgresql":
         assert database and not _database_exists(database), database
+    shutil.rmtree(data_dir)  # (the failed run keeps its log there for whoever runs it by hand)
 
 
 @pytest.mark.slow

@@ -62,6 +62,7 @@ class Member(Protocol):
     paused: bool
     pause_position: int
     closing: bool
+    busy: bool  # set on every event written live (the heartbeat's sign of a connection being fed)
     ws: object
 
     def kick_slow(self) -> None: ...
@@ -369,6 +370,7 @@ class Hub:
             except Exception:  # noqa: BLE001 - a connection going away; the others must still get it
                 log.warning("write failed", exc_info=True)
                 continue
+            member.busy = True
             self.delivered += 1
 
     async def _listen(self) -> None:

@@ -66,7 +66,7 @@ class Connection:
     """One client: its identity, rooms and delivery state (the hub's `Member`)."""
 
     __slots__ = ("server", "ws", "principal", "token", "tenant_id", "rooms", "paused", "pause_position", "closing",
-                 "opened", "_tokens", "_refilled", "_expiry", "_close_task", "pong", "pinged")
+                 "opened", "_tokens", "_refilled", "_expiry", "_close_task", "pong", "pinged", "busy")
 
     def __init__(self, server: "RealtimeServer", ws: ServerConnection, principal: Principal, token: str):
         self.server = server
@@ -85,6 +85,7 @@ class Connection:
         self._close_task: asyncio.Task | None = None
         self.pong: asyncio.Future | None = None  # the heartbeat's last ping, until its pong arrives
         self.pinged = self.opened
+        self.busy = False  # the hub wrote events to it since the heartbeat last looked
 
     @property
     def user_id(self) -> str:
@@ -533,7 +534,7 @@ class RealtimeServer:
         """Pings every connection each LMS_WS_PING_INTERVAL from this one task (the library's keepalive is a
         task per connection) and closes with 1011 those that left a ping unanswered for LMS_WS_PING_TIMEOUT.
         A connection with unsent bytes is not pinged (that would wait for it to drain) but is closed once it
-        has answered nothing for an interval and a timeout."""
+        has answered nothing for an interval and a timeout; one the hub is writing events to is not timed out."""
         interval, timeout = self.settings.ws_ping_interval, self.settings.ws_ping_timeout
         while True:
             await asyncio.sleep(interval)
@@ -543,13 +544,16 @@ class RealtimeServer:
                     await asyncio.sleep(0)
                 if conn.closing:
                     continue
+                busy, conn.busy = conn.busy, False
                 if conn.pong is not None and not conn.pong.done():
-                    if timeout > 0 and now - conn.pinged >= timeout:
+                    # A client being sent events may have its pong behind them (one that cannot keep up is
+                    # the hub's to close, 4408): only an idle one that stopped answering is dead.
+                    if timeout > 0 and now - conn.pinged >= timeout and not busy:
                         conn.kick(1011, "keepalive ping timeout")
                     continue
                 transport = conn.ws.transport
                 if transport is None or transport.get_write_buffer_size() > 0:
-                    if timeout > 0 and now - conn.pinged >= interval + timeout:
+                    if timeout > 0 and now - conn.pinged >= interval + timeout and not busy:
                         conn.kick(1011, "keepalive ping timeout")
                     continue
                 try:
