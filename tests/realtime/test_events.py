@@ -30,6 +30,8 @@ ROUTES = {
     ev.FORUM_POST_CREATED: lambda s, i, c, f: [f"forum_{f}"],
     ev.FORUM_POST_APPROVED: lambda s, i, c, f: [f"forum_{f}", f"user_{s}"],
     ev.MESSAGE_RECEIVED: lambda s, i, c, f: [f"user_{s}"],
+    ev.MESSAGE_SENT: lambda s, i, c, f: [f"user_{s}"],
+    ev.SCORM_COMPLETED: lambda s, i, c, f: [f"user_{s}", f"course_staff_{c}"],
     ev.CERTIFICATE_ISSUED: lambda s, i, c, f: [f"user_{s}", f"course_staff_{c}"],
     ev.BADGE_AWARDED: lambda s, i, c, f: [f"user_{s}", f"course_staff_{c}"],
     ev.POINTS_AWARDED: lambda s, i, c, f: [f"user_{s}"],

@@ -588,7 +588,7 @@ async def export(session: AsyncSession, call: Call, course_id: int, version: str
                                            handle)
                     await _copy_to_temp(call, lesson.content_file, handle)
         await asyncio.to_thread(exporting.write_package, out, "2004" if version == "2004" else "1.2",
-                                f"course_{course.id}", course.title, tree, attached)
+                                f"lms-course-{course.id}", course.title, tree, attached)
         await asyncio.to_thread(out.seek, 0)
     except BaseException:
         out.close()
