@@ -82,7 +82,7 @@ CATALOGUE = [
 def enrollment_statements(count: int) -> list[str]:
     """Replaces every enrollment by `count` seeded ones and sets the counters from them."""
     return [
-        "TRUNCATE outbox_events, lesson_completions, certificates, enrollments RESTART IDENTITY",
+        "TRUNCATE outbox_events, lesson_completions, certificates, enrollments RESTART IDENTITY CASCADE",
         "SELECT setseed(0.42)",
         f"""INSERT INTO enrollments (tenant_id, course_id, user_id, enrolled_at, started_at, completed_at, is_active)
             SELECT '{TENANT}', 1 + floor(random() * {COURSES})::int, 'seed-user-' || i,
