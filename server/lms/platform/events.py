@@ -33,7 +33,7 @@ from datetime import datetime
 from typing import Iterable
 
 from sqlalchemy import (JSON, BigInteger, Index, Integer, String, Text, bindparam, cast, event, func, insert, select,
-                        text, update)
+                        text)
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TIMESTAMP
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
@@ -263,21 +263,20 @@ EVENT_COLUMNS = (OutboxEvent.id, OutboxEvent.tenant_id, OutboxEvent.type, Outbox
 _HAS_PENDING = select(OutboxEvent.seq).where(OutboxEvent.id.is_(None)).limit(1)
 # The turn: PostgreSQL locks the row; SQLite takes its write lock at once (a read first could not be
 # upgraded once another connection has written).
-_SEQUENCE = OutboxSequence.__table__
-_LOCK_SEQUENCE = {
-    "postgresql": select(_SEQUENCE.c.last_id).where(_SEQUENCE.c.id == 1).with_for_update(),
-    "sqlite": update(_SEQUENCE).where(_SEQUENCE.c.id == 1).values(last_id=_SEQUENCE.c.last_id)
-    .returning(_SEQUENCE.c.last_id)}
-_PENDING_SEQS = select(_OUTBOX.c.seq).where(_OUTBOX.c.id.is_(None)).order_by(_OUTBOX.c.seq).limit(
-    bindparam("limit"))
+_LOCK_SEQUENCE = {"postgresql": text("SELECT last_id FROM outbox_sequence WHERE id = 1 FOR UPDATE"),
+                  "sqlite": text("UPDATE outbox_sequence SET last_id = last_id WHERE id = 1 RETURNING last_id")}
+_PENDING_SEQS = text("SELECT seq FROM outbox_events WHERE id IS NULL ORDER BY seq LIMIT :limit")
 # PostgreSQL: one statement for the whole batch, a primary-key lookup per event whatever the statistics say
 # (a join against a ranked subquery was planned as a nested loop re-ranking it per row on a fresh table).
-_NUMBERED = _unnest("numbered", seqs=BigInteger, ids=BigInteger)
-_NUMBER_ARRAYS = update(_OUTBOX).where(_OUTBOX.c.seq == _NUMBERED.c.seqs).values(id=_NUMBERED.c.ids).returning(
-    *(_OUTBOX.c[column.key] for column in EVENT_COLUMNS))
-_NUMBER_ONE = update(_OUTBOX).where(_OUTBOX.c.seq == bindparam("at_seq")).values(id=bindparam("new_id"))
-_ADVANCE_SEQUENCE = update(_SEQUENCE).where(_SEQUENCE.c.id == 1).values(last_id=bindparam("last"))
-_NOTIFY = select(func.pg_notify(bindparam("channel", type_=Text), bindparam("payload", type_=Text)))
+_NUMBER_ARRAYS = text(
+    "UPDATE outbox_events SET id = numbered.id "
+    "FROM unnest(CAST(:seqs AS bigint[]), CAST(:ids AS bigint[])) AS numbered(seq, id) "
+    "WHERE outbox_events.seq = numbered.seq "
+    "RETURNING outbox_events.id, outbox_events.tenant_id, outbox_events.type, outbox_events.room, "
+    "outbox_events.data, outbox_events.created_at")
+_NUMBER_ONE = text("UPDATE outbox_events SET id = :id WHERE seq = :seq")
+_ADVANCE_SEQUENCE = text("UPDATE outbox_sequence SET last_id = :last WHERE id = 1")
+_NOTIFY = text("SELECT pg_notify(:channel, :payload)")
 
 
 async def has_pending(session: AsyncSession) -> bool:
@@ -304,7 +303,7 @@ async def sequence_pending(session: AsyncSession, limit: int = SEQUENCE_BATCH) -
                       key=lambda row: row.id)
         await session.execute(_NOTIFY, {"channel": NOTIFY_CHANNEL, "payload": str(ids[-1])})
     else:
-        await session.execute(_NUMBER_ONE, [{"at_seq": seq, "new_id": id_} for seq, id_ in zip(seqs, ids)])
+        await session.execute(_NUMBER_ONE, [{"seq": seq, "id": id_} for seq, id_ in zip(seqs, ids)])
         rows = list(await session.execute(select(*EVENT_COLUMNS).where(OutboxEvent.id > last)
                                           .order_by(OutboxEvent.id)))
     await session.execute(_ADVANCE_SEQUENCE, {"last": ids[-1]})
