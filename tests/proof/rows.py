@@ -2,6 +2,8 @@
 connection (a snapshot reads every table that has a tenant_id column)."""
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import create_engine, text
 
 from tests.stack import PG_ADMIN_URL
@@ -43,3 +45,18 @@ def differences(before: dict, after: dict) -> list[str]:
         for row in sorted(new):
             found.append(f"{table}: now {row[:300]}")
     return found
+
+
+def settled_snapshot(stack, tenant_id: str, quiet: float = 1.0, timeout: float = 30.0) -> dict[str, list[str]]:
+    """A snapshot once the tenant's rows stopped changing for `quiet` seconds: the service's background work
+    (the outbox sequencer numbering events, the awards consumer writing points) finishes what the seeding or
+    the attack set off, so only what a request did shows in a comparison."""
+    deadline = time.monotonic() + timeout
+    last = snapshot(stack, tenant_id)
+    while time.monotonic() < deadline:
+        time.sleep(quiet)
+        now = snapshot(stack, tenant_id)
+        if now == last:
+            return now
+        last = now
+    return last

@@ -265,6 +265,52 @@ def _tenant(w: World):
     return w.a.id
 
 
+def _forum(w: World):
+    """A course forum of the victim's course (its learners and staff may see it)."""
+    forum = _created(w.instructor.post("/api/lms/forums/forums/", {
+        "title": f"Forum {MARK}", "description": MARK, "is_active": True, "course": w.value("course_id")}))
+    w.objects["forum"] = forum
+    return forum["id"]
+
+
+def _post(w: World):
+    return _created(w.student.post("/api/lms/forums/posts/", {
+        "forum": w.value("forum_id"), "title": f"Post {MARK}", "content": f"About {MARK}", "is_pinned": False}))["id"]
+
+
+def _message(w: World):
+    """A direct message from the student to the course's instructor (the two parties' only)."""
+    w.value("course_id")
+    return _created(w.student.post("/api/lms/messaging/messages/", {
+        "recipient": w.instructor.user_id, "subject": f"Question {PRIVATE_MARK}", "content": PRIVATE_MARK,
+        "message_type": "direct"}))["id"]
+
+
+def _scorm_launch(w: World) -> dict:
+    """A SCORM 1.2 package in the victim's course, launched by the student: the player session."""
+    if "scorm_launch" not in w.objects:
+        from tests.scorm.fixtures import GOLF_12
+        course = w.value("course_id")
+        _created(w.admin.post(f"/api/lms/courses/{course}/scorm/upload/",
+                              files={"package": ("golf.zip", GOLF_12.read_bytes(), "application/zip")}))
+        w.objects["scorm_launch"] = _created(w.student.get(f"/api/lms/courses/{course}/scorm/launch/"), 200)
+    return w.objects["scorm_launch"]
+
+
+def _scorm_session(w: World):
+    url = _scorm_launch(w)["launch_url"]
+    return url.split("/api/lms/scorm/sessions/", 1)[1].split("/")[1]
+
+
+def _scorm_path(w: World):
+    _scorm_launch(w)
+    return "shared/launchpage.html"  # the Golf 1.2 package's launch page
+
+
+def _runtime_name(w: World):
+    return "scorm12.min.js"
+
+
 def _asset(w: World):
     return "swagger-ui.css"
 
@@ -298,6 +344,12 @@ FACTORIES = {
     "token": _feed_token,
     "tenant": _tenant,
     "asset": _asset,
+    "forum_id": _forum,
+    "post_id": _post,
+    "message_id": _message,
+    "session": _scorm_session,
+    "path": _scorm_path,
+    "name": _runtime_name,
 }
 
 # Where one placeholder names different kinds of object under different routes: (route prefix, placeholder)
@@ -314,6 +366,7 @@ REFERENCES = {
     "lesson_id": "lesson_id", "assignment": "assignment_id", "assignment_id": "assignment_id",
     "badge": "badge_id", "badge_id": "badge_id", "user_id": "user_id", "user_ids": "user_id",
     "schedule": "schedule_id", "group": "group_id", "learning_path": "learning_path_id",
+    "forum": "forum_id", "parent": "post_id", "recipient": "user_id", "reply_to": "message_id",
 }
 LIST_REFERENCES = {"course_ids", "user_ids"}
 
@@ -328,6 +381,8 @@ CAPABILITIES = {
     "certificate_id": "public verification register: ids carry 80 random bits and are unique across tenants "
                       "(docs/certificates.md)",
     "token": "calendar feed URL token: a bearer capability of one user's feed (docs/schedules.md)",
+    "session": "SCORM launch session: a short-lived bearer capability of one learner's attempt, the only way a "
+               "package's pages reach the player without the learner's token (docs/scorm.md)",
 }
 
 
@@ -346,7 +401,8 @@ def missing_value(placeholder: str, real):
 
 # Placeholders naming objects private to the student (or to another single user): a classmate's answers on
 # them must be those for objects that exist nowhere (404, never 403).
-PRIVATE = {"submission_id", "item_id", "order_id", "session_id", "group_id", "invitation_id", "enrollment_id"}
+PRIVATE = {"submission_id", "item_id", "order_id", "session_id", "group_id", "invitation_id", "enrollment_id",
+           "message_id"}
 
 # Writes a student may make on the course's shared objects or for themselves (reviewed): the within-tenant
 # matrix does not call them on the victim's objects, because they legitimately change the victim tenant's rows.
@@ -370,6 +426,14 @@ STUDENT_MAY = {
     "AiChatService.CreateChatSession": "a user's own AI chat session",
     "PointsService.UpdateLeaderboardPreference": "a user's own preference",
     "GroupService.JoinGroup": "public groups are open (private ones are PRIVATE and attacked)",
+    "ForumService.CreatePost": "course learners post in their course's forum",
+    "ForumService.ReportPost": "a reader reports a post (once)",
+    "ForumService.FollowForum": "a user's own subscription", "ForumService.UnfollowForum": "a user's own subscription",
+    "ForumService.FollowThread": "a user's own subscription", "ForumService.UnfollowThread": "a user's own subscription",
+    "MessageService.SendMessage": "students message their courses' staff and classmates (docs/messaging.md)",
+    "MessageService.MarkAllRead": "a user's own mailbox",
+    "ScormService.LaunchPackage": "a learner launches their course's package (a session of their own)",
+    "ScormService.TrackProgress": "a learner tracks their own progress",
 }
 
 
@@ -382,11 +446,11 @@ ROOMS = {
     "user": (lambda w: f"user_{w.student.user_id}", {"student"}),
     "course": (lambda w: f"course_{w.value('course_id')}", {"admin", "instructor", "student", "other_student"}),
     "course_staff": (lambda w: f"course_staff_{w.value('course_id')}", {"admin", "instructor"}),
-    # Forums have no table yet (lms.realtime.rooms): every forum of the caller's own tenant is open to its users.
-    "forum": (lambda w: "forum_1", set(VICTIM_ACTORS)),
+    # A course forum: whoever may see it (its course's learners and staff, the tenant's admins).
+    "forum": (lambda w: f"forum_{w.value('forum_id')}", {"admin", "instructor", "student", "other_student"}),
     "group": (lambda w: f"group_{w.value('group_id')}", {"student"}),  # the student's private group
     "chat": (lambda w: f"chat_{w.value('session_id')}", {"student"}),  # the student's AI chat session
 }
 # Kinds whose every room is open to every user of a tenant (no table behind them yet): an attacker joins the
 # same-named room of their OWN tenant, and the matrix checks they receive nothing of the victim's.
-OPEN_IN_EVERY_TENANT = {"forum"}
+OPEN_IN_EVERY_TENANT: set[str] = set()
