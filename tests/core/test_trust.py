@@ -136,3 +136,13 @@ def test_trust_rules_without_transport():
                  "example.com", "xlocalhost"):
         assert not trust.host_allowed(host, allowed), host
     assert trust.host_allowed("anything.example", ("*",))
+
+
+def test_a_wrong_trusted_proxy_entry_stops_the_service_at_start(monkeypatch):
+    from lms.platform.config import Settings
+
+    monkeypatch.setenv("LMS_TRUSTED_PROXIES", "10.0.0.0/8, 10.0.0.0/33")
+    with pytest.raises(ValueError, match=r"LMS_TRUSTED_PROXIES: '10.0.0.0/33' is not an IP address"):
+        Settings.from_env()
+    monkeypatch.setenv("LMS_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7")
+    assert Settings.from_env().trusted_proxies == ("10.0.0.0/8", "192.0.2.7")

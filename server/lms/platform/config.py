@@ -6,6 +6,7 @@ in-process rate limits and events, a development JWT secret generated on first s
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 import secrets
 from functools import cached_property
@@ -36,6 +37,17 @@ def _env(name: str, default: str = "") -> str:
 def _int(name: str, default: int) -> int:
     raw = _env(name)
     return int(raw) if raw else default
+
+
+def _networks(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    """Addresses or CIDR blocks; a wrong one stops the service at start (not a 500 on every request)."""
+    entries = _list(name, default)
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry.strip(), strict=False)
+        except ValueError:
+            raise ValueError(f"{name}: {entry!r} is not an IP address or a CIDR block") from None
+    return entries
 
 
 def _float(name: str, default: float) -> float:
@@ -200,7 +212,7 @@ class Settings:
             ws_reconnect_rate=_int("LMS_WS_RECONNECT_RATE", 500),
             outbox_retention_days=_int("LMS_OUTBOX_RETENTION_DAYS", 7),
             consumers_enabled=_env("LMS_CONSUMERS", "on").lower() not in ("0", "off", "false", "no"),
-            trusted_proxies=_list("LMS_TRUSTED_PROXIES", ("127.0.0.0/8", "::1/128")),
+            trusted_proxies=_networks("LMS_TRUSTED_PROXIES", ("127.0.0.0/8", "::1/128")),
             allowed_hosts=_list("LMS_ALLOWED_HOSTS", (".localhost", "127.0.0.1", "[::1]")),
             edge_max_connections=_int("LMS_EDGE_MAX_CONNECTIONS", 20000),
             edge_max_requests=_int("LMS_EDGE_MAX_REQUESTS", 10000),
