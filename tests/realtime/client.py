@@ -29,6 +29,10 @@ for _test_type in ("test.marker", "test.start", "test.old", "test.new"):
 REACTIONS = frozenset({"points.awarded"})
 
 
+def _is_event(frame: dict) -> bool:
+    return {"id", "data", "created_at"} <= set(frame)
+
+
 class Client:
     """One WebSocket connection speaking the JSON protocol (`points.awarded` frames skipped unless asked for)."""
 
@@ -36,8 +40,11 @@ class Client:
         self.ws = ws
         self.connected = connected
         self.reactions = reactions
+        self._held: list[dict] = []  # events that arrived while `subscribe` waited for its replies
 
     async def recv(self, timeout: float = TIMEOUT) -> dict:
+        if self._held:
+            return self._held.pop(0)
         while True:
             frame = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
             if self.reactions or frame.get("type") not in REACTIONS:
@@ -66,10 +73,17 @@ class Client:
         return frames
 
     async def subscribe(self, *rooms: str, **extra: Any) -> list[dict]:
+        """The replies to subscribing to `rooms`, one per room. Events of rooms already joined (the user's own
+        room, say) may arrive before them: they are held for the next `recv`, in order."""
         if not rooms:
             return []
         await self.send(type="subscribe", rooms=list(rooms), **extra)
-        return [await self.recv() for _ in rooms]
+        replies, held = [], []
+        while len(replies) < len(rooms):
+            frame = await self.recv()
+            (held if _is_event(frame) else replies).append(frame)
+        self._held = held + self._held
+        return replies
 
     async def closed(self, timeout: float = TIMEOUT) -> tuple[int, str]:
         """Reads until the server closes the connection; returns (code, reason)."""
