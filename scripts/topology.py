@@ -542,7 +542,9 @@ async def _walk(topology: Topology) -> dict:
             seen["chat_event"] = message["id"]
 
         # 4. The anonymous budget (LMS_RATE_LIMIT_ANON, 100/h by default) is one count in Redis for
-        # both workers, however the edge balances the requests over them.
+        # both workers, however the edge balances the requests over them (once it routes to both: a worker
+        # that came up after the edge may still be ejected or waiting for its first health check).
+        _wait_until_every_worker_is_healthy(topology)
         statuses = []
         for _ in range(101):
             response = await http.get("/api/lms/courses/", headers={"x-tenant-id": tenant})
@@ -572,6 +574,27 @@ async def _next_event(ws, event_type: str) -> dict:
     frame = await _next_frame(ws, event_type)
     assert set(frame) == {"type", "room", "id", "data", "created_at"}, frame
     return frame
+
+
+def _edge_clusters(topology: Topology) -> list[str]:
+    import urllib.request
+
+    admin = int(service_environment(topology.services["edge"])["LMS_EDGE_ADMIN_PORT"])
+    with urllib.request.urlopen(f"{topology.url('edge', admin)}/clusters", timeout=5) as response:
+        return response.read().decode().splitlines()
+
+
+def _wait_until_every_worker_is_healthy(topology: Topology, timeout: float = 30.0) -> None:
+    """Until Envoy routes to every gRPC worker: each is `healthy`, none failed a check or is ejected."""
+    deadline = time.monotonic() + timeout
+    while True:
+        flags = {line.split("::")[1]: line.rsplit("::", 1)[1] for line in _edge_clusters(topology)
+                 if line.startswith("lms_grpc::") and line.split("::")[2] == "health_flags"}
+        if len(flags) >= 2 and all(flag == "healthy" for flag in flags.values()):
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the edge does not route to every worker: {flags}")
+        time.sleep(0.2)
 
 
 def _requests_per_worker(topology: Topology) -> dict[str, int]:
