@@ -25,6 +25,7 @@ from sqlalchemy import BigInteger, Index, Integer, String, UniqueConstraint, and
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from lms.platform import background
 from lms.platform.context import Call, Runtime
 from lms.platform.db import ALL_TENANTS, unit_of_work
 from lms.platform.models import Base, TenantScoped, UtcDateTime, utcnow
@@ -177,14 +178,10 @@ async def sweep(runtime: Runtime, batch: int = SWEEP_BATCH) -> int:
 
 async def sweep_forever(runtime: Runtime, stop: asyncio.Event, interval: float = SWEEP_INTERVAL_SECONDS) -> None:
     """The worker's background sweeper: once at start, then every `interval` seconds until `stop`."""
-    while not stop.is_set():
-        try:
-            swept = await sweep(runtime)
-            if swept:
-                log.info("swept stored objects", extra={"fields": {"objects": swept}})
-        except Exception:  # noqa: BLE001 - keep sweeping; the database may be back next time
-            log.exception("sweeping stored objects failed")
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=interval)
-        except asyncio.TimeoutError:
-            pass
+
+    async def sweep_once() -> None:
+        swept = await sweep(runtime)
+        if swept:
+            log.info("swept stored objects", extra={"fields": {"objects": swept}})
+
+    await background.every(interval, stop, sweep_once, "sweeping stored objects failed")

@@ -152,19 +152,14 @@ async def prune(session, now: datetime, ttl: timedelta, batch: int = PRUNE_BATCH
 async def prune_forever(runtime: Runtime, stop: asyncio.Event, interval: float = PRUNE_INTERVAL_SECONDS) -> None:
     """The worker's pruner: deletes expired keys in batches, at start and then every `interval` seconds."""
     ttl = timedelta(hours=runtime.settings.idempotency_ttl_hours)
-    while not stop.is_set():
-        try:
-            while True:
-                async with unit_of_work(runtime.sessions, ALL_TENANTS) as session:
-                    pruned = await prune(session, utcnow(), ttl)
-                if pruned < PRUNE_BATCH:
-                    break
-        except Exception:  # noqa: BLE001 - keep going; the database may be back next time
-            log.exception("pruning idempotency keys failed")
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=interval)
-        except asyncio.TimeoutError:
-            pass
+
+    async def prune_all() -> None:
+        while True:
+            async with unit_of_work(runtime.sessions, ALL_TENANTS) as session:
+                if await prune(session, utcnow(), ttl) < PRUNE_BATCH:
+                    return
+
+    await background.every(interval, stop, prune_all, "pruning idempotency keys failed")
 
 
 background.register("idempotency keys", prune_forever)
