@@ -287,6 +287,7 @@ class Ours:
             # The benchmark's one admin would hit the default 1000/h budget within a second: raised.
             "LMS_RATE_LIMIT_USER": "1000000000/h", "LMS_LOG_LEVEL": "WARNING",
             "PYTHONPATH": str(ROOT / "server"),
+            **dict(item.split("=", 1) for item in args.service_env),
         }
         from lms.platform.auth import mint_token
 
@@ -603,6 +604,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--grpc-concurrency", type=int, default=64)
     parser.add_argument("--no-grpc", action="store_true", help="skip the direct gRPC figures")
+    parser.add_argument("--service-env", action="append", default=[], metavar="LMS_NAME=VALUE",
+                        help="a setting for our service (repeatable), e.g. LMS_ACTIVITY_LOG=off to see what it costs")
     parser.add_argument("--no-scaling", action="store_true", help="skip the 10,000 / 1,000,000 enrollments check")
     parser.add_argument("--scaling-rounds", type=int, default=2)
     parser.add_argument("--no-sql", action="store_true", help="do not print the SQL each side runs")

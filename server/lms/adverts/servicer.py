@@ -8,11 +8,12 @@ from lms.adverts.counting import TALLY
 from lms.adverts.models import IMAGE_KIND, Advert
 from lms.adverts.v1 import adverts_pb2, adverts_pb2_grpc
 from lms.platform import files
-from lms.platform.context import Call, current_call
+from lms.platform.context import Call
 from lms.platform.errors import NotFound
 from lms.platform.models import utcnow
 from lms.platform.pagination import PageRequest, page_envelope
 from lms.platform.protos import nullable_number, timestamp
+from lms.platform.servicing import rpc
 from lms.platform.storage import file_url
 from lms.platform.uploads import IMAGES, FileField, Upload
 from lms.platform.validation import present
@@ -33,8 +34,8 @@ def advert_message(call: Call, a: Advert, now) -> adverts_pb2.Advert:
 
 
 class AdvertServicer(adverts_pb2_grpc.AdvertServiceServicer):
-    async def ListAdverts(self, request, context):
-        call = current_call()
+    @rpc
+    async def ListAdverts(self, request, call):
         actor = call.actor
         page = PageRequest.from_request(request)
         if actor.is_admin:
@@ -46,36 +47,36 @@ class AdvertServicer(adverts_pb2_grpc.AdvertServiceServicer):
         return adverts_pb2.ListAdvertsResponse(**page_envelope(call, request, page, total),
                                                results=[advert_message(call, a, now) for a in rows])
 
-    async def CreateAdvert(self, request, context):
-        call = current_call()
+    @rpc
+    async def CreateAdvert(self, request, call):
         call.require_user()
         advert = await service.create_advert(await call.session(), call.actor, present(request.advert))
         return advert_message(call, advert, utcnow())
 
-    async def GetAdvert(self, request, context):
-        call = current_call()
+    @rpc
+    async def GetAdvert(self, request, call):
         actor = call.actor
         if actor.is_admin:
             await TALLY.flush(call.runtime, actor.tenant_id)
         return advert_message(call, await service.get_advert(await call.session(), actor, request.advert_id),
                               utcnow())
 
-    async def ReplaceAdvert(self, request, context):
-        call = current_call()
+    @rpc
+    async def ReplaceAdvert(self, request, call):
         call.require_user()
         advert = await service.change_advert(await call.session(), call.actor, request.advert_id,
                                              present(request.advert), partial=False)
         return advert_message(call, advert, utcnow())
 
-    async def UpdateAdvert(self, request, context):
-        call = current_call()
+    @rpc
+    async def UpdateAdvert(self, request, call):
         call.require_user()
         advert = await service.change_advert(await call.session(), call.actor, request.advert_id,
                                              present(request.advert), partial=True)
         return advert_message(call, advert, utcnow())
 
-    async def DeleteAdvert(self, request, context):
-        call = current_call()
+    @rpc
+    async def DeleteAdvert(self, request, call):
         call.require_user()
         session = await call.session()
         image = await service.delete_advert(session, call.actor, request.advert_id)
@@ -83,8 +84,8 @@ class AdvertServicer(adverts_pb2_grpc.AdvertServiceServicer):
             await files.discard(session, call, [image])
         return empty_pb2.Empty()
 
-    async def UploadAdvertImage(self, request_iterator, context):
-        call = current_call()
+    @rpc
+    async def UploadAdvertImage(self, request_iterator, call):
         call.require_user()
         upload = await Upload.open(request_iterator)
         await service.advert_for_image(await call.session(), call.actor, upload.request.advert_id)
@@ -98,8 +99,8 @@ class AdvertServicer(adverts_pb2_grpc.AdvertServiceServicer):
         await session.flush()
         return advert_message(call, advert, utcnow())
 
-    async def DeleteAdvertImage(self, request, context):
-        call = current_call()
+    @rpc
+    async def DeleteAdvertImage(self, request, call):
         call.require_user()
         session = await call.session()
         advert = await service.advert_for_image(session, call.actor, request.advert_id)
@@ -110,18 +111,18 @@ class AdvertServicer(adverts_pb2_grpc.AdvertServiceServicer):
         await session.flush()
         return empty_pb2.Empty()
 
-    async def RecordImpression(self, request, context):
-        call = current_call()
+    @rpc
+    async def RecordImpression(self, request, call):
         TALLY.add(call.runtime, call.require_tenant(), _id(request.advert_id), impressions=1)
         return empty_pb2.Empty()
 
-    async def RecordClick(self, request, context):
-        call = current_call()
+    @rpc
+    async def RecordClick(self, request, call):
         TALLY.add(call.runtime, call.require_tenant(), _id(request.advert_id), clicks=1)
         return empty_pb2.Empty()
 
-    async def RecordImpressions(self, request, context):
-        call = current_call()
+    @rpc
+    async def RecordImpressions(self, request, call):
         tenant = call.require_tenant()
         for advert_id in service.check_ids(list(request.adverts)):
             TALLY.add(call.runtime, tenant, advert_id, impressions=1)

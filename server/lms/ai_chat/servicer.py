@@ -6,9 +6,9 @@ from google.protobuf import empty_pb2
 from lms.ai_chat import service
 from lms.ai_chat.models import ChatMessage, ChatSession
 from lms.ai_chat.v1 import ai_chat_pb2, ai_chat_pb2_grpc
-from lms.platform.context import current_call
 from lms.platform.pagination import PageRequest, page_envelope
 from lms.platform.protos import nullable_number, timestamp
+from lms.platform.servicing import rpc
 from lms.platform.validation import present
 
 
@@ -32,41 +32,41 @@ def chat_message(m: ChatMessage) -> ai_chat_pb2.ChatMessage:
 
 
 class AiChatServicer(ai_chat_pb2_grpc.AiChatServiceServicer):
-    async def ListChatSessions(self, request, context):
-        call = current_call()
+    @rpc
+    async def ListChatSessions(self, request, call):
         page = PageRequest.from_request(request)
         rows, total = await service.list_sessions(await call.session(), call, page)
         return ai_chat_pb2.ListChatSessionsResponse(**page_envelope(call, request, page, total),
                                                     results=[session_message(s) for s in rows])
 
-    async def CreateChatSession(self, request, context):
-        call = current_call()
+    @rpc
+    async def CreateChatSession(self, request, call):
         return session_message(await service.create_session(await call.session(), call, present(request.session)))
 
-    async def GetChatSession(self, request, context):
-        call = current_call()
+    @rpc
+    async def GetChatSession(self, request, call):
         chat, messages = await service.session_detail(await call.session(), call, request.session_id)
         return ai_chat_pb2.ChatSessionDetail(**_session_fields(chat), messages=[chat_message(m) for m in messages])
 
-    async def UpdateChatSession(self, request, context):
-        call = current_call()
+    @rpc
+    async def UpdateChatSession(self, request, call):
         return session_message(await service.update_session(await call.session(), call, request.session_id,
                                                             present(request.session)))
 
-    async def DeleteChatSession(self, request, context):
-        call = current_call()
+    @rpc
+    async def DeleteChatSession(self, request, call):
         await service.delete_session(await call.session(), call, request.session_id)
         return empty_pb2.Empty()
 
-    async def ListChatMessages(self, request, context):
-        call = current_call()
+    @rpc
+    async def ListChatMessages(self, request, call):
         page = PageRequest.from_request(request)
         rows, total = await service.list_messages(await call.session(), call, request.session_id, page)
         return ai_chat_pb2.ListChatMessagesResponse(**page_envelope(call, request, page, total),
                                                     results=[chat_message(m) for m in rows])
 
-    async def SendChatMessage(self, request, context):
-        call = current_call()
+    @rpc
+    async def SendChatMessage(self, request, call):
         exchange = await service.send_message(await call.session(), call, request.session_id,
                                               present(request.message))
         return ai_chat_pb2.SendChatMessageResponse(user_message=chat_message(exchange.question),

@@ -9,9 +9,10 @@ from lms.carts.v1 import carts_pb2, carts_pb2_grpc
 from lms.courses.public import Course
 from lms.payments.public import money
 from lms.payments.public import order_message
-from lms.platform.context import Call, current_call
+from lms.platform.context import Call
 from lms.platform.pagination import PageRequest, page_envelope
 from lms.platform.protos import nullable_number, nullable_timestamp, timestamp
+from lms.platform.servicing import rpc
 from lms.platform.storage import file_url
 from lms.platform.validation import present
 
@@ -50,78 +51,78 @@ def coupon_message(c: Coupon) -> carts_pb2.Coupon:
 
 
 class CartServicer(carts_pb2_grpc.CartServiceServicer):
-    async def GetCart(self, request, context):
-        call = current_call()
+    @rpc
+    async def GetCart(self, request, call):
         return cart_message(call, await service.get_cart(await call.session(), call))
 
-    async def AddToCart(self, request, context):
-        call = current_call()
+    @rpc
+    async def AddToCart(self, request, call):
         return cart_message(call, await service.add_to_cart(await call.session(), call, present(request)))
 
-    async def UpdateCartItem(self, request, context):
-        call = current_call()
+    @rpc
+    async def UpdateCartItem(self, request, call):
         data = present(request)
         data.pop("item_id", None)
         return cart_message(call, await service.update_item(await call.session(), call, request.item_id, data))
 
-    async def RemoveCartItem(self, request, context):
-        call = current_call()
+    @rpc
+    async def RemoveCartItem(self, request, call):
         await service.remove_item(await call.session(), call, request.item_id)
         return empty_pb2.Empty()
 
-    async def ListWishlist(self, request, context):
-        call = current_call()
+    @rpc
+    async def ListWishlist(self, request, call):
         rows = await service.wishlist(await call.session(), call)
         return carts_pb2.ListWishlistResponse(items=[wish_message(call, i, c) for i, c in rows])
 
-    async def AddToWishlist(self, request, context):
-        call = current_call()
+    @rpc
+    async def AddToWishlist(self, request, call):
         return wish_message(call, *await service.add_to_wishlist(await call.session(), call, present(request)))
 
-    async def RemoveFromWishlist(self, request, context):
-        call = current_call()
+    @rpc
+    async def RemoveFromWishlist(self, request, call):
         await service.remove_from_wishlist(await call.session(), call, request.item_id)
         return empty_pb2.Empty()
 
-    async def MoveWishlistItemToCart(self, request, context):
-        call = current_call()
+    @rpc
+    async def MoveWishlistItemToCart(self, request, call):
         return cart_message(call, await service.move_to_cart(await call.session(), call, request.item_id))
 
-    async def ApplyCoupon(self, request, context):
-        call = current_call()
+    @rpc
+    async def ApplyCoupon(self, request, call):
         return cart_message(call, await service.apply_coupon(await call.session(), call, present(request)))
 
-    async def RemoveCoupon(self, request, context):
-        call = current_call()
+    @rpc
+    async def RemoveCoupon(self, request, call):
         return cart_message(call, await service.remove_coupon(await call.session(), call))
 
-    async def Checkout(self, request, context):
-        call = current_call()
+    @rpc
+    async def Checkout(self, request, call):
         return order_message(call, await service.checkout(await call.session(), call, present(request)))
 
 
 class CouponServicer(carts_pb2_grpc.CouponServiceServicer):
-    async def ListCoupons(self, request, context):
-        call = current_call()
+    @rpc
+    async def ListCoupons(self, request, call):
         page = PageRequest.from_request(request)
         rows, total = await service.list_coupons(await call.session(), call, page)
         return carts_pb2.ListCouponsResponse(**page_envelope(call, request, page, total),
                                              results=[coupon_message(c) for c in rows])
 
-    async def CreateCoupon(self, request, context):
-        call = current_call()
+    @rpc
+    async def CreateCoupon(self, request, call):
         return coupon_message(await service.create_coupon(await call.session(), call, present(request.coupon)))
 
-    async def GetCoupon(self, request, context):
-        call = current_call()
+    @rpc
+    async def GetCoupon(self, request, call):
         return coupon_message(await service.get_coupon(await call.session(), call, request.coupon_id))
 
-    async def UpdateCoupon(self, request, context):
-        call = current_call()
+    @rpc
+    async def UpdateCoupon(self, request, call):
         return coupon_message(await service.update_coupon(await call.session(), call, request.coupon_id,
                                                           present(request.coupon)))
 
-    async def DeleteCoupon(self, request, context):
-        call = current_call()
+    @rpc
+    async def DeleteCoupon(self, request, call):
         await service.disable_coupon(await call.session(), call, request.coupon_id)
         return empty_pb2.Empty()

@@ -6,9 +6,9 @@ from google.protobuf import empty_pb2
 from lms.groups import service
 from lms.groups.models import GroupInvitation, GroupMember, ROLES
 from lms.groups.v1 import groups_pb2, groups_pb2_grpc
-from lms.platform.context import current_call
 from lms.platform.pagination import PageRequest, page_envelope
 from lms.platform.protos import nullable_number, nullable_string, timestamp
+from lms.platform.servicing import rpc
 from lms.platform.validation import present
 from lms.users.public import display_names
 
@@ -38,8 +38,8 @@ async def _member_out(session, member: GroupMember) -> groups_pb2.Membership:
 
 
 class GroupServicer(groups_pb2_grpc.GroupServiceServicer):
-    async def ListGroups(self, request, context):
-        call = current_call()
+    @rpc
+    async def ListGroups(self, request, call):
         page = PageRequest.from_request(request)
         views, total = await service.list_groups(
             await call.session(), call.actor, page,
@@ -49,27 +49,27 @@ class GroupServicer(groups_pb2_grpc.GroupServiceServicer):
         return groups_pb2.ListGroupsResponse(**page_envelope(call, request, page, total),
                                              results=[group_message(v) for v in views])
 
-    async def CreateGroup(self, request, context):
-        call = current_call()
+    @rpc
+    async def CreateGroup(self, request, call):
         call.require_user()
         return group_message(await service.create_group(await call.session(), call.actor, present(request.group)))
 
-    async def GetGroup(self, request, context):
-        call = current_call()
+    @rpc
+    async def GetGroup(self, request, call):
         return group_message(await service.get_group(await call.session(), call.actor, request.group_id))
 
-    async def ReplaceGroup(self, request, context):
-        call = current_call()
+    @rpc
+    async def ReplaceGroup(self, request, call):
         return group_message(await service.change_group(await call.session(), call.actor, request.group_id,
                                                         present(request.group), partial=False))
 
-    async def UpdateGroup(self, request, context):
-        call = current_call()
+    @rpc
+    async def UpdateGroup(self, request, call):
         return group_message(await service.change_group(await call.session(), call.actor, request.group_id,
                                                         present(request.group), partial=True))
 
-    async def DeleteGroup(self, request, context):
-        call = current_call()
+    @rpc
+    async def DeleteGroup(self, request, call):
         await service.delete_group(await call.session(), call.actor, request.group_id)
         return empty_pb2.Empty()
 
@@ -78,18 +78,18 @@ class GroupServicer(groups_pb2_grpc.GroupServiceServicer):
             groups_pb2.Role(name=name, description=service.ROLE_RIGHTS[name][0],
                             permissions=service.ROLE_RIGHTS[name][1]) for name in ROLES])
 
-    async def JoinGroup(self, request, context):
-        call = current_call()
+    @rpc
+    async def JoinGroup(self, request, call):
         session = await call.session()
         return await _member_out(session, await service.join_group(session, call.actor, request.group_id))
 
-    async def LeaveGroup(self, request, context):
-        call = current_call()
+    @rpc
+    async def LeaveGroup(self, request, call):
         await service.leave_group(await call.session(), call.actor, request.group_id)
         return empty_pb2.Empty()
 
-    async def ListMembers(self, request, context):
-        call = current_call()
+    @rpc
+    async def ListMembers(self, request, call):
         session = await call.session()
         page = PageRequest.from_request(request)
         members, total = await service.list_members(session, call.actor, request.group_id, page,
@@ -98,55 +98,55 @@ class GroupServicer(groups_pb2_grpc.GroupServiceServicer):
         return groups_pb2.ListMembersResponse(**page_envelope(call, request, page, total),
                                               results=[membership_message(m, names[m.user_id]) for m in members])
 
-    async def AddMember(self, request, context):
-        call = current_call()
+    @rpc
+    async def AddMember(self, request, call):
         session = await call.session()
         member = await service.add_member(session, call.actor, request.group_id, present(request.member))
         return await _member_out(session, member)
 
-    async def UpdateMember(self, request, context):
-        call = current_call()
+    @rpc
+    async def UpdateMember(self, request, call):
         session = await call.session()
         member = await service.change_role(session, call.actor, request.group_id, request.user_id,
                                            present(request.member))
         return await _member_out(session, member)
 
-    async def RemoveMember(self, request, context):
-        call = current_call()
+    @rpc
+    async def RemoveMember(self, request, call):
         await service.remove_member(await call.session(), call.actor, request.group_id, request.user_id)
         return empty_pb2.Empty()
 
-    async def ListGroupInvitations(self, request, context):
-        call = current_call()
+    @rpc
+    async def ListGroupInvitations(self, request, call):
         page = PageRequest.from_request(request)
         rows, total = await service.list_group_invitations(await call.session(), call.actor, request.group_id, page)
         return groups_pb2.ListInvitationsResponse(**page_envelope(call, request, page, total),
                                                   results=[invitation_message(i, n) for i, n in rows])
 
-    async def CreateInvitation(self, request, context):
-        call = current_call()
+    @rpc
+    async def CreateInvitation(self, request, call):
         invitation, name = await service.invite(await call.session(), call.actor, request.group_id,
                                                 present(request.invitation))
         return invitation_message(invitation, name)
 
-    async def ListMyInvitations(self, request, context):
-        call = current_call()
+    @rpc
+    async def ListMyInvitations(self, request, call):
         page = PageRequest.from_request(request)
         rows, total = await service.list_my_invitations(await call.session(), call.actor, page)
         return groups_pb2.ListInvitationsResponse(**page_envelope(call, request, page, total),
                                                   results=[invitation_message(i, n) for i, n in rows])
 
-    async def AcceptInvitation(self, request, context):
-        call = current_call()
+    @rpc
+    async def AcceptInvitation(self, request, call):
         session = await call.session()
         return await _member_out(session, await service.accept_invitation(session, call.actor, request.invitation_id))
 
-    async def DeclineInvitation(self, request, context):
-        call = current_call()
+    @rpc
+    async def DeclineInvitation(self, request, call):
         invitation, name = await service.decline_invitation(await call.session(), call.actor, request.invitation_id)
         return invitation_message(invitation, name)
 
-    async def CancelInvitation(self, request, context):
-        call = current_call()
+    @rpc
+    async def CancelInvitation(self, request, call):
         await service.cancel_invitation(await call.session(), call.actor, request.group_id, request.invitation_id)
         return empty_pb2.Empty()

@@ -7,9 +7,10 @@ from urllib.parse import urlsplit
 from google.api import httpbody_pb2
 from google.protobuf import empty_pb2
 
-from lms.platform.context import Call, current_call
+from lms.platform.context import Call
 from lms.platform.pagination import PageRequest, page_envelope
 from lms.platform.protos import nullable_number, nullable_timestamp, null, timestamp
+from lms.platform.servicing import rpc
 from lms.platform.validation import present
 from lms.schedules import calendar, recurrence, service
 from lms.schedules.v1 import schedules_pb2, schedules_pb2_grpc
@@ -54,8 +55,8 @@ def _domain(call: Call, tenant_id: str) -> str:
 
 
 class ScheduleServicer(schedules_pb2_grpc.ScheduleServiceServicer):
-    async def ListSchedules(self, request, context):
-        call = current_call()
+    @rpc
+    async def ListSchedules(self, request, call):
         page = PageRequest.from_request(request)
         display = _display(request)
         views, total = await service.list_schedules(
@@ -66,8 +67,8 @@ class ScheduleServicer(schedules_pb2_grpc.ScheduleServiceServicer):
         return schedules_pb2.ListSchedulesResponse(**page_envelope(call, request, page, total),
                                                    results=[schedule_message(v, display) for v in views])
 
-    async def ListUpcomingSchedules(self, request, context):
-        call = current_call()
+    @rpc
+    async def ListUpcomingSchedules(self, request, call):
         page = PageRequest.from_request(request)
         display = _display(request)
         views, total = await service.upcoming(
@@ -76,39 +77,39 @@ class ScheduleServicer(schedules_pb2_grpc.ScheduleServiceServicer):
         return schedules_pb2.ListSchedulesResponse(**page_envelope(call, request, page, total),
                                                    results=[schedule_message(v, display) for v in views])
 
-    async def CreateSchedule(self, request, context):
-        call = current_call()
+    @rpc
+    async def CreateSchedule(self, request, call):
         call.require_user()
         return schedule_message(await service.create_schedule(await call.session(), call.actor,
                                                               present(request.schedule)))
 
-    async def GetSchedule(self, request, context):
-        call = current_call()
+    @rpc
+    async def GetSchedule(self, request, call):
         display = _display(request)
         return schedule_message(await service.get_schedule(await call.session(), call.actor, request.schedule_id),
                                 display)
 
-    async def ReplaceSchedule(self, request, context):
-        call = current_call()
+    @rpc
+    async def ReplaceSchedule(self, request, call):
         return schedule_message(await service.change_schedule(
             await call.session(), call.actor, request.schedule_id, present(request.schedule), partial=False))
 
-    async def UpdateSchedule(self, request, context):
-        call = current_call()
+    @rpc
+    async def UpdateSchedule(self, request, call):
         return schedule_message(await service.change_schedule(
             await call.session(), call.actor, request.schedule_id, present(request.schedule), partial=True))
 
-    async def DeleteSchedule(self, request, context):
-        call = current_call()
+    @rpc
+    async def DeleteSchedule(self, request, call):
         await service.delete_schedule(await call.session(), call.actor, request.schedule_id)
         return empty_pb2.Empty()
 
-    async def CancelSchedule(self, request, context):
-        call = current_call()
+    @rpc
+    async def CancelSchedule(self, request, call):
         return schedule_message(await service.cancel_schedule(await call.session(), call.actor, request.schedule_id))
 
-    async def RegisterForSchedule(self, request, context):
-        call = current_call()
+    @rpc
+    async def RegisterForSchedule(self, request, call):
         session = await call.session()
         registration = await service.register(session, call.actor, request.schedule_id)
         names = await display_names(session, [registration.user_id])
@@ -116,13 +117,13 @@ class ScheduleServicer(schedules_pb2_grpc.ScheduleServiceServicer):
                                           user_name=names[registration.user_id],
                                           registered_at=timestamp(registration.registered_at))
 
-    async def UnregisterFromSchedule(self, request, context):
-        call = current_call()
+    @rpc
+    async def UnregisterFromSchedule(self, request, call):
         await service.unregister(await call.session(), call.actor, request.schedule_id)
         return empty_pb2.Empty()
 
-    async def ListAttendance(self, request, context):
-        call = current_call()
+    @rpc
+    async def ListAttendance(self, request, call):
         session = await call.session()
         page = PageRequest.from_request(request)
         moment, rows, total = await service.list_attendance(
@@ -133,8 +134,8 @@ class ScheduleServicer(schedules_pb2_grpc.ScheduleServiceServicer):
             **page_envelope(call, request, page, total),
             results=[_attendance(u, names[u], attended, moment, marked) for u, attended, marked in rows])
 
-    async def MarkAttendance(self, request, context):
-        call = current_call()
+    @rpc
+    async def MarkAttendance(self, request, call):
         session = await call.session()
         moment, rows = await service.mark_attendance(session, call.actor, request.schedule_id,
                                                      present(request.attendance))
@@ -142,33 +143,33 @@ class ScheduleServicer(schedules_pb2_grpc.ScheduleServiceServicer):
         return schedules_pb2.MarkAttendanceResponse(
             records=[_attendance(u, names[u], attended, moment, marked) for u, attended, marked in rows])
 
-    async def GetScheduleCalendar(self, request, context):
-        call = current_call()
+    @rpc
+    async def GetScheduleCalendar(self, request, call):
         display = _display(request)
         view = await service.get_schedule(await call.session(), call.actor, request.schedule_id)
         data = calendar.calendar([view.schedule], name=view.schedule.title, domain=_domain(call, call.tenant_id),
                                  display=display)
         return _ics(call, data, f"schedule-{view.schedule.id}.ics")
 
-    async def GetCalendarFeed(self, request, context):
-        call = current_call()
+    @rpc
+    async def GetCalendarFeed(self, request, call):
         feed = await service.feed_of(await call.session(), call.actor)
         return schedules_pb2.CalendarFeed(active=feed is not None,
                                           created_at=nullable_timestamp(feed.created_at if feed else None))
 
-    async def CreateCalendarFeed(self, request, context):
-        call = current_call()
+    @rpc
+    async def CreateCalendarFeed(self, request, call):
         token, feed = await service.create_feed(await call.session(), call.actor)
         return schedules_pb2.CalendarFeed(active=True, url=call.absolute_url(f"/api/lms/schedule/calendar/{token}"),
                                           created_at=nullable_timestamp(feed.created_at))
 
-    async def RevokeCalendarFeed(self, request, context):
-        call = current_call()
+    @rpc
+    async def RevokeCalendarFeed(self, request, call):
         await service.revoke_feed(await call.session(), call.actor)
         return empty_pb2.Empty()
 
-    async def GetFeedCalendar(self, request, context):
-        call = current_call()
+    @rpc
+    async def GetFeedCalendar(self, request, call):
         display = _display(request)
         # The token is the credential (calendar apps send no JWT or tenant header): it names its tenant, which the
         # call adopts before its unit of work begins (a call with a tenant of its own keeps it: then a token of
