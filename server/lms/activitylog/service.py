@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms.activitylog.catalog import ACTIVITY_TYPES
 from lms.activitylog.models import ActivityLog
+from lms.platform import background
 from lms.platform.actor import Actor
 from lms.platform.db import ALL_TENANTS, unit_of_work
 from lms.platform.errors import PermissionDenied, ValidationError
@@ -91,17 +92,11 @@ async def prune(sessions, retention_days: int, *, now: datetime | None = None, b
 async def prune_forever(runtime, stop: asyncio.Event, interval: float = PRUNE_INTERVAL_SECONDS) -> None:
     """A worker's retention task: prunes soon after start, then every `interval` (with jitter) until `stop`."""
     settings = runtime.settings
-    delay = random.uniform(5, 30)
-    while not stop.is_set():
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=delay)
-            return
-        except asyncio.TimeoutError:
-            pass
-        try:
-            removed = await prune(runtime.sessions, settings.activity_retention_days)
-            if removed:
-                log.info("pruned", extra={"fields": {"rows": removed, "days": settings.activity_retention_days}})
-        except Exception:  # noqa: BLE001 - retried at the next interval
-            log.exception("activity log pruning failed")
-        delay = interval * random.uniform(0.9, 1.1)
+
+    async def prune_once() -> None:
+        removed = await prune(runtime.sessions, settings.activity_retention_days)
+        if removed:
+            log.info("pruned", extra={"fields": {"rows": removed, "days": settings.activity_retention_days}})
+
+    await background.every(interval, stop, prune_once, "activity log pruning failed",
+                           first_delay=random.uniform(5, 30), jitter=0.1)

@@ -179,25 +179,23 @@ async def sample_outbox(runtime, stop: asyncio.Event) -> None:
         return
     from sqlalchemy import func, select
 
+    from lms.platform import background
     from lms.platform.db import ALL_TENANTS, unit_of_work
     from lms.platform.events import OutboxEvent, OutboxSequence
     from lms.platform.models import as_utc, utcnow
 
     oldest = select(func.min(OutboxEvent.created_at)).where(OutboxEvent.id.is_(None))
     last = select(OutboxSequence.last_id).where(OutboxSequence.id == 1)
-    while not stop.is_set():
-        try:
-            async with unit_of_work(runtime.sessions, ALL_TENANTS) as session:
-                created = as_utc(await session.scalar(oldest))
-                last_id = int(await session.scalar(last) or 0)
-            M.outbox_pending_age.set(0 if created is None else max(0.0, (utcnow() - created).total_seconds()))
-            M.outbox_last_id.set(last_id)
-        except Exception:  # noqa: BLE001 - a sample missed is no reason to stop sampling
-            log.warning("outbox sample failed", exc_info=True)
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=SAMPLE_SECONDS)
-        except asyncio.TimeoutError:
-            pass
+
+    async def sample() -> None:
+        async with unit_of_work(runtime.sessions, ALL_TENANTS) as session:
+            created = as_utc(await session.scalar(oldest))
+            last_id = int(await session.scalar(last) or 0)
+        M.outbox_pending_age.set(0 if created is None else max(0.0, (utcnow() - created).total_seconds()))
+        M.outbox_last_id.set(last_id)
+
+    # (a sample missed is no reason to stop sampling)
+    await background.every(SAMPLE_SECONDS, stop, sample, "outbox sample failed")
 
 
 # Serving ---------------------------------------------------------------------------------------------
