@@ -12,7 +12,9 @@ uploads the Golf SCORM 1.2 fixture into a course, enrolls the learners and lets 
 `POST /api/lms/courses/{id}/scorm/track/`, the commits spread over `--learners` learners (one row each;
 `--learners 1` is the worst case, every commit on one row). On the same stack and with the same settings it first
 measures the reference rows `GET /api/health/` and the course list (page 1), so the figure can be read against
-what the machine allowed at that moment, and prints the load average before and after. Bound: at least 1,000
+what the machine allowed at that moment, and prints the load average before and after. For each row it also
+prints the CPU time the service's processes (gRPC worker, Envoy, supervisor) and the database's backends spent
+per request, which another agent's load does not change much. Bound: at least 1,000
 track requests/s. Exits 1 when it is missed. Needs PostgreSQL and wrk.
 """
 from __future__ import annotations
@@ -27,9 +29,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "server"), str(ROOT)]
 
 import httpx  # noqa: E402
+import psycopg  # noqa: E402
 
 from bench.compare import Service, load_average, run_wrk, wait_idle  # noqa: E402
-from tests.stack import drop_pg_database, make_stack  # noqa: E402
+from tests.stack import PG_ADMIN_URL, drop_pg_database, make_stack  # noqa: E402
 
 BOUND_RPS = 1000.0
 FIXTURE = Path("/work/shared/fixtures/scorm/golf_scorm12_runtime_basic_calls.zip")
@@ -53,9 +56,62 @@ def prepare(base_url: str, admin: str, learners: list[str]) -> int:
     return course["id"]
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes have used so far."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def tree_pids(root: int) -> list[int]:
+    """The service's processes: `lms serve` and its descendants (gRPC worker, Envoy, WebSocket server)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int(
+                    (entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    found, frontier = [root], [root]
+    while frontier:
+        children = [pid for pid, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
+def backend_pids(database: str) -> list[int]:
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        return [pid for (pid,) in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,))]
+
+
+def measured(url: str, script: str, token: str, args, root: int, database: str) -> dict:
+    """wrk's figures, with the CPU time the service's processes and the database's backends spent per request
+    meanwhile (what the route costs, whatever else the machine is running)."""
+    if args.warmup > 0:  # (run_wrk's own warm-up, apart, so the CPU counted is the measured run's)
+        run_wrk(url, script, token, argparse.Namespace(**{**vars(args), "warmup": 0}), seconds=args.warmup)
+    service, backends = tree_pids(root), backend_pids(database)
+    before = (cpu_seconds(service), cpu_seconds(backends))
+    result = run_wrk(url, script, token, argparse.Namespace(**{**vars(args), "warmup": 0}))
+    backends = sorted(set(backends) | set(backend_pids(database)))
+    after = (cpu_seconds(service), cpu_seconds(backends))
+    requests = max(1, result["requests"])
+    result["service_ms"] = (after[0] - before[0]) * 1000 / requests
+    result["database_ms"] = (after[1] - before[1]) * 1000 / requests
+    wait_idle(database)
+    return result
+
+
 def row(label: str, result: dict) -> str:
     return (f"{label:<34} {result['rps']:>8.0f} req/s  p50 {result['p50_ms']:>7.2f} ms  p99 {result['p99_ms']:>7.2f} ms"
-            f"  non-2xx/errors {result['bad']}")
+            f"  non-2xx/errors {result['bad']}  CPU per request: service {result['service_ms']:.2f} ms, "
+            f"database {result['database_ms']:.2f} ms")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,11 +141,12 @@ def main(argv: list[str] | None = None) -> int:
             token = stack.token(learners[0], "bench", ["student"])
             os.environ["WRK_TOKENS"] = ",".join(stack.token(user, "bench", ["student"]) for user in learners)
             # The same stack's cheap routes first: what this machine and set-up allow at all right now.
-            health = run_wrk(f"{stack.edge_url}/api/health/", "get.lua", token, args)
-            courses = run_wrk(f"{stack.edge_url}/api/lms/courses/?page=1&page_size=10", "get.lua", token, args)
-            wait_idle(stack.pg_database)
-            result = run_wrk(f"{stack.edge_url}/api/lms/courses/{course_id}/scorm/track/", "scorm_track.lua", token,
-                             args)
+            root, database = server.process.pid, stack.pg_database
+            health = measured(f"{stack.edge_url}/api/health/", "get.lua", token, args, root, database)
+            courses = measured(f"{stack.edge_url}/api/lms/courses/?page=1&page_size=10", "get.lua", token, args,
+                               root, database)
+            result = measured(f"{stack.edge_url}/api/lms/courses/{course_id}/scorm/track/", "scorm_track.lua", token,
+                              args, root, database)
             tracked = stack.sql("SELECT count(*), sum(total_time) FROM scorm_tracks")[0]
         finally:
             server.stop()
