@@ -15,15 +15,16 @@ request goes at once), which runs on the read path's autocommit connections (`lm
    `xmin` is still the one read (another process may have written it meanwhile), and an INSERT ... ON
    CONFLICT DO NOTHING of new attempts.
 
-A request whose row was written meanwhile, that starts a second attempt of its SCO within the batch, whose
-SCO was resolved against a package the process had not seen, or whose batch fails as a whole, goes the
-session path after its batch (nothing of its row was written). A SCO attempt that becomes complete is
-followed up in the call's own unit of work (`service.after_completion`: package completion, `scorm.completed`,
-the SCORM lessons), the rare path. The package's SCO list is cached per (package id, storage prefix): every
-upload stores its files under a new prefix.
+A request whose row was written meanwhile, that starts a second attempt of its SCO within the batch, or whose
+batch fails as a whole, goes the session path after its batch (nothing of its row was written). A request for
+the default SCO of a package the process has not seen yet has its row read once more in the batch. A SCO
+attempt that becomes complete is followed up in the call's own unit of work (`service.after_completion`:
+package completion, `scorm.completed`, the SCORM lessons), the rare path. The package's SCO list is cached per
+(package id, storage prefix): every upload stores its files under a new prefix.
 
 Measured (bench/scorm_track.py, one worker, wrk -c32): the session path ran 8 statements and a transaction per
-request, ~54 req/s under load where `GET /api/health/` served 392; see docs/scorm.md for this path's figure.
+request, ~54 req/s under load where `GET /api/health/` served 392; this path costs the service about what a
+health check costs (docs/scorm.md).
 """
 from __future__ import annotations
 
@@ -219,6 +220,15 @@ class _SessionPath(Exception):
     """This request goes the session path after its batch (nothing of its row was written)."""
 
 
+class _OtherSco(Exception):
+    """The request's SCO is not the one whose row the batch read (the default SCO of a package new to the
+    process): its row is read again."""
+
+    def __init__(self, identifier: str):
+        super().__init__(identifier)
+        self.identifier = identifier
+
+
 @dataclasses.dataclass
 class _Tracking:
     call: Call
@@ -309,20 +319,26 @@ async def _track_many(key, items: list[_Tracking]) -> list:
     now = utcnow()
     results: list = [None] * len(items)
     try:
-        statement = read_statement()
-        rows = await execute_alone(engine, tenant, statement, {"requests": json.dumps([
-            {"position": position, "course_id": item.course_id, "user_id": item.user_id, "sco": item.looked_up}
-            for position, item in enumerate(items)])})
-        _note(items, statement)
-        shape = _read_row()
-        by_position = {row[0]: shape._make(row) for row in rows}
+        by_position = await _read(engine, tenant, items, range(len(items)))
         packages = await _packages_of(engine, tenant, items, by_position.values())
         latest: dict[tuple, _Row] = {}
+        again = []  # (SCOs resolved against a package new to the process: their rows are read once more)
         for position, item in enumerate(items):
             try:
                 results[position] = _fold(item, position, by_position.get(position), packages, latest, now)
+            except _OtherSco as other:
+                item.looked_up = other.identifier
+                again.append(position)
             except (NotFound, PermissionDenied, ValidationError, _SessionPath) as exc:
                 results[position] = exc
+        if again:
+            by_position.update(await _read(engine, tenant, items, again))
+            for position in again:
+                try:
+                    results[position] = _fold(items[position], position, by_position.get(position), packages,
+                                              latest, now)
+                except (NotFound, PermissionDenied, ValidationError, _SessionPath, _OtherSco) as exc:
+                    results[position] = exc if not isinstance(exc, _OtherSco) else _SessionPath()
         written = await _write(engine, tenant, items, latest, now)
     except psycopg.Error:  # (a deadlock with another process's batch, a course deleted meanwhile)
         return [_SessionPath() if result is None or isinstance(result, Tracked) else result for result in results]
@@ -336,6 +352,16 @@ async def _track_many(key, items: list[_Tracking]) -> list:
             for position in entry.positions:
                 results[position].state.track_id = new_id
     return results
+
+
+async def _read(engine, tenant: str, items: list[_Tracking], positions) -> dict:
+    statement = read_statement()
+    rows = await execute_alone(engine, tenant, statement, {"requests": json.dumps([
+        {"position": position, "course_id": items[position].course_id, "user_id": items[position].user_id,
+         "sco": items[position].looked_up} for position in positions])})
+    _note([items[position] for position in positions], statement)
+    shape = _read_row()
+    return {row[0]: shape._make(row) for row in rows}
 
 
 async def _packages_of(engine, tenant: str, items: list[_Tracking], rows) -> dict[int, PackageFacts]:
@@ -377,7 +403,7 @@ def _fold(item: _Tracking, position: int, row, packages: dict[int, PackageFacts]
         raise NotFound(service.MSG_NO_PACKAGE)
     sco = package.sco(item.sco)
     if sco["identifier"] != item.looked_up:  # (the package was new to this process: its row was not read)
-        raise _SessionPath()
+        raise _OtherSco(sco["identifier"])
     reading = service.reading_of(item.cleaned, package.version)
     key = (item.course_id, item.user_id, sco["identifier"])
     entry = latest.get(key)
