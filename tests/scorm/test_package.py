@@ -168,3 +168,49 @@ def test_hrefs_that_leave_the_package():
                 f'<resources><resource identifier="r" adlcp:scormtype="sco" href="{href}"/></resources>')
         with pytest.raises(PackageError):
             parse_manifest(manifest_xml(body).encode())
+
+
+def test_12_prerequisites_as_a_simple_and_lock_until_met():
+    from lms.scorm.sequencing import locked, prerequisite_items
+
+    assert prerequisite_items("") == () and prerequisite_items(" intro ") == ("intro",)
+    assert prerequisite_items("intro & part_1") == ("intro", "part_1")
+    assert prerequisite_items("intro | part_1") is None and prerequisite_items("~intro") is None
+    assert prerequisite_items("{intro, part_1}") is None and prerequisite_items("intro=passed") is None
+    organization = {"items": [
+        {"identifier": "intro", "sco": "intro", "children": []},
+        {"identifier": "unit", "sco": "", "children": [{"identifier": "a", "sco": "a", "children": []},
+                                                       {"identifier": "b", "sco": "b", "children": []}]},
+        {"identifier": "quiz", "sco": "quiz", "children": []}]}
+    scos = [{"identifier": "intro"}, {"identifier": "a", "prerequisites": "intro"},
+            {"identifier": "b", "prerequisites": "intro & a"}, {"identifier": "quiz", "prerequisites": "unit"},
+            {"identifier": "extra", "prerequisites": "intro | a"}, {"identifier": "typo", "prerequisites": "nope"}]
+    assert locked("1.2", organization, scos, {}) == {"a", "b", "quiz"}
+    assert locked("1.2", organization, scos, {"intro": "completed"}) == {"b", "quiz"}
+    assert locked("1.2", organization, scos, {"intro": "passed", "a": "failed"}) == {"b", "quiz"}
+    assert locked("1.2", organization, scos, {"intro": "passed", "a": "completed"}) == {"quiz"}
+    assert locked("1.2", organization, scos, {"intro": "passed", "a": "completed", "b": "passed"}) == set()
+    assert locked("2004 4th Edition", organization, scos, {}) == set()  # (2004 sequencing is not enforced)
+
+
+def test_2004_completion_rolls_up_by_the_default_rules():
+    from lms.scorm.sequencing import counted
+
+    resources = "<resources>" + "".join(
+        f'<resource identifier="r{n}" type="webcontent" adlcp:scormType="sco" href="{n}.html"/>' for n in range(4)) \
+        + "</resources>"
+    body = ('<organizations default="a"><organization identifier="a"><title>A</title>'
+            '<item identifier="i0" identifierref="r0"><title>Intro</title></item>'
+            '<item identifier="i1" identifierref="r1"><title>Practice</title><imsss:sequencing>'
+            '<imsss:deliveryControls tracked="false"/></imsss:sequencing></item>'
+            '<item identifier="unit"><title>Unit</title>'
+            '<item identifier="i2" identifierref="r2"><title>Lesson</title></item>'
+            '<item identifier="i3" identifierref="r3"><title>Extra</title><imsss:sequencing>'
+            '<imsss:rollupRules rollupProgressCompletion="false"/></imsss:sequencing></item>'
+            '</item></organization></organizations>' + resources)
+    manifest = parse_manifest(manifest_xml(body, version="2004 4th Edition", ns=NS_2004).encode())
+    organization = manifest.organizations[0].as_dict()
+    assert counted(organization) == ["i0", "i2"]
+    plain = parse_manifest(manifest_xml(body.replace('tracked="false"', 'tracked="true"').replace(
+        'rollupProgressCompletion="false"', ""), version="2004 4th Edition", ns=NS_2004).encode())
+    assert counted(plain.organizations[0].as_dict()) == ["i0", "i1", "i2", "i3"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from pathlib import Path
 
 import grpc
 
@@ -148,7 +149,26 @@ def test_hostile_packages_are_refused_leaving_nothing(tenant):
                  {"detail": "This course has no SCORM package."})
 
 
-def test_export_reimports_with_the_same_structure(tenant):
+def assert_valid_manifest(archive: zipfile.ZipFile, folder: Path) -> None:
+    """The manifest validates against the XSDs the package ships (those its xsi:schemaLocation names), and the
+    same schemas refuse it once it is broken (so the check is not vacuous)."""
+    from lxml import etree
+
+    archive.extractall(folder)  # (our own export)
+    manifest = etree.parse(str(folder / "imsmanifest.xml"))
+    locations = manifest.getroot().get("{http://www.w3.org/2001/XMLSchema-instance}schemaLocation").split()
+    pairs = list(zip(locations[::2], locations[1::2]))
+    assert pairs and all((folder / location).is_file() for _, location in pairs)
+    imports = "".join(f'<xs:import namespace="{ns}" schemaLocation="{location}"/>' for ns, location in pairs)
+    (folder / "all.xsd").write_text(f'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">{imports}</xs:schema>')
+    schema = etree.XMLSchema(etree.parse(str(folder / "all.xsd")))
+    assert schema.validate(manifest), schema.error_log
+    broken = etree.tostring(manifest).replace(b'scormtype="sco"', b'scormtype="lesson"').replace(
+        b'scormType="sco"', b'scormType="lesson"')
+    assert not schema.validate(etree.fromstring(broken))
+
+
+def test_export_reimports_with_the_same_structure(tenant, tmp_path):
     admin = tenant.admin()
     course, lesson, text = scorm_course(admin)
     second = make_module(admin, course["id"], title="Second & last")
@@ -163,6 +183,7 @@ def test_export_reimports_with_the_same_structure(tenant):
         archive = zipfile.ZipFile(io.BytesIO(response.content))
         pages = [n for n in archive.namelist() if n.startswith("lessons/")]
         assert any("&lt;script&gt;alert(1)&lt;/script&gt;" in archive.read(p).decode() for p in pages)
+        assert_valid_manifest(archive, tmp_path / (version or "12"))
         target = make_course(admin, title=f"Copy {version}")
         imported = upload(admin, target["id"], response.content)
         assert imported.status_code == 201, imported.text
@@ -195,3 +216,64 @@ def test_empty_organizations_query_strings_and_spaces_in_names(tenant):
     page = tenant.stack.client().get(path_of(launch["launch_url"]).removesuffix("/player")
                                      + "/content/content/my%20page.html?lang=en")
     assert (page.status_code, page.text) == (200, "<p>hi</p>")
+
+
+def test_concurrent_tracks_each_count(tenant):
+    """Track requests sent at once (on PostgreSQL batched into shared statements, lms.scorm.tracking) each count:
+    every commit's session time adds to the attempt's total, each learner keeps one row, and the stored location
+    and suspend data come from the same commit."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    admin = tenant.admin()
+    course, _, _ = scorm_course(admin)
+    assert upload(admin, course["id"], GOLF_12.read_bytes()).status_code == 201
+    base = f"/api/lms/courses/{course['id']}/scorm"
+    students = [tenant.student() for _ in range(3)]
+    for student in students:
+        enroll(admin, course["id"], student.user_id)
+        assert student.get(f"{base}/launch/").status_code == 200
+
+    def commit(student, n: int):
+        cmi = {"core": {"lesson_status": "incomplete", "lesson_location": f"page-{n}", "exit": "suspend",
+                        "session_time": "0000:00:10.00", "score": {"raw": str(n)}}, "suspend_data": f"n={n}"}
+        return student.post(f"{base}/track/", {"cmi": cmi, "progress": 10})
+
+    with ThreadPoolExecutor(12) as pool:
+        responses = list(pool.map(lambda job: commit(*job), [(s, n) for n in range(8) for s in students]))
+    assert [r.status_code for r in responses] == [200] * 24, [r.text for r in responses if r.status_code != 200]
+    assert {r.json()["attempt"] for r in responses} == {1}
+    rows = tenant.stack.sql("SELECT user_id, attempt, total_time, exit, location, suspend_data, score_raw "
+                            "FROM scorm_tracks WHERE tenant_id = :t", t=tenant.id)
+    assert sorted(row[:4] for row in rows) == sorted((s.user_id, 1, 80.0, "suspend") for s in students)
+    for _, _, _, _, location, suspend_data, score in rows:
+        assert location == f"page-{int(score)}" and suspend_data == f"n={int(score)}"
+    relaunch = students[0].get(f"{base}/launch/").json()
+    assert [s["status"] for s in relaunch["scos"]] == ["incomplete"]
+
+
+def test_12_prerequisites_lock_items_in_the_player(tenant):
+    from tests.scorm.fixtures import make_zip, manifest_xml
+
+    admin = tenant.admin()
+    course = make_course(admin)
+    body = ('<organizations default="o"><organization identifier="o"><title>O</title>'
+            '<item identifier="intro" identifierref="r1"><title>Intro</title></item>'
+            '<item identifier="quiz" identifierref="r2"><title>Quiz</title>'
+            '<adlcp:prerequisites type="aicc_script">intro</adlcp:prerequisites></item>'
+            '</organization></organizations><resources>'
+            '<resource identifier="r1" type="webcontent" adlcp:scormtype="sco" href="intro.html"/>'
+            '<resource identifier="r2" type="webcontent" adlcp:scormtype="sco" href="quiz.html"/></resources>')
+    package = make_zip({"imsmanifest.xml": manifest_xml(body), "intro.html": "<p>1</p>", "quiz.html": "<p>2</p>"})
+    assert upload(admin, course["id"], package).status_code == 201
+    student = tenant.student()
+    enroll(admin, course["id"], student.user_id)
+    base = f"/api/lms/courses/{course['id']}/scorm"
+    launch = student.get(f"{base}/launch/").json()
+    web, player = tenant.stack.client(), path_of(launch["launch_url"])
+    page = web.get(player).text
+    assert "/content/intro.html" in page and '<span aria-disabled="true">Quiz</span> <small>locked</small>' in page
+    assert_error(web.get(f"{player}?sco=quiz"), 403, {"detail": "The prerequisites of this item are not met yet."})
+    assert student.post(f"{base}/track/", {"sco": "intro", "completed": True}).status_code == 200
+    unlocked = web.get(f"{player}?sco=quiz")
+    assert unlocked.status_code == 200 and "/content/quiz.html" in unlocked.text
+    assert "/content/quiz.html" in web.get(player).text  # (the first item not completed)

@@ -88,10 +88,11 @@ class Item:
     children: tuple["Item", ...] = ()
     sco: str = ""  # identifier of the launchable item (its own), "" for a folder
     visible: bool = True
+    rollup: bool = True  # 2004: contributes to its parent's completion (lms.scorm.sequencing)
 
     def as_dict(self) -> dict:
         return {"identifier": self.identifier, "title": self.title, "sco": self.sco, "visible": self.visible,
-                "children": [child.as_dict() for child in self.children]}
+                "rollup": self.rollup, "children": [child.as_dict() for child in self.children]}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -383,7 +384,8 @@ def parse_manifest(data: bytes, present: set[str] | None = None) -> Manifest:
                 sco_id = sco.identifier
         children = tuple(item_of(child, f"{position}_{n}") for n, child in enumerate(_children(element, "item"), 1))
         visible = _attr(element, "isvisible", "true").lower() != "false"
-        return Item(identifier=identifier, title=title, children=children, sco=sco_id, visible=visible)
+        return Item(identifier=identifier, title=title, children=children, sco=sco_id, visible=visible,
+                    rollup=_contributes(element))
 
     organizations: list[Organization] = []
     organizations_element = _child(root, "organizations")
@@ -439,6 +441,18 @@ def _metadata_title(root: Element) -> str:
                 named = [c for c in title if _local(c.tag).lower() in ("string", "langstring")]
                 return _text(named[0]) if named else _text(title)
     return ""
+
+
+def _contributes(item: Element) -> bool:
+    """2004: whether the item's completion rolls up to its parent: not when its sequencing says
+    `deliveryControls tracked="false"` or `rollupRules rollupProgressCompletion="false"`."""
+    sequencing = _child(item, "sequencing")
+    if sequencing is None:
+        return True
+    delivery = _child(sequencing, "deliveryControls")
+    rules = _child(sequencing, "rollupRules")
+    return not ((delivery is not None and _attr(delivery, "tracked").lower() == "false")
+                or (rules is not None and _attr(rules, "rollupProgressCompletion").lower() == "false"))
 
 
 def _completion_threshold(element: Element | None) -> float | None:

@@ -26,13 +26,15 @@ def _json(value) -> str:
     return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _tree(items: list[dict], base: str, current: str, statuses: dict[str, str]) -> str:
+def _tree(items: list[dict], base: str, current: str, statuses: dict[str, str], locked: set[str]) -> str:
     parts = ["<ul>"]
     for item in items:
         if not item.get("visible", True):
             continue
         title = html.escape(item["title"])
-        if item.get("sco"):
+        if item.get("sco") in locked:  # (its prerequisites are not met: not a link)
+            parts.append(f'<li><span aria-disabled="true">{title}</span> <small>locked</small>')
+        elif item.get("sco"):
             mark = ' aria-current="page"' if item["sco"] == current else ""
             status = html.escape(statuses.get(item["sco"], ""))
             parts.append(f'<li><a href="{base}?sco={quote(item["sco"], safe="")}"{mark}>{title}</a>'
@@ -40,14 +42,14 @@ def _tree(items: list[dict], base: str, current: str, statuses: dict[str, str]) 
         else:
             parts.append(f"<li><span>{title}</span>")
         if item.get("children"):
-            parts.append(_tree(item["children"], base, current, statuses))
+            parts.append(_tree(item["children"], base, current, statuses, locked))
         parts.append("</li>")
     parts.append("</ul>")
     return "".join(parts)
 
 
 def render(*, base: str, version: str, title: str, organization: dict, sco: dict, attempt: int,
-           statuses: dict[str, str], data: dict) -> str:
+           statuses: dict[str, str], data: dict, locked: set[str] = frozenset()) -> str:
     """The page for one SCO; `base` is the session's path (`/api/lms/scorm/sessions/<tenant>/<session>`)."""
     script, constructor, name = runtime_of(version)
     player = f"{base}/player"
@@ -56,7 +58,7 @@ def render(*, base: str, version: str, title: str, organization: dict, sco: dict
         "content": f"{base}/content/{quote(sco['launch'], safe='/?&=#%;:@+,')}",
         "commit": f"{base}/commit?sco={quote(sco['identifier'], safe='')}&attempt={attempt}",
     }
-    tree = _tree(organization.get("items", []), player, sco["identifier"], statuses)
+    tree = _tree(organization.get("items", []), player, sco["identifier"], statuses, set(locked))
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <meta name="referrer" content="no-referrer">

@@ -34,14 +34,14 @@ from lms.platform import files as registry, rooms
 from lms.platform.auth import Principal, is_valid_tenant
 from lms.platform.context import Call
 from lms.platform.db import unit_of_work
-from lms.platform.errors import NotFound, ValidationError
+from lms.platform.errors import NotFound, PermissionDenied, ValidationError
 from lms.platform.events import SCORM_COMPLETED, emit
 from lms.platform.files import ACTIVE, PENDING, PENDING_TTL, StoredFile
 from lms.platform.models import as_utc, utcnow
 from lms.platform.storage import safe_filename
 from lms.platform.uploads import SCORM_PACKAGES, FileField, Upload
 from lms.platform.validation import Bool, Field, Fields, Str
-from lms.scorm import cmi as model
+from lms.scorm import cmi as model, sequencing
 from lms.scorm.models import ScormLaunchSession, ScormPackage, ScormTrack
 from lms.scorm.package import Manifest, PackageError, inspect, unsafe_path_reason
 from lms.users.public import profiles
@@ -49,6 +49,7 @@ from lms.users.public import profiles
 KIND = "scorm"
 PACKAGE_FIELD = FileField(KIND, SCORM_PACKAGES)
 MSG_NO_PACKAGE = "This course has no SCORM package."
+MSG_LOCKED = "The prerequisites of this item are not met yet."
 MAX_PATH = 400  # characters of a file's path inside a package (storage keys are at most 500)
 READ_CHUNK = 256 * 1024
 CONTENT_TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css", ".html": "text/html",
@@ -181,6 +182,12 @@ async def package_of(session: AsyncSession, course_id: int) -> ScormPackage:
     return package
 
 
+def organization_of(package: ScormPackage) -> dict:
+    """The launched organization (the default, else the first)."""
+    return next((o for o in package.organizations if o["identifier"] == package.default_organization),
+                package.organizations[0] if package.organizations else {"items": []})
+
+
 def launchable(package: ScormPackage) -> list[dict]:
     """The launched organization's SCOs in tree order (every SCO if the tree names none)."""
     wanted: list[str] = []
@@ -191,9 +198,7 @@ def launchable(package: ScormPackage) -> list[dict]:
                 wanted.append(item["sco"])
             walk(item.get("children", []))
 
-    organization = next((o for o in package.organizations if o["identifier"] == package.default_organization),
-                        package.organizations[0] if package.organizations else {"items": []})
-    walk(organization["items"])
+    walk(organization_of(package)["items"])
     by_id = {s["identifier"]: s for s in package.scos}
     return [by_id[i] for i in wanted if i in by_id] or list(package.scos)
 
@@ -336,19 +341,27 @@ class PlayerView:
     attempt: Attempt
     scos: list[tuple[dict, str]]
     data: dict  # the CMI object loaded into the runtime
+    organization: dict = dataclasses.field(default_factory=dict)
+    locked: set[str] = dataclasses.field(default_factory=set)  # SCOs whose 1.2 prerequisites are not met
 
 
 async def player(call: Call, tenant_id: str, token: str, sco_identifier: str) -> PlayerView:
     session, launched = await open_session(call, tenant_id, token)
     latest = await latest_tracks(session, launched.course.id, launched.row.user_id)
     scos = [(sco, status_of(latest.get(sco["identifier"]))) for sco in launchable(launched.package)]
+    organization = organization_of(launched.package)
+    locked = sequencing.locked(launched.package.version, organization, [s for s, _ in scos],
+                               {s["identifier"]: status for s, status in scos})
     if sco_identifier:
         try:
             sco = sco_of(launched.package, sco_identifier)
         except ValidationError:
             raise NotFound() from None
+        if sco["identifier"] in locked:
+            raise PermissionDenied(MSG_LOCKED)
     else:
-        sco = next((s for s, status in scos if status not in ("completed", "passed")), scos[0][0])
+        sco = next((s for s, status in scos if status not in sequencing.DONE_12 and s["identifier"] not in locked),
+                   scos[0][0])
     attempt = current_attempt(latest.get(sco["identifier"]))
     row = attempt.row
     person = (await profiles(session, [launched.row.user_id])).get(launched.row.user_id)
@@ -361,7 +374,8 @@ async def player(call: Call, tenant_id: str, token: str, sco_identifier: str) ->
         total_time=row.total_time if row else 0.0, score_raw=row.score_raw if row else None,
         score_min=row.score_min if row else None, score_max=row.score_max if row else None,
         score_scaled=row.score_scaled if row else None, sco=sco)
-    return PlayerView(launched=launched, sco=sco, attempt=attempt, scos=scos, data=data)
+    return PlayerView(launched=launched, sco=sco, attempt=attempt, scos=scos, data=data, organization=organization,
+                      locked=locked)
 
 
 # Track ------------------------------------------------------------------------------------------------------
@@ -464,22 +478,11 @@ async def record(session: AsyncSession, call: Call, course: Course, package: Sco
                          suspend_data="", entry="ab-initio", exit="", total_time=0.0, session_time=0.0,
                          interactions=[], objectives=[], data={})
         session.add(row)
-    try:
-        reading = model.read_cmi(cleaned["cmi"], package.version) if "cmi" in cleaned else model.Reading()
-    except model.CmiError as exc:
-        raise ValidationError({exc.field: [str(exc)]}) from None
-    if "progress" in cleaned:
-        reading.progress = round(cleaned["progress"])
-    if "score" in cleaned:
-        reading.score_raw = cleaned["score"]
-    if cleaned.get("completed") is True:
-        reading.completion_status = "completed"
-    elif cleaned.get("completed") is False and reading.completion_status is None:
-        reading.completion_status = "incomplete"
+    reading = reading_of(cleaned, package.version)
     apply(row, reading, package.version, sco, marker=marker)
     extra = dict(row.data or {})
     if "cmi" in cleaned:
-        extra["cmi"] = {k: v for k, v in cleaned["cmi"].items() if k not in ("interactions", "objectives")}
+        extra["cmi"] = kept_cmi(cleaned["cmi"])
     if marker:
         extra["_session"] = marker
     if finished:
@@ -501,6 +504,28 @@ async def record(session: AsyncSession, call: Call, course: Course, package: Sco
         if await is_learner(session, course.id, user_id):
             await _complete_lessons(session, call, course.id)
     return TrackResult(row=row, package_completed=now_complete)
+
+
+def reading_of(cleaned: dict, version: str) -> model.Reading:
+    """What a track body says (its `cmi` object read by the data model's rules, then the documented fields)."""
+    try:
+        reading = model.read_cmi(cleaned["cmi"], version) if "cmi" in cleaned else model.Reading()
+    except model.CmiError as exc:
+        raise ValidationError({exc.field: [str(exc)]}) from None
+    if "progress" in cleaned:
+        reading.progress = round(cleaned["progress"])
+    if "score" in cleaned:
+        reading.score_raw = cleaned["score"]
+    if cleaned.get("completed") is True:
+        reading.completion_status = "completed"
+    elif cleaned.get("completed") is False and reading.completion_status is None:
+        reading.completion_status = "incomplete"
+    return reading
+
+
+def kept_cmi(cmi: dict) -> dict:
+    """The CMI object as kept in a row's `data` (interactions and objectives have columns of their own)."""
+    return {k: v for k, v in cmi.items() if k not in ("interactions", "objectives")}
 
 
 def apply(row: ScormTrack, reading: model.Reading, version: str, sco: dict, *, marker: str) -> None:
@@ -532,19 +557,47 @@ def apply(row: ScormTrack, reading: model.Reading, version: str, sco: dict, *, m
     row.entry = "resume" if row.exit == "suspend" else ""
 
 
-def _counted(package: ScormPackage) -> set[str]:
+def counted_scos(package: ScormPackage) -> set[str]:
+    """The SCOs the package's completion needs: the launched organization's that roll up (its default rollup,
+    lms.scorm.sequencing; all of them if none does), of type `sco` (all if none is)."""
     scos = launchable(package)
+    rolled = set(sequencing.counted(organization_of(package)))
+    scos = [s for s in scos if s["identifier"] in rolled] or scos
     real = {s["identifier"] for s in scos if s.get("scorm_type") == "sco"}
     return real or {s["identifier"] for s in scos}
 
 
 async def package_complete(session: AsyncSession, course_id: int, package: ScormPackage, user_id: str) -> bool:
     """Every SCO of the launched organization completed (or passed) in some attempt."""
-    wanted = _counted(package)
+    wanted = counted_scos(package)
     done = set(await session.scalars(select(ScormTrack.sco).where(
         ScormTrack.course_id == course_id, ScormTrack.user_id == user_id, ScormTrack.sco.in_(wanted),
         ScormTrack.completed_at.is_not(None))))
     return bool(wanted) and wanted <= done
+
+
+async def after_completion(session: AsyncSession, call: Call, course_id: int, package_id: int, counted: set[str],
+                           user_id: str, sco: str, row_id: int) -> bool:
+    """The follow-up of a SCO attempt that became complete on the fast path (`lms.scorm.tracking`), once its
+    row is committed: whether the package is complete now and, if this row is the one that completed it (the
+    latest of the counted SCOs' first completions, ties by id, so two SCOs completed at once in separate
+    transactions still emit once), `scorm.completed` and the SCORM lessons' completion."""
+    rows = (await session.execute(select(ScormTrack.sco, ScormTrack.completed_at, ScormTrack.id).where(
+        ScormTrack.course_id == course_id, ScormTrack.user_id == user_id, ScormTrack.sco.in_(counted),
+        ScormTrack.completed_at.is_not(None)))).all()
+    first: dict[str, tuple] = {}
+    for identifier, completed_at, track_id in rows:
+        key = (as_utc(completed_at), track_id)
+        if identifier not in first or key < first[identifier]:
+            first[identifier] = key
+    if not counted or not counted <= first.keys():
+        return False
+    if max(first.values())[1] == row_id:
+        emit(session, SCORM_COMPLETED, rooms.learner_rooms(user_id, course_id),
+             {"course_id": course_id, "package_id": package_id, "user_id": user_id, "sco": sco})
+        if await is_learner(session, course_id, user_id):
+            await _complete_lessons(session, call, course_id)
+    return True
 
 
 async def _complete_lessons(session: AsyncSession, call: Call, course_id: int) -> None:

@@ -11,7 +11,7 @@ from lms.platform.protos import nullable_number
 from lms.platform.servicing import rpc
 from lms.platform.uploads import Upload
 from lms.platform.validation import present
-from lms.scorm import player, service
+from lms.scorm import player, service, tracking
 from lms.scorm.v1 import scorm_pb2, scorm_pb2_grpc
 
 RUNTIME_FILES = {"scorm12.min.js", "scorm2004.min.js"}
@@ -59,8 +59,8 @@ class ScormServicer(scorm_pb2_grpc.ScormServiceServicer):
                   for sco, status in view.scos])
 
     @rpc
-    async def TrackProgress(self, request, call, session):
-        return tracking_message(await service.track(session, call, request.course_id, present(request.track)))
+    async def TrackProgress(self, request, call):
+        return tracking_message(await tracking.track(call, request.course_id, present(request.track)))
 
     @rpc
     async def ExportCourse(self, request, call, session):
@@ -87,12 +87,11 @@ class ScormPlayerServicer(scorm_pb2_grpc.ScormPlayerServiceServicer):
     async def GetPlayer(self, request, call):
         view = await service.player(call, request.tenant, request.session, request.sco)
         package = view.launched.package
-        organization = next((o for o in package.organizations if o["identifier"] == package.default_organization),
-                            package.organizations[0])
         page = player.render(base=f"/api/lms/scorm/sessions/{request.tenant}/{request.session}",
-                             version=package.version, title=package.title, organization=organization, sco=view.sco,
-                             attempt=view.attempt.number, statuses={s["identifier"]: st for s, st in view.scos},
-                             data=view.data)
+                             version=package.version, title=package.title, organization=view.organization,
+                             sco=view.sco, attempt=view.attempt.number,
+                             statuses={s["identifier"]: st for s, st in view.scos}, data=view.data,
+                             locked=view.locked)
         call.add_response_headers([("cache-control", "no-store"), ("referrer-policy", "no-referrer"),
                                    ("x-content-type-options", "nosniff"), ("x-frame-options", "SAMEORIGIN")])
         return httpbody_pb2.HttpBody(content_type="text/html; charset=utf-8", data=page.encode())
