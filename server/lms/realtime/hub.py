@@ -223,9 +223,10 @@ class Hub:
                 sent += len(rows)
                 low = rows[-1].id if len(rows) == BATCH else high
                 continue
-            if self.position < target:
+            if self.position < target and not member.closing:
                 # Committed events this replica has not read yet (the client may even have seen them
-                # on another replica): wait for the tail rather than deliver them twice.
+                # on another replica): wait for the tail rather than deliver them twice (not for a client
+                # that is being closed: the tail may be stopping with the server).
                 self._wake.set()
                 await self._wait_advanced(5.0)
                 continue

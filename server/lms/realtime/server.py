@@ -253,9 +253,12 @@ class RealtimeServer:
 
     def process_request(self, connection: ServerConnection, request):
         path = urlsplit(request.path).path
+        if self.stopping and path in (*PATHS, "/healthz"):
+            # A stopping server takes no new clients: the ones it just closed with 1012 come back within a second
+            # or two, and one accepted now would wait on a hub that is stopping. Refused, they try again (with
+            # their jitter) and reach another replica, or this one restarted.
+            return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE, "stopping\n")
         if path == "/healthz":
-            if self.stopping:
-                return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE, "stopping\n")
             return connection.respond(HTTPStatus.OK, "ok\n")
         if path not in PATHS:
             response = connection.respond(HTTPStatus.NOT_FOUND, '{"detail": "Not found."}')
