@@ -8,14 +8,19 @@ Starts `lms serve` (as the tests do) on free ports, creates a course with N enro
 measures, in order:
 
 1. **Connect**: all N connect through Envoy (from P client processes, 50 handshakes in flight each)
-   with `?rooms=course_<id>`: the connect rate, until every `connected` frame arrived.
+   with `?rooms=course_<id>`: the connect rate, until every `connected` frame arrived, and the CPU per
+   connection of the WebSocket servers, Envoy and the clients (what bounds the rate of a reconnect storm).
 2. **Idle**: RSS per connection of the WebSocket server(s) (RSS with N clients minus RSS before, over N),
    their CPU over --idle-seconds with heartbeats running, the connections each replica holds (Envoy's
    /clusters) and Envoy's overflow counters (all must be 0).
 3. **Fan-out**: round after round, the course's admin sends a `chat_message`; the figure is the time
    from that send to its `chat.message` event arriving at each of the N clients (the gRPC call that
    stores it, the commit, the wake-up, the fan-out, Envoy and the client). Clocks are
-   CLOCK_MONOTONIC, shared by the processes.
+   CLOCK_MONOTONIC, shared by the processes. Before the rounds, a reference: the edge's health route and the
+   load average. With the rounds, the CPU each process spent from each send to the round's last arrival
+   (the scheduler's figures for every thread of the WebSocket servers, the Envoy processes and the
+   benchmark's own receivers), per delivery, and the servers' fan-out loop alone (their
+   `lms_ws_fanout_cpu_seconds`).
 4. **Reconnect storm**: WebSocket server 0 gets SIGTERM (`lms serve` starts it again); its clients are
    closed with 1012, and every client whose connection ends reconnects after a random delay within
    the `reconnect_jitter_ms` of its `connected` frame (and again after each refused attempt), with
