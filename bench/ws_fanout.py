@@ -2,19 +2,25 @@
 
     python -m bench.ws_fanout [--clients 1000] [--rounds 30] [--backend postgresql|sqlite] [--procs P]
                               [--ws-workers 1] [--idle-seconds 20] [--storm-messages 10] [--no-storm] [--direct]
+                              [--set LMS_NAME=VALUE ...]
 
 Starts `lms serve` (as the tests do) on free ports, creates a course with N enrolled students and
 measures, in order:
 
 1. **Connect**: all N connect through Envoy (from P client processes, 50 handshakes in flight each)
-   with `?rooms=course_<id>`: the connect rate, until every `connected` frame arrived.
+   with `?rooms=course_<id>`: the connect rate, until every `connected` frame arrived, and the CPU per
+   connection of the WebSocket servers, Envoy and the clients (what bounds the rate of a reconnect storm).
 2. **Idle**: RSS per connection of the WebSocket server(s) (RSS with N clients minus RSS before, over N),
    their CPU over --idle-seconds with heartbeats running, the connections each replica holds (Envoy's
    /clusters) and Envoy's overflow counters (all must be 0).
 3. **Fan-out**: round after round, the course's admin sends a `chat_message`; the figure is the time
    from that send to its `chat.message` event arriving at each of the N clients (the gRPC call that
    stores it, the commit, the wake-up, the fan-out, Envoy and the client). Clocks are
-   CLOCK_MONOTONIC, shared by the processes.
+   CLOCK_MONOTONIC, shared by the processes. Before the rounds, a reference: the edge's health route and the
+   load average. With the rounds, the CPU each process spent from each send to the round's last arrival
+   (the scheduler's figures for every thread of the WebSocket servers, the Envoy processes and the
+   benchmark's own receivers), per delivery, and the servers' fan-out loop alone (their
+   `lms_ws_fanout_cpu_seconds`).
 4. **Reconnect storm**: WebSocket server 0 gets SIGTERM (`lms serve` starts it again); its clients are
    closed with 1012, and every client whose connection ends reconnects after a random delay within
    the `reconnect_jitter_ms` of its `connected` frame (and again after each refused attempt), with
@@ -120,6 +126,15 @@ class _Receiver(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         buffer = self.buffer
+        if not buffer and len(data) >= 4 and data[0] == 0x81 and self.open and self.connected.done():
+            # The usual case during a fan-out: one whole text frame, read straight from `data`.
+            length, offset = data[1] & 0x7F, 2
+            if length == 126:
+                length, offset = int.from_bytes(data[2:4], "big"), 4
+            if length < 127 and len(data) == offset + length:
+                if b'"chat.message"' in data:
+                    self.on_event(self.client, int(_ID.search(data).group(1)))
+                return
         buffer += data
         if not self.open:
             end = buffer.find(b"\r\n\r\n")
@@ -161,9 +176,13 @@ class _Receiver(asyncio.Protocol):
                     self.on_event(self.client, int(_ID.search(payload).group(1)))
 
 
-def _client_process(url: str, tokens: list[str], room: str, rounds: int, to_main, from_main) -> None:
-    try:
-        asyncio.run(_clients(url, tokens, room, rounds, to_main, from_main))
+def _client_process(url: str, tokens: list[str], room: str, rounds: int, to_main, from_main,
+                    loop_name: str = "uvloop") -> None:
+    import uvloop
+
+    try:  # (uvloop, as the servers: the receivers' CPU per event is the bench's, not the service's)
+        with asyncio.Runner(loop_factory=uvloop.new_event_loop if loop_name == "uvloop" else None) as runner:
+            runner.run(_clients(url, tokens, room, rounds, to_main, from_main))
     except KeyboardInterrupt:
         pass
 
@@ -314,12 +333,34 @@ def rss_bytes(pid: int) -> int:
 
 
 def cpu_seconds(pid: int) -> float:
+    user, system = cpu_split(pid)
+    return user + system
+
+
+def cpu_split(pid: int) -> tuple[float, float]:
+    """(user, system) CPU seconds of every thread of `pid`, in clock ticks (10 ms)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / os.sysconf("SC_CLK_TCK"), int(fields[12]) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ns(pid: int) -> int:
+    """On-CPU time of every thread of `pid` in nanoseconds, from the scheduler (finer than cpu_seconds's ticks:
+    a round's window is a few hundred ms)."""
+    total = 0
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return 0
+    for task in tasks:
+        try:
+            total += int(Path(f"/proc/{pid}/task/{task}/schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
 
 
 def edge_stats(stack, admin_ports: list[int]) -> tuple[dict[str, int], dict[str, int]]:
-    """(Envoy's counters summed over its processes, active upstream connections per WebSocket server)."""
+    """(Envoy's counters summed over its processes, active upstream connections per WebSocket server's port)."""
     import httpx
 
     totals: Counter = Counter()
@@ -332,7 +373,8 @@ def edge_stats(stack, admin_ports: list[int]) -> tuple[dict[str, int], dict[str,
         for line in httpx.get(f"http://127.0.0.1:{port}/clusters", timeout=10).text.splitlines():
             parts = line.split("::")
             if len(parts) == 4 and parts[0] == "lms_ws" and parts[2] == "cx_active":
-                per_host[parts[1]] += int(parts[3])
+                # (the host is 127.0.0.1:<port>, or the server's Unix socket, @lms-ws-<digest>-<port>)
+                per_host[int(re.split("[:-]", parts[1])[-1])] += int(parts[3])
     return dict(totals), dict(per_host)
 
 
@@ -351,6 +393,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-storm", action="store_true", help="skip the reconnect storm")
     parser.add_argument("--direct", action="store_true",
                         help="clients connect to the (first) WebSocket server itself instead of through Envoy")
+    parser.add_argument("--set", action="append", default=[], metavar="LMS_NAME=VALUE",
+                        help="a setting for the service (repeatable), e.g. --set LMS_WS_UNIX_SOCKETS=0")
+    parser.add_argument("--client-loop", choices=("uvloop", "asyncio"), default="uvloop", help=argparse.SUPPRESS)
     parser.add_argument("--fail-after", choices=("connect",), help=argparse.SUPPRESS)  # (tests: fail on purpose)
     args = parser.parse_args(argv)
     procs = args.procs or max(2, math.ceil(args.clients / CLIENTS_PER_PROCESS))
@@ -364,6 +409,7 @@ def main(argv: list[str] | None = None) -> int:
 
     env = {"LMS_WS_WORKERS": str(args.ws_workers), "LMS_LOG_LEVEL": os.environ.get("BENCH_LMS_LOG_LEVEL", "WARNING"),
            "LMS_EDGE_PROCESSES": str(edge_processes), "LMS_EDGE_ADMIN_PORT": str(free_port_block(edge_processes))}
+    env.update(item.split("=", 1) for item in args.set)
     processes: list = []
     failed = True
     try:
@@ -413,26 +459,30 @@ def _run(stack, args, procs: int, edge_processes: int, processes: list) -> int:
     for part in (tokens[i::procs] for i in range(procs)):
         stop = context.Queue()
         stops.append(stop)
-        process = context.Process(target=_client_process, args=(url, part, room, args.rounds, to_main, stop),
-                                  daemon=True)
+        process = context.Process(target=_client_process, daemon=True,
+                                  args=(url, part, room, args.rounds, to_main, stop, args.client_loop))
         process.start()
         processes.append(process)
     for _ in processes:
         assert to_main.get(timeout=120) == ("up",)
 
     servers = ws_processes(stack)
+    groups = {"WebSocket server": list(servers.values()), "Envoy": list(ws_processes(stack, b"envoy").values()),
+              "clients": [p.pid for p in processes]}
     rss_before = sum(rss_bytes(pid) for pid in servers.values())
-    cpu_at_start = sum(cpu_seconds(pid) for pid in servers.values())
+    cpu_at_start = {name: sum(cpu_ns(pid) for pid in pids) for name, pids in groups.items()}
     for stop in stops:
         stop.put("go")
     readies = [to_main.get(timeout=900) for _ in processes]
     first, last = min(r[1] for r in readies), max(r[2] for r in readies)
     connected = sum(r[3] for r in readies)
-    connect_cpu = sum(cpu_seconds(pid) for pid in servers.values()) - cpu_at_start
+    connect_cpu = {name: (sum(cpu_ns(pid) for pid in pids) - cpu_at_start[name]) / 1e9 / connected
+                   for name, pids in groups.items()}
     print(f"connect: {connected} clients in {last - first:.2f} s: {connected / (last - first):.0f} connections/s "
           f"({'directly' if args.direct else 'through Envoy'}, subscribed with ?rooms=, "
-          f"{CONNECT_CONCURRENCY} handshakes in flight per client process); WebSocket server CPU "
-          f"{connect_cpu / connected * 1000:.2f} ms per connection", flush=True)
+          f"{CONNECT_CONCURRENCY} handshakes in flight per client process); CPU per connection: "
+          + ", ".join(f"{name} {cpu * 1000:.2f} ms" for name, cpu in connect_cpu.items())
+          + f" (all {sum(connect_cpu.values()) * 1000:.2f} ms)", flush=True)
     if args.fail_after == "connect":
         raise RuntimeError("failing on purpose after the connect phase (--fail-after connect)")
 
@@ -461,14 +511,19 @@ def _run(stack, args, procs: int, edge_processes: int, processes: list) -> int:
     latencies: list[float] = []
     per_round_max: list[float] = []
     acks: list[float] = []
-    cpu_by_process: list[float] = []
     if args.rounds:
+        print(f"reference (same run, before the rounds): {_reference(stack)}", flush=True)
         envoys = list(ws_processes(stack, b"envoy").values())
-        cpu_rounds = {pid: cpu_seconds(pid) for pid in [*servers.values(), *envoys]}
+        groups = {"WebSocket server(s)": list(servers.values()), "Envoy": envoys,
+                  "the bench's clients": [p.pid for p in processes]}
+        windows = {name: 0 for name in groups}  # CPU ns spent inside the rounds' windows (send to last arrival)
+        split_before = {name: [cpu_split(pid) for pid in pids] for name, pids in groups.items()}
+        fanout_before = _fanout_metrics(stack)
         asyncio.run(_send_rounds(stack, admin.token, room, args.rounds, len(processes), to_main, latencies,
-                                 per_round_max, acks, cpu_by_process))
-        ws_cpu = sum(cpu_seconds(pid) - cpu_rounds[pid] for pid in servers.values()) / args.rounds
-        edge_cpu = sum(cpu_seconds(pid) - cpu_rounds[pid] for pid in envoys) / args.rounds
+                                 per_round_max, acks, groups, windows))
+        split = {name: [(u1 - u0, s1 - s0) for (u0, s0), (u1, s1) in zip(split_before[name], map(cpu_split, pids))]
+                 for name, pids in groups.items()}
+        fanout_cpu, fanout_deliveries = (a - b for a, b in zip(_fanout_metrics(stack), fanout_before))
         ms = [v * 1000 for v in latencies]
         p99 = _percentile(ms, 99)
         worst = max(worst, 0 if p99 < P99_BOUND_MS else 1)
@@ -478,12 +533,22 @@ def _run(stack, args, procs: int, edge_processes: int, processes: list) -> int:
               f"{'met' if p99 < P99_BOUND_MS else 'NOT met'})", flush=True)
         print(f"time until the last client had it, per round: median {statistics.median(per_round_max) * 1000:.1f} "
               f"ms, worst {max(per_round_max) * 1000:.1f} ms; the sender's ack (message stored over gRPC): "
-              f"median {statistics.median(acks) * 1000:.1f} ms; CPU of the benchmark's own receivers: "
-              f"{sum(cpu_by_process) / args.rounds * 1000:.0f} ms per round", flush=True)
-        print(f"CPU per round (one event to {connected} clients; with the heartbeats and polls of the round's "
-              f"duration, and inflated by contention on a loaded machine): "
-              f"WebSocket server(s) {ws_cpu * 1000:.0f} ms ({ws_cpu / connected * 1e6:.1f} µs per delivery), "
-              f"Envoy {edge_cpu * 1000:.0f} ms", flush=True)
+              f"median {statistics.median(acks) * 1000:.1f} ms", flush=True)
+        parts = []
+        for name in groups:
+            per_round = windows[name] / 1e9 / args.rounds
+            user = sum(u for u, _ in split[name])
+            system = sum(s for _, s in split[name])
+            parts.append(f"{name} {per_round * 1000:.0f} ms ({per_round / connected * 1e6:.1f} µs per delivery; "
+                         f"{100 * system / max(user + system, 1e-9):.0f} % of it in the kernel)")
+        total = sum(windows.values()) / 1e9 / args.rounds
+        print(f"CPU per round, from the send to the last arrival (one event to {connected} clients; heartbeats "
+              f"and polls of that time included): {'; '.join(parts)}; all {total * 1000:.0f} ms "
+              f"({total / connected * 1e6:.1f} µs per delivery)", flush=True)
+        print(f"the WebSocket servers' fan-out loop alone (lms_ws_fanout_cpu_seconds): "
+              f"{fanout_cpu * 1000 / args.rounds:.1f} ms per round, "
+              f"{fanout_cpu / max(fanout_deliveries, 1) * 1e6:.2f} µs per delivery "
+              f"({fanout_deliveries:.0f} deliveries)", flush=True)
 
     # Reconnect storm ---------------------------------------------------------------------------
     if not args.no_storm:
@@ -494,10 +559,39 @@ def _run(stack, args, procs: int, edge_processes: int, processes: list) -> int:
     return worst
 
 
+def _fanout_metrics(stack) -> tuple[float, float]:
+    """(CPU seconds of the WebSocket servers' fan-out loops, deliveries), from the service's metrics."""
+    import httpx
+
+    values = {"lms_ws_fanout_cpu_seconds_total": 0.0, "lms_ws_deliveries_total": 0.0}
+    for line in httpx.get(stack.metrics_url, timeout=10).text.splitlines():
+        name, _, value = line.partition(" ")
+        if name in values:
+            values[name] += float(value)
+    return values["lms_ws_fanout_cpu_seconds_total"], values["lms_ws_deliveries_total"]
+
+
+def _reference(stack) -> str:
+    """What the machine gives the service right now: the edge's health route, 50 calls in a row, and the load
+    average (the benchmark's own figures are only comparable between runs with both alike)."""
+    import httpx
+
+    with httpx.Client(base_url=stack.edge_url, timeout=10) as client:
+        times = []
+        for _ in range(50):
+            started = time.perf_counter()
+            assert client.get("/api/health/").status_code == 200
+            times.append(time.perf_counter() - started)
+    load = os.getloadavg()
+    return (f"GET /api/health/ through Envoy median {statistics.median(times) * 1000:.1f} ms, "
+            f"p90 {_percentile([t * 1000 for t in times], 90):.1f} ms; load average {load[0]:.1f} / {load[1]:.1f} / "
+            f"{load[2]:.1f}")
+
+
 def _storm(stack, args, admin, room, servers, stops, to_main, procs, admin_ports) -> int:
     port, pid = next(iter(servers.items()))
     _, spread = edge_stats(stack, admin_ports)
-    moving = spread.get(f"127.0.0.1:{port}", 0)
+    moving = spread.get(port, 0)
     for stop in stops:
         stop.put("mark")
     jitter_hint = 0.0
@@ -562,26 +656,31 @@ def _wait_back(stack, port: int, old_pid: int, back: list) -> None:
         time.sleep(0.05)
 
 
-async def _send_rounds(stack, token, room, rounds, procs, to_main, latencies, per_round_max, acks,
-                       cpu_by_process) -> None:
+async def _send_rounds(stack, token, room, rounds, procs, to_main, latencies, per_round_max, acks, groups,
+                       windows) -> None:
     from websockets.asyncio.client import connect
+
+    def sample() -> dict[str, int]:
+        return {name: sum(cpu_ns(pid) for pid in pids) for name, pids in groups.items()}
 
     async with connect(f"{stack.ws_url}?token={token}", compression=None, close_timeout=0.2) as sender:
         await sender.recv()  # connected
         loop = asyncio.get_running_loop()
         for n in range(rounds):
+            before = sample()
             sent = time.monotonic()
             await sender.send(json.dumps({"type": "chat_message", "room": room, "message": f"round {n}"}))
             ack = json.loads(await sender.recv())
             acks.append(time.monotonic() - sent)
             assert ack["type"] == "ack", ack
             arrivals = []
-            cpu_by_process.clear()
             for _ in range(procs):
-                kind, number, times, cpu = await loop.run_in_executor(None, to_main.get, True, 120)
+                kind, number, times, _cpu = await loop.run_in_executor(None, to_main.get, True, 120)
                 assert kind == "round" and number == n, (kind, number)
                 arrivals += times
-                cpu_by_process.append(cpu)
+            after = sample()
+            for name in windows:
+                windows[name] += after[name] - before[name]
             latencies.extend(t - sent for t in arrivals)
             per_round_max.append(max(arrivals) - sent)
             await asyncio.sleep(0.2)

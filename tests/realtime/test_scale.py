@@ -8,6 +8,9 @@ import dataclasses
 from tests.helpers import assign_instructor, make_course
 from tests.realtime.client import enroll, open_client, ws_url
 
+from websockets.datastructures import Headers
+from websockets.http11 import Request
+
 from lms.platform.config import Settings
 from lms.realtime import protocol
 from lms.realtime.server import RealtimeServer
@@ -75,5 +78,27 @@ async def test_the_jitter_hint_grows_with_the_connections_and_an_overloaded_serv
         assert shed.closed[0] == protocol.CLOSE_TRY_AGAIN_LATER == 1013
         server.connections.update(object() for _ in range(200_000))
         assert server.reconnect_jitter_ms() == 60_000  # at most a minute
+    finally:
+        await server.engine.dispose()
+
+
+class _Opening:
+    """What `process_request` sees of a connection: it only answers through `respond`."""
+
+    def respond(self, status, text):
+        return status, text
+
+
+async def test_a_stopping_server_refuses_new_clients_with_503(tmp_path):
+    """Clients closed with 1012 reconnect within a second or two; while the server stops, the handshake is
+    refused (a client accepted then would wait on a stopping hub) and they go to another replica."""
+    settings = dataclasses.replace(Settings.from_env(), database_url=f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    server = RealtimeServer(settings)
+    try:
+        opening = _Opening()
+        assert server.process_request(opening, Request("/ws/lms/?token=t", Headers())) is None  # (handshake goes on)
+        server.stopping = True
+        for path in ("/ws/lms/?token=t", "/ws/lms?token=t", "/healthz"):
+            assert server.process_request(opening, Request(path, Headers())) == (503, "stopping\n"), path
     finally:
         await server.engine.dispose()

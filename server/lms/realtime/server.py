@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import random
 import math
 import resource
 import signal
+import socket
 import time
 import uuid
 from collections import defaultdict
@@ -29,7 +31,7 @@ import grpc
 import uvloop
 from google.protobuf import json_format, struct_pb2
 from google.rpc import status_pb2
-from websockets.asyncio.server import ServerConnection, broadcast, serve
+from websockets.asyncio.server import ServerConnection, broadcast, serve, unix_serve
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request
@@ -251,9 +253,12 @@ class RealtimeServer:
 
     def process_request(self, connection: ServerConnection, request):
         path = urlsplit(request.path).path
+        if self.stopping and path in (*PATHS, "/healthz"):
+            # A stopping server takes no new clients: the ones it just closed with 1012 come back within a second
+            # or two, and one accepted now would wait on a hub that is stopping. Refused, they try again (with
+            # their jitter) and reach another replica, or this one restarted.
+            return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE, "stopping\n")
         if path == "/healthz":
-            if self.stopping:
-                return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE, "stopping\n")
             return connection.respond(HTTPStatus.OK, "ok\n")
         if path not in PATHS:
             response = connection.respond(HTTPStatus.NOT_FOUND, '{"detail": "Not found."}')
@@ -583,19 +588,39 @@ def raise_fd_limit() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
-async def serve_forever(settings: Settings, host: str, port: int, stop: asyncio.Event) -> None:
+def bind_unix(name: str) -> socket.socket:
+    """A listening Unix socket; a name starting with `@` is in the abstract namespace (Linux: no file to
+    remove, and gone with the process), as in Envoy's `pipe` addresses."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.bind("\0" + name[1:] if name.startswith("@") else name)
+    sock.listen(4096)
+    sock.setblocking(False)
+    return sock
+
+
+async def serve_forever(settings: Settings, host: str, port: int, stop: asyncio.Event,
+                        unix_socket: str | None = None) -> None:
     metrics.setup(settings, f"ws:{port}")
     raise_fd_limit()
     server = RealtimeServer(settings)
     await server.start()
     # Heartbeats are the server's own task (RealtimeServer._heartbeat), not a keepalive task per connection.
-    async with serve(server.handler, host, port, process_request=server.process_request, compression=None,
-                     max_size=MAX_FRAME_BYTES, max_queue=MAX_QUEUE, ping_interval=None, close_timeout=5,
-                     server_header=None, backlog=4096) as ws_server:
-        log.info("listening", extra={"fields": {"port": port, "grpc": settings.grpc_target}})
+    options = dict(process_request=server.process_request, compression=None, max_size=MAX_FRAME_BYTES,
+                   max_queue=MAX_QUEUE, ping_interval=None, close_timeout=5, server_header=None)
+    async with contextlib.AsyncExitStack() as listeners:
+        ws_server = await listeners.enter_async_context(serve(server.handler, host, port, backlog=4096, **options))
+        servers = [ws_server]
+        if unix_socket:
+            # The edge's connections (lms serve: Envoy on the same host). A frame written to a Unix socket costs
+            # the kernel less than one through loopback TCP, which also sends acknowledgements back.
+            servers.append(await listeners.enter_async_context(
+                unix_serve(server.handler, sock=bind_unix(unix_socket), **options)))
+        log.info("listening", extra={"fields": {"port": port, "unix_socket": unix_socket,
+                                                "grpc": settings.grpc_target}})
         await stop.wait()
         await server.stop()
-        ws_server.close(close_connections=True)
+        for listener in servers:
+            listener.close(close_connections=True)
     log.info("stopped", extra={"fields": {"port": port}})
 
 
@@ -604,6 +629,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Run one WebSocket server process.")
     parser.add_argument("--host", default=settings.grpc_host)
     parser.add_argument("--port", type=int, default=settings.ws_port)
+    parser.add_argument("--unix-socket", help="also listen on this Unix socket (@name: abstract namespace)")
     args = parser.parse_args(argv)
     logs.configure(settings.log_level)
 
@@ -612,7 +638,7 @@ def main(argv: list[str] | None = None) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        await serve_forever(settings, args.host, args.port, stop)
+        await serve_forever(settings, args.host, args.port, stop, args.unix_socket)
 
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:  # (as the gRPC workers)
         runner.run(run())
