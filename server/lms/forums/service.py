@@ -16,8 +16,8 @@ import dataclasses
 import functools
 
 from sqlalchemy import (
-    DateTime, and_, bindparam, case, delete, exists, false, func, literal, literal_column, or_, select, text, true,
-    type_coerce, update,
+    DateTime, String, and_, bindparam, case, delete, exists, false, func, literal, literal_column, or_, select, text,
+    true, type_coerce, update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -260,10 +260,10 @@ async def get_post(session: AsyncSession, actor: Actor, post_id: int) -> PostVie
 
 # Posts: the list, on the read path ---------------------------------------------------------------------
 #
-# A page of posts is one prebuilt statement per shape (the caller's roles, what is listed, the database for a
-# search), run by `Call.read` (PostgreSQL: one round trip, no transaction): the forum row (visible to the caller,
-# else no row: 404) with the caller's moderation right and the page's total, joined to the page of posts with
-# the caller's thread subscriptions and the authors' names. Every value is a bound parameter; rows are used by
+# A page of posts is one prebuilt statement per shape (the caller's roles, what is listed, the database), run
+# by `Call.read` (PostgreSQL: one round trip, no transaction): the forum row (visible to the caller, else no
+# row: 404) with the caller's moderation right and the page's total, joined to the page of posts with the
+# caller's thread subscriptions and the authors' names. Every value is a bound parameter; rows are used by
 # position (`ListedPost`).
 
 THREADS, REPLIES, SEARCH = "threads", "replies", "search"
@@ -298,10 +298,16 @@ def _role_actor(is_admin: bool, is_instructor: bool) -> Actor:
     return Actor("", bindparam("user"), roles)  # (the policy compares `user_id` with columns: a bound value works)
 
 
+# The statuses as SQL constants, not bound parameters: psycopg prepares a statement run five times, and
+# PostgreSQL's generic plan for `status = $1` cannot use the partial index `... WHERE status = 'pending'` (the
+# admin's waiting-thread count became a scan of every thread: 25 ms instead of 0.03 ms with 100,000 posts).
+_PUBLISHED, _PENDING = (literal_column(f"'{status}'", String) for status in (PUBLISHED, PENDING))
+
+
 def _seen_clause(moderates):
     """Posts the viewer sees in lists: published ones and waiting ones of their own; moderators (`moderates`:
     True, False, or a clause) every waiting one. Rejected posts are shown only by id, to author and moderators."""
-    published, waiting = ForumPost.status == PUBLISHED, ForumPost.status == PENDING
+    published, waiting = ForumPost.status == _PUBLISHED, ForumPost.status == _PENDING
     if moderates is True:
         return or_(published, waiting)
     author = ForumPost.author_id == bindparam("user")
@@ -334,8 +340,8 @@ def _posts_count(where):
 
 @functools.lru_cache(maxsize=64)
 def _list_statement(is_admin: bool, is_instructor: bool, kind: str, dialect: str):
-    """The list of one shape: (moderates, total, parent_ok, *ListedPost) rows, no row when the caller may not
-    see the forum; a page past the end is one row of NULL posts."""
+    """The list of one shape (for the database `dialect`): (moderates, total, parent_ok, *ListedPost) rows, no
+    row when the caller may not see the forum; a page past the end is one row of NULL posts."""
     tenant, forum_id, user = bindparam("tenant"), bindparam("forum"), bindparam("user")
     actor = _role_actor(is_admin, is_instructor)
     moderates = moderated_clause(actor)  # of the forum row
@@ -353,7 +359,7 @@ def _list_statement(is_admin: bool, is_instructor: bool, kind: str, dialect: str
         where.append(ForumPost.parent_id.is_(None))
         # Published threads are counted by the forum; the few waiting ones the viewer sees are counted here
         # (partial index `ix_forum_posts_waiting`, or `ix_forum_posts_forum_author` for their own).
-        waiting = [ForumPost.tenant_id == tenant, ForumPost.forum_id == forum_id, ForumPost.status == PENDING,
+        waiting = [ForumPost.tenant_id == tenant, ForumPost.forum_id == forum_id, ForumPost.status == _PENDING,
                    ForumPost.parent_id.is_(None)]
         waiting_all, waiting_mine = _posts_count(waiting), _posts_count([*waiting, ForumPost.author_id == user])
         if moderates_known is None:
@@ -367,7 +373,7 @@ def _list_statement(is_admin: bool, is_instructor: bool, kind: str, dialect: str
             parent_ok = exists().where(parent.id == bindparam("parent"), parent.tenant_id == tenant,
                                        parent.forum_id == forum_id)  # and seen by the caller (`rules.may_see_post`):
             if moderates_here is not True:
-                seen = [parent.status == PUBLISHED, parent.author_id == user]
+                seen = [parent.status == _PUBLISHED, parent.author_id == user]
                 parent_ok = parent_ok.where(or_(*seen) if moderates_here is False else or_(*seen, moderates_here))
             where.append(ForumPost.parent_id == bindparam("parent"))
         else:
@@ -382,11 +388,17 @@ def _list_statement(is_admin: bool, is_instructor: bool, kind: str, dialect: str
     page = (select(*LISTED_COLUMNS, following.label("is_following")).where(*where)
             .order_by(*_ordered(ForumPost.__table__.c, kind)).limit(bindparam("limit")).offset(bindparam("offset"))
             .subquery("page"))
+    joined = forum.outerjoin(page, forum.c.parent_ok if kind == REPLIES else true())
     author = and_(DirectoryUser.tenant_id == tenant, DirectoryUser.user_id == page.c.author_id)
-    return (select(forum.c.moderates, forum.c.total, forum.c.parent_ok, *page.c, *_AUTHOR_COLUMNS)
-            .select_from(forum.outerjoin(page, forum.c.parent_ok if kind == REPLIES else true())
-                         .outerjoin(DirectoryUser, author))
-            .order_by(*_ordered(page.c, kind)))
+    if dialect == "postgresql":
+        # One probe of the directory's unique index per listed post: as a plain join PostgreSQL hashes the
+        # whole directory of a small tenant (1,000 users: 0.27 of the statement's 0.58 ms).
+        names = select(*_AUTHOR_COLUMNS).where(author).limit(1).lateral("author")
+        joined, name_columns = joined.outerjoin(names, true()), names.c
+    else:
+        joined, name_columns = joined.outerjoin(DirectoryUser, author), _AUTHOR_COLUMNS
+    return (select(forum.c.moderates, forum.c.total, forum.c.parent_ok, *page.c, *name_columns)
+            .select_from(joined).order_by(*_ordered(page.c, kind)))
 
 
 async def list_posts(call: Call, page: PageRequest, *, forum_id: int | None, parent: int | None = None,
@@ -400,9 +412,9 @@ async def list_posts(call: Call, page: PageRequest, *, forum_id: int | None, par
         raise ValidationError({"forum": ["This field is required."]})
     params = {"forum": forum_id, "user": user, "limit": page.size, "offset": page.offset}
     terms = rules.search_terms(search) if search else []
-    dialect = ""
+    dialect = call.runtime.engine.dialect.name
     if terms:
-        kind, dialect = SEARCH, call.runtime.engine.dialect.name
+        kind = SEARCH
         params["search"] = rules.tsquery_text(terms) if dialect == "postgresql" else rules.fts5_query(terms)
     elif parent is not None:
         kind, params["parent"] = REPLIES, parent
