@@ -29,6 +29,14 @@ def test_waiting_posts_queue_approve_and_reject(tenant, other_tenant):
     mine = threads(alice, fid)
     assert mine["count"] == 2 and {p["id"] for p in mine["results"]} == {waiting["id"], staff_post["id"]}
     assert teacher.get(f"{POSTS}{waiting['id']}/").json()["status"] == "pending"
+    # Moderators' lists hold it (the course's teacher, admins); an instructor of another course's do not.
+    for moderator in (teacher, admin):
+        listed = threads(moderator, fid)
+        assert listed["count"] == 2 and {p["id"] for p in listed["results"]} == {waiting["id"], staff_post["id"]}
+    assert [p["id"] for p in threads(other_teacher, fid)["results"]] == [staff_post["id"]]
+    # Its replies may be listed by those who see it: 404 to the others.
+    for viewer, status in ((alice, 200), (teacher, 200), (bob, 404), (other_teacher, 404)):
+        assert viewer.get(POSTS, params={"forum": fid, "parent": waiting["id"]}).status_code == status
     assert bob.get(f"{FORUMS}{fid}/").json()["post_count"] == 1
 
     # The queue: course staff and admins; not students, not instructors of other courses, not other tenants.
@@ -100,6 +108,8 @@ def test_reports_once_per_user_dismissal_and_removal(tenant, stack):
     assert item["reason"] == "reported" and [r["reason"] for r in item["reports"]] == ["Spam", "Rude"]
     assert item["post"]["report_count"] == 2
     assert reader.get(f"{POSTS}{post['id']}/").json()["report_count"] == 0  # only moderators see reports
+    assert [p["report_count"] for p in threads(staff, fid)["results"]] == [2]
+    assert [p["report_count"] for p in threads(reader, fid)["results"]] == [0]
     assert staff.get(QUEUE, params={"reason": "waiting"}).json()["count"] == 0
 
     # Approving a reported post dismisses its reports.

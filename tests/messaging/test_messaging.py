@@ -79,6 +79,7 @@ def test_document_body_sends_and_the_recipient_reads_it(tenant, other_tenant):
 
     opened = student.get(f"{URL}{sent['id']}/").json()  # reading marks it read
     assert opened["is_read"] is True and opened["read_at"].endswith("Z") and opened["folder"] == "inbox"
+    assert student.get(URL).json()["results"] == [opened]  # listed as shown alone, read time included
     assert student.get(f"{URL}unread_count/").json() == {"unread_count": 0}
     assert teacher.get(f"{URL}{sent['id']}/").json()["is_read"] is True  # the sender sees it was read
     unread = student.post(f"{URL}{sent['id']}/mark_unread/").json()

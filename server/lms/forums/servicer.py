@@ -1,13 +1,13 @@
 """gRPC servicer of the forums: request in, service call, message out."""
 from __future__ import annotations
 
-from google.protobuf import empty_pb2
+from google.protobuf import empty_pb2, struct_pb2
 
 from lms.forums import service
 from lms.forums.models import ForumReport, ForumSubscription, ModerationAction
 from lms.forums.v1 import forums_pb2, forums_pb2_grpc
 from lms.platform.pagination import PageRequest, page_envelope
-from lms.platform.protos import nullable_number, nullable_timestamp, timestamp
+from lms.platform.protos import nullable_number, nullable_timestamp, set_timestamp, timestamp
 from lms.platform.servicing import rpc
 from lms.platform.validation import present
 from lms.users.public import display_names
@@ -38,6 +38,26 @@ def post_message(view: service.PostView, viewer: str | None) -> forums_pb2.Post:
         moderation_reason=p.moderation_reason if privileged else "",
         report_count=p.open_reports if view.is_moderator else 0, is_following=view.is_following,
         created_at=timestamp(p.created_at), updated_at=timestamp(p.updated_at))
+
+
+def listed_post(post, is_moderator: bool, viewer: str, into) -> forums_pb2.Post:
+    """A `service.ListedPost` (a row of the list, by position) added to the repeated field `into` (filled in
+    place: several times cheaper than building the message and copying it in)."""
+    privileged = is_moderator or post.author_id == viewer
+    message = into.add(
+        id=post.id, forum=post.forum_id, thread=post.thread, depth=post.depth, title=post.title, content=post.content,
+        content_html=post.content_html, author_id=post.author_id, author_name=service.listed_author_name(post),
+        is_pinned=post.is_pinned, status=post.status, is_deleted=post.is_deleted, is_edited=post.is_edited,
+        reply_count=post.reply_count, moderation_reason=post.moderation_reason if privileged else "",
+        report_count=post.open_reports if is_moderator else 0, is_following=bool(post.is_following))
+    if post.parent_id is None:
+        message.parent.null_value = struct_pb2.NULL_VALUE
+    else:
+        message.parent.number_value = post.parent_id
+    set_timestamp(message.last_activity_at, post.last_activity_at)
+    set_timestamp(message.created_at, post.created_at)
+    set_timestamp(message.updated_at, post.updated_at)
+    return message
 
 
 def report_message(r: ForumReport) -> forums_pb2.Report:
@@ -103,14 +123,15 @@ class ForumServicer(forums_pb2_grpc.ForumServiceServicer):
         return empty_pb2.Empty()
 
     @rpc
-    async def ListPosts(self, request, call, session):
+    async def ListPosts(self, request, call):
         page = PageRequest.from_request(request)
-        views, total = await service.list_posts(session, call.actor, page, forum_id=_opt(request, "forum"),
-                                                parent=_opt(request, "parent"), search=_opt(request, "search"))
-        envelope = page_envelope(call, request, page, total)
-        user = call.actor.user_id
-        return forums_pb2.ListPostsResponse(**envelope, results=[post_message(v, user)
-                                                                 for v in await _named(session, views)])
+        listed = await service.list_posts(call, page, forum_id=_opt(request, "forum"), parent=_opt(request, "parent"),
+                                          search=_opt(request, "search"))
+        response = forums_pb2.ListPostsResponse(**page_envelope(call, request, page, listed.total))
+        viewer, results = call.actor.user_id, response.results
+        for post in listed.posts:
+            listed_post(post, listed.is_moderator, viewer, results)
+        return response
 
     async def _post_out(self, call, session, view: service.PostView) -> forums_pb2.Post:
         return post_message((await _named(session, [view]))[0], call.actor.user_id)

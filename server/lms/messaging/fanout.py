@@ -13,6 +13,11 @@ announcement sent it writes, in the consumer's unit of work:
 The message's `fanned_out` flag is flipped first, by the same transaction (UPDATE ... WHERE NOT fanned_out),
 so an event handled twice (a replay, an expired lease) delivers nothing the second time, and a failed batch
 leaves nothing half done.
+
+The events are one INSERT ... SELECT rather than the platform's `emit_each` (the recipients returned by the
+deliveries' insert, stored at commit): that took 4.6 s against 1.4 s for 10,000 recipients (median of 4
+alternating in-process runs on PostgreSQL, load ~11), spent building, encoding and sending one JSON document
+per recipient. The statement writes the declared room kind only (checked below at import).
 """
 from __future__ import annotations
 
