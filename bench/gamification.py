@@ -90,7 +90,11 @@ def seed_gamification(admin_url: str) -> float:
                    ('{t}', 'A hundred lessons', '', '', 'lessons_completed', 100, NULL, 0, true, 0, now(), now()),
                    ('{t}', 'A thousand points', '', '', 'points_total', 1000, NULL, 0, true, 0, now(), now()),
                    ('{t}', 'A course done', '', '', 'courses_completed', 1, NULL, 0, true, 0, now(), now())""")
-        for table in ("points_ledger", "points_totals", "directory_users", "leaderboard_opt_outs", "badges"):
+        conn.execute(f"""
+            INSERT INTO points_rank_counts (tenant_id, scope, total_points, users)
+            SELECT '{t}', scope, total_points, count(*) FROM points_totals GROUP BY scope, total_points""")
+        for table in ("points_ledger", "points_totals", "points_rank_counts", "directory_users", "leaderboard_opt_outs",
+                      "badges"):
             conn.execute(f"VACUUM ANALYZE {table}")
     return time.perf_counter() - started
 
@@ -173,7 +177,7 @@ def skip_earlier_events(admin_url: str) -> None:
 
 def completions(ours: Ours, args, round_number: int, mode: str) -> dict:
     """One round of lesson completions with the awards consumer `mode`, by a new learner (fresh lessons)."""
-    learner = f"bench-learner-{round_number}"
+    learner = f"bench-learner-{int(time.time())}-{round_number}"  # (unique across runs of a reused database)
     enroll_everywhere(ours.admin_url, learner)
     token = token_of(learner, ["student"], "Bench", f"Learner{round_number}")
     url = f"http://127.0.0.1:{ours.edge_port}/api/lms/enrollments/lesson-completion/"
@@ -192,8 +196,8 @@ def completions(ours: Ours, args, round_number: int, mode: str) -> dict:
         if mode == "on":
             started = time.perf_counter()
             with psycopg.connect(ours.admin_url, autocommit=True) as conn:
-                done = conn.execute("SELECT count(*) FROM lesson_completions WHERE user_id = %s",
-                                    (learner,)).fetchone()[0]
+                done = conn.execute("SELECT count(*) FROM lesson_completions c JOIN enrollments e "
+                                    "ON e.id = c.enrollment_id WHERE e.user_id = %s", (learner,)).fetchone()[0]
                 while time.perf_counter() - started < 120:
                     paid = conn.execute("SELECT count(*) FROM points_ledger WHERE user_id = %s AND rule = "
                                         "'lesson_completed'", (learner,)).fetchone()[0]
@@ -232,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--edge-concurrency", type=int, default=1)
     parser.add_argument("--part", choices=("all", "leaderboard", "overhead"), default="all")
+    parser.add_argument("--reuse-db", action="store_true", help=f"keep {DATABASE} (seeded) from an earlier run")
+    parser.add_argument("--keep-db", action="store_true", help=f"do not drop {DATABASE} at the end")
     args = parser.parse_args(argv)
     if args.quick:
         args.duration, args.warmup = min(args.duration, 4.0), min(args.warmup, 1.0)
@@ -243,24 +249,30 @@ def main(argv: list[str] | None = None) -> int:
     ours.env["LMS_DATABASE_URL"] = ours.app_url
     ok = True
     try:
-        admin_execute(f"DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') "
-                      f"THEN CREATE ROLE {APP_ROLE} LOGIN; END IF; END$$",
-                      f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)",
-                      f"CREATE DATABASE {DATABASE} OWNER {APP_ROLE}")
-        ours.migrate()
-        took = seed.seed(ours.admin_url, 200_000)
-        took += seed_gamification(ours.admin_url)
-        log(f"seeded in {took:.0f} s: {LEDGER_ROWS:,} ledger rows over {USERS:,} users and {seed.COURSES:,} courses")
+        if args.reuse_db and compare.database_exists(DATABASE):
+            log(f"reusing {DATABASE}")
+            ours.migrate()
+        else:
+            admin_execute(f"DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') "
+                          f"THEN CREATE ROLE {APP_ROLE} LOGIN; END IF; END$$",
+                          f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)",
+                          f"CREATE DATABASE {DATABASE} OWNER {APP_ROLE}")
+            ours.migrate()
+            took = seed.seed(ours.admin_url, 200_000)
+            took += seed_gamification(ours.admin_url)
+            log(f"seeded in {took:.0f} s: {LEDGER_ROWS:,} ledger rows over {USERS:,} users and "
+                f"{seed.COURSES:,} courses")
         if args.part in ("all", "leaderboard"):
             ok &= leaderboards(ours, args)
         if args.part in ("all", "overhead"):
             ok &= overhead(ours, args)
     finally:
         shutil.rmtree(ours.data_dir, ignore_errors=True)
-        try:
-            admin_execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        except Exception as error:  # noqa: BLE001 - cleanup is best effort
-            log(f"could not drop {DATABASE}: {error}")
+        if not args.keep_db:
+            try:
+                admin_execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+            except Exception as error:  # noqa: BLE001 - cleanup is best effort
+                log(f"could not drop {DATABASE}: {error}")
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 

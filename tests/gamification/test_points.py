@@ -99,6 +99,7 @@ def test_replayed_events_pay_nothing_twice(tenant, stack):
     assert stack.sql("SELECT count(*) FROM points_ledger WHERE tenant_id = :t", t=tenant.id)[0][0] == ledger[0][0] + 3
     totals = stack.sql("SELECT scope, total_points FROM points_totals WHERE tenant_id = :t ORDER BY scope", t=tenant.id)
     assert totals == [(0, 180), (course["id"], 180)]
+    assert_rank_counts_match_totals(stack, tenant.id)  # the user left each earlier total's count
 
 
 def test_the_same_events_handled_concurrently_pay_once(tenant, stack):
@@ -136,6 +137,7 @@ def test_the_same_events_handled_concurrently_pay_once(tenant, stack):
     assert stack.sql("SELECT count(*), sum(points) FROM points_ledger WHERE tenant_id = :t", t=tenant.id) == [(5, 50)]
     assert stack.sql("SELECT scope, total_points FROM points_totals WHERE tenant_id = :t ORDER BY scope",
                      t=tenant.id) == [(0, 50), (7, 50)]
+    assert_rank_counts_match_totals(stack, tenant.id)
 
 
 def test_points_of_other_tenants_and_anonymous_callers(tenant, other_tenant):
@@ -198,3 +200,13 @@ def test_one_batch_of_many_learners_pays_each_cause_once_and_checks_their_badges
     told = stack.sql("SELECT room, count(*) FROM outbox_events WHERE tenant_id = :t AND type = 'points.awarded' "
                      "GROUP BY room ORDER BY room", t=tenant.id)
     assert told == sorted([(f"user_{ada}", 3), (f"user_{bob}", 3), (f"user_{cyd}", 1)])
+    assert_rank_counts_match_totals(stack, tenant.id)
+
+
+def assert_rank_counts_match_totals(stack, tenant_id: str) -> None:
+    """The users per total that ranks are read from agree with the totals themselves."""
+    counted = stack.sql("SELECT scope, total_points, users FROM points_rank_counts WHERE tenant_id = :t "
+                        "AND users <> 0 ORDER BY scope, total_points", t=tenant_id)
+    assert counted == stack.sql("SELECT scope, total_points, count(*) FROM points_totals WHERE tenant_id = :t "
+                                "GROUP BY scope, total_points ORDER BY scope, total_points", t=tenant_id)
+    assert counted

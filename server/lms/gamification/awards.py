@@ -7,11 +7,12 @@ workers after a lease expired) inserts nothing the second time, and only an inse
 running totals, checks badges and tells the learner (`points.awarded`, `badge.awarded`).
 
 A consumer pass hands over a tenant's events at once, and they are awarded as one batch: one multi-row
-ledger insert (ON CONFLICT DO NOTHING on the cause key, RETURNING what was new), one totals upsert of the
-sums, the events, and one badge check for the users with new ledger rows. Awarding one statement set per
-award instead cost the worker about a third of its lesson-completion throughput under a burst
-(bench/RESULTS.md, "Gamification"). Rows go in sorted key order, so handlers of overlapping batches at
-once (two workers after a lease expired) queue behind each other's locks and never deadlock.
+ledger insert (ON CONFLICT DO NOTHING on the cause key, RETURNING what was new), one upsert of the totals by
+the sums, one of the per-total user counts ranks are read from, the events, and one badge check for the users
+with new ledger rows. Awarding one statement set per award instead cost the worker about a third of its
+lesson-completion throughput under a burst (bench/RESULTS.md, "Gamification"). Rows go in sorted key order,
+so handlers of overlapping batches at once (two workers after a lease expired) queue behind each other's
+locks and never deadlock.
 """
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms.gamification import rules
-from lms.gamification.models import ALL_COURSES, Badge, PointsEntry, PointsRule, PointsTotal, UserBadge
+from lms.gamification.models import (
+    ALL_COURSES, Badge, PointsEntry, PointsRankCount, PointsRule, PointsTotal, UserBadge,
+)
 from lms.platform import consumers
 from lms.platform.db import dialect_insert
 from lms.platform.events import BADGE_AWARDED, POINTS_AWARDED, emit, emit_each
@@ -81,8 +84,14 @@ def _statements(dialect: str):
     upsert_totals = upsert.on_conflict_do_update(
         index_elements=[totals.c.tenant_id, totals.c.scope, totals.c.user_id],
         set_={"total_points": totals.c.total_points + upsert.excluded.total_points,
-              "reached_at": upsert.excluded.reached_at})
-    return insert_entries, upsert_totals
+              "reached_at": upsert.excluded.reached_at},
+    ).returning(totals.c.scope, totals.c.user_id, totals.c.total_points)
+    counts = PointsRankCount.__table__
+    upsert = insert(counts)
+    upsert_counts = upsert.on_conflict_do_update(
+        index_elements=[counts.c.tenant_id, counts.c.scope, counts.c.total_points],
+        set_={"users": counts.c.users + upsert.excluded.users})
+    return insert_entries, upsert_totals, upsert_counts
 
 
 async def award_all(session: AsyncSession, tenant_id: str, payable: dict[tuple[str, str, str], tuple]) -> list:
@@ -91,7 +100,7 @@ async def award_all(session: AsyncSession, tenant_id: str, payable: dict[tuple[s
     if not payable:
         return []
     connection = await session.connection()
-    insert_entries, upsert_totals = _statements(connection.dialect.name)
+    insert_entries, upsert_totals, upsert_counts = _statements(connection.dialect.name)
     now = utcnow()
     rows = [{"tenant_id": tenant_id, "user_id": cause.user_id, "rule": cause.rule, "points": points,
              "cause_type": cause.cause_type, "cause_id": cause.cause_id, "course_id": cause.course_id,
@@ -107,9 +116,21 @@ async def award_all(session: AsyncSession, tenant_id: str, payable: dict[tuple[s
             if cause.course_id:
                 sums[(cause.course_id, cause.user_id)] += points
     if sums:
-        await connection.execute(upsert_totals, [
+        moved = (await connection.execute(upsert_totals, [
             {"tenant_id": tenant_id, "scope": scope, "user_id": user, "total_points": total, "reached_at": now}
-            for (scope, user), total in sorted(sums.items())])
+            for (scope, user), total in sorted(sums.items())])).all()
+        # Each user leaves the count of their old total (none for a new one: totals only grow, from
+        # above 0) for that of their new one. Under concurrent handlers the upsert returns the total after
+        # the other's commit, so the two moves chain.
+        holders: dict[tuple[int, int], int] = defaultdict(int)
+        for scope, user, total in moved:
+            holders[(scope, total)] += 1
+            if total - sums[(scope, user)] > 0:
+                holders[(scope, total - sums[(scope, user)])] -= 1
+        changes = [{"tenant_id": tenant_id, "scope": scope, "total_points": total, "users": change}
+                   for (scope, total), change in sorted(holders.items()) if change]
+        if changes:
+            await connection.execute(upsert_counts, changes)
         emit_each(session, POINTS_AWARDED, [
             (user_room(cause.user_id), {"user_id": cause.user_id, "points": points, "rule": cause.rule,
                                         "cause_type": cause.cause_type, "cause_id": cause.cause_id,

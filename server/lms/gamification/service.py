@@ -16,7 +16,8 @@ from lms.courses import policy
 from lms.courses.public import Course
 from lms.gamification import awards, rules
 from lms.gamification.models import (
-    ALL_COURSES, Badge, GamificationSettings, LeaderboardOptOut, PointsEntry, PointsRule, PointsTotal, UserBadge,
+    ALL_COURSES, Badge, GamificationSettings, LeaderboardOptOut, PointsEntry, PointsRankCount, PointsRule, PointsTotal,
+    UserBadge,
 )
 from lms.platform import files
 from lms.platform.actor import Actor
@@ -251,8 +252,10 @@ def _leaderboard_statement(by_course: bool, sees_drafts: bool):
     rank, the caller's name) outer-joined to the top rows with their names and opt-outs.
 
     The top rows are the first `limit` entries of `ix_points_totals_rank` (the ranking order itself); the
-    caller's rank counts the index entries above their total (a range of that index, as long as their rank:
-    never the ledger). The course check is the courses policy's visibility rule as a clause of the head.
+    caller's rank is one plus the users holding a higher total, summed over `points_rank_counts` (one row per
+    distinct total above theirs; counting the users themselves read 4,848 index entries for a caller ranked
+    4,849th of 50,000, ~0.8 ms, and grows with the rank). Never the ledger. The course check is the courses
+    policy's visibility rule as a clause of the head.
     """
     scope, me = bindparam("scope", type_=Integer), bindparam("me", type_=String)
     in_scope = and_(PointsTotal.tenant_id == _TENANT, PointsTotal.scope == scope)
@@ -270,8 +273,9 @@ def _leaderboard_statement(by_course: bool, sees_drafts: bool):
         func.coalesce(select(GamificationSettings.allow_opt_out).where(chosen).scalar_subquery(), true())
         .label("allow_opt_out"),
         visible.label("visible"), mine.label("my_total"),
-        (1 + select(func.count()).select_from(PointsTotal).where(in_scope, PointsTotal.total_points > mine)
-         .scalar_subquery()).label("my_rank"),
+        (1 + func.coalesce(select(func.sum(PointsRankCount.users)).where(
+            PointsRankCount.tenant_id == _TENANT, PointsRankCount.scope == scope, PointsRankCount.total_points > mine)
+            .scalar_subquery(), 0)).label("my_rank"),
     ).subquery("head")
     top = (select(PointsTotal.user_id, PointsTotal.total_points, PointsTotal.reached_at)
            .where(in_scope, PointsTotal.total_points > 0)
