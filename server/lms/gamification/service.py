@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 
-from sqlalchemy import Integer, String, and_, bindparam, delete, exists, func, literal_column, select, true
+from sqlalchemy import Integer, String, and_, bindparam, delete, exists, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -257,10 +257,7 @@ def _leaderboard_statement(by_course: bool, sees_drafts: bool):
     4,849th of 50,000, ~0.8 ms, and grows with the rank). Never the ledger. The course check is the courses
     policy's visibility rule as a clause of the head.
     """
-    # The tenant-wide shape names its scope in the SQL: a prepared statement's generic plan then knows it reads
-    # the biggest scope (every user) instead of planning for an average course's few.
-    scope = bindparam("scope", type_=Integer) if by_course else literal_column(str(ALL_COURSES), Integer)
-    me = bindparam("me", type_=String)
+    scope, me = bindparam("scope", type_=Integer), bindparam("me", type_=String)
     in_scope = and_(PointsTotal.tenant_id == _TENANT, PointsTotal.scope == scope)
     chosen = GamificationSettings.tenant_id == _TENANT
     mine = select(PointsTotal.total_points).where(in_scope, PointsTotal.user_id == me,
@@ -310,8 +307,8 @@ async def leaderboard(call: Call, course_id: int | None, limit: int | None):
         raise ValidationError({"limit": [f"Ensure this value is between 1 and {MAX_LIMIT}."]})
     limit = limit or DEFAULT_LIMIT
     statement = _leaderboard_statement(course_id is not None, policy.sees_unpublished_content(actor))
-    params = {"me": me, "limit": limit} if course_id is None else {"scope": course_id, "me": me, "limit": limit}
-    rows = (await call.read(statement, params)).all()
+    rows = (await call.read(statement, {"scope": ALL_COURSES if course_id is None else course_id, "me": me,
+                                        "limit": limit})).all()
     enabled, allow_opt_out, visible, my_total, my_rank, my_first, my_last, my_email = rows[0][:8]
     if not enabled and not actor.is_staff:
         raise PermissionDenied(LEADERBOARD_OFF)
