@@ -14,12 +14,16 @@ START = datetime(2025, 1, 1, tzinfo=timezone.utc)
 
 
 def seed_totals(stack, tenant_id: str, scope: int, totals: list[tuple[str, int]]) -> None:
-    """Totals as the awards consumer keeps them; the n-th reached its total n minutes after START."""
+    """Totals (and the users per total) as the awards consumer keeps them; the n-th reached its total n
+    minutes after START."""
     for n, (user, total) in enumerate(totals):
         stack.sql("INSERT INTO points_totals (tenant_id, scope, user_id, total_points, reached_at) "
                   "VALUES (:t, :s, :u, :p, :r)", t=tenant_id, s=scope, u=user, p=total,
                   r=(START + timedelta(minutes=n)).replace(tzinfo=None) if stack.backend == "sqlite"
                   else START + timedelta(minutes=n))
+        stack.sql("INSERT INTO points_rank_counts (tenant_id, scope, total_points, users) VALUES (:t, :s, :p, 1) "
+                  "ON CONFLICT (tenant_id, scope, total_points) DO UPDATE SET users = points_rank_counts.users + 1",
+                  t=tenant_id, s=scope, p=total)
 
 
 def board(actor, **params) -> dict:

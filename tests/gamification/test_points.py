@@ -99,6 +99,7 @@ def test_replayed_events_pay_nothing_twice(tenant, stack):
     assert stack.sql("SELECT count(*) FROM points_ledger WHERE tenant_id = :t", t=tenant.id)[0][0] == ledger[0][0] + 3
     totals = stack.sql("SELECT scope, total_points FROM points_totals WHERE tenant_id = :t ORDER BY scope", t=tenant.id)
     assert totals == [(0, 180), (course["id"], 180)]
+    assert_rank_counts_match_totals(stack, tenant.id)  # the user left each earlier total's count
 
 
 def test_the_same_events_handled_concurrently_pay_once(tenant, stack):
@@ -136,6 +137,7 @@ def test_the_same_events_handled_concurrently_pay_once(tenant, stack):
     assert stack.sql("SELECT count(*), sum(points) FROM points_ledger WHERE tenant_id = :t", t=tenant.id) == [(5, 50)]
     assert stack.sql("SELECT scope, total_points FROM points_totals WHERE tenant_id = :t ORDER BY scope",
                      t=tenant.id) == [(0, 50), (7, 50)]
+    assert_rank_counts_match_totals(stack, tenant.id)
 
 
 def test_points_of_other_tenants_and_anonymous_callers(tenant, other_tenant):
@@ -148,3 +150,63 @@ def test_points_of_other_tenants_and_anonymous_callers(tenant, other_tenant):
     assert points(stranger, user_id=student.user_id)["total_points"] == 0
     assert points(stranger, user_id=student.user_id)["results"] == []
     assert_error(tenant.anonymous().get("/api/lms/user-points/"), 401)
+
+
+def test_one_batch_of_many_learners_pays_each_cause_once_and_checks_their_badges(tenant, stack):
+    """A consumer pass awards a tenant's events as one batch: several learners, rules and courses at once,
+    a cause repeated inside the batch, then the same batch again (a replay)."""
+    from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+    from lms.gamification import awards
+    from lms.platform.consumers import ConsumedEvent
+    from lms.platform.db import unit_of_work
+    from lms.platform.models import utcnow
+    from tests.gamification.helpers import make_badge
+
+    admin = tenant.admin()
+    make_badge(admin, name="Three lessons", criteria_type="lessons_completed", threshold=3)
+    make_badge(admin, name="Forty points", criteria_type="points_total", threshold=40)
+    ada, bob, cyd = (f"learner-{name}-{tenant.id}" for name in ("ada", "bob", "cyd"))
+    facts = [(ada, 1, 11), (ada, 1, 12), (ada, 2, 21), (ada, 1, 11), (bob, 1, 11), (bob, 2, 22), (cyd, 2, 23)]
+    events = [ConsumedEvent(n, "lesson.completed", f"user_{user}",
+                            {"course_id": course, "lesson_id": lesson, "user_id": user}, utcnow())
+              for n, (user, course, lesson) in enumerate(facts)]
+    events.append(ConsumedEvent(99, "course.completed", f"user_{bob}", {"course_id": 2, "user_id": bob}, utcnow()))
+    url = stack.database_url.replace("postgresql://", "postgresql+psycopg_async://", 1).replace(
+        "sqlite:///", "sqlite+aiosqlite:///", 1)
+
+    async def run() -> None:
+        engine = create_async_engine(url)
+        try:
+            for _ in range(2):  # the second pass is a replay: nothing new
+                async with unit_of_work(async_sessionmaker(engine, expire_on_commit=False), tenant.id) as session:
+                    await awards.handle(session, tenant.id, events)
+        finally:
+            await engine.dispose()
+
+    if stack.backend == "sqlite":
+        pytest.importorskip("aiosqlite")
+    asyncio.run(run())
+    ledger = stack.sql("SELECT user_id, count(*), sum(points) FROM points_ledger WHERE tenant_id = :t "
+                       "GROUP BY user_id ORDER BY user_id", t=tenant.id)
+    assert ledger == [(ada, 3, 30), (bob, 3, 120), (cyd, 1, 10)]
+    totals = stack.sql("SELECT user_id, scope, total_points FROM points_totals WHERE tenant_id = :t "
+                       "ORDER BY user_id, scope", t=tenant.id)
+    assert totals == [(ada, 0, 30), (ada, 1, 20), (ada, 2, 10), (bob, 0, 120), (bob, 1, 10), (bob, 2, 110),
+                      (cyd, 0, 10), (cyd, 2, 10)]
+    held = stack.sql("SELECT ub.user_id, b.name FROM user_badges ub JOIN badges b ON b.id = ub.badge_id "
+                     "WHERE ub.tenant_id = :t ORDER BY ub.user_id, b.name", t=tenant.id)
+    assert held == [(ada, "Three lessons"), (bob, "Forty points")]
+    told = stack.sql("SELECT room, count(*) FROM outbox_events WHERE tenant_id = :t AND type = 'points.awarded' "
+                     "GROUP BY room ORDER BY room", t=tenant.id)
+    assert told == sorted([(f"user_{ada}", 3), (f"user_{bob}", 3), (f"user_{cyd}", 1)])
+    assert_rank_counts_match_totals(stack, tenant.id)
+
+
+def assert_rank_counts_match_totals(stack, tenant_id: str) -> None:
+    """The users per total that ranks are read from agree with the totals themselves."""
+    counted = stack.sql("SELECT scope, total_points, users FROM points_rank_counts WHERE tenant_id = :t "
+                        "AND users <> 0 ORDER BY scope, total_points", t=tenant_id)
+    assert counted == stack.sql("SELECT scope, total_points, count(*) FROM points_totals WHERE tenant_id = :t "
+                                "GROUP BY scope, total_points ORDER BY scope, total_points", t=tenant_id)
+    assert counted

@@ -69,6 +69,20 @@ Index("ix_points_totals_rank", PointsTotal.tenant_id, PointsTotal.scope, PointsT
       PointsTotal.reached_at, PointsTotal.user_id)
 
 
+class PointsRankCount(TenantScoped, Base):
+    """How many users of a scope hold each total, kept with the totals by the awards: a caller's rank is one
+    plus the users summed over the totals above theirs (one row per distinct total, a few hundred) instead of
+    counted one by one (every user above them: 50,000 index entries for the last of 50,000)."""
+
+    __tablename__ = "points_rank_counts"
+    __table_args__ = (PrimaryKeyConstraint("tenant_id", "scope", "total_points"),)
+    __tenant_index__ = False
+
+    scope: Mapped[int] = mapped_column(Integer)
+    total_points: Mapped[int] = mapped_column(Integer)
+    users: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Badge(TenantScoped, Timestamped, Base):
     """An achievement with the criteria that award it."""
 

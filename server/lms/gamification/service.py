@@ -6,15 +6,18 @@ here read the ledger and totals, manage badges and rules, and award badges by ha
 from __future__ import annotations
 
 import dataclasses
+import functools
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Integer, String, and_, bindparam, delete, exists, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from lms.courses import policy
 from lms.courses.public import Course
 from lms.gamification import awards, rules
 from lms.gamification.models import (
-    ALL_COURSES, Badge, GamificationSettings, LeaderboardOptOut, PointsEntry, PointsRule, PointsTotal, UserBadge,
+    ALL_COURSES, Badge, GamificationSettings, LeaderboardOptOut, PointsEntry, PointsRankCount, PointsRule, PointsTotal,
+    UserBadge,
 )
 from lms.platform import files
 from lms.platform.actor import Actor
@@ -23,13 +26,14 @@ from lms.platform.db import dialect_insert
 from lms.platform.errors import NotFound, PermissionDenied, ValidationError
 from lms.platform.pagination import PageRequest
 from lms.platform.validation import Bool, Choice, Field, Fields, Int, Str
-from lms.users.public import display_names, profiles
+from lms.users.public import DirectoryUser, display_names, full_name, profiles
 
 ANONYMOUS = "Anonymous"
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
 LEADERBOARD_OFF = "Leaderboards are turned off for learners."
 OPT_OUT_NOT_ALLOWED = "Opting out of leaderboards is not allowed here."
+_TENANT = bindparam("tenant", type_=String)  # bound by `Call.read` (prebuilt statements filter every table by it)
 
 
 class CourseRef(Field):
@@ -241,49 +245,88 @@ async def settings_of(session: AsyncSession) -> tuple[bool, bool]:
     return (True, True) if row is None else (row[0], row[1])
 
 
-async def leaderboard(session: AsyncSession, actor: Actor, course_id: int | None, limit: int | None):
+@functools.lru_cache(maxsize=8)
+def _leaderboard_statement(by_course: bool, sees_drafts: bool):
+    """The whole leaderboard in one statement, built once per shape (every value a bound parameter):
+    a one-row head (the tenant's settings, whether the caller may see the course, the caller's total and
+    rank, the caller's name) outer-joined to the top rows with their names and opt-outs.
+
+    The top rows are the first `limit` entries of `ix_points_totals_rank` (the ranking order itself); the
+    caller's rank is one plus the users holding a higher total, summed over `points_rank_counts` (one row per
+    distinct total above theirs; counting the users themselves read 4,848 index entries for a caller ranked
+    4,849th of 50,000, ~0.8 ms, and grows with the rank). Never the ledger. The course check is the courses
+    policy's visibility rule as a clause of the head.
+    """
+    scope, me = bindparam("scope", type_=Integer), bindparam("me", type_=String)
+    in_scope = and_(PointsTotal.tenant_id == _TENANT, PointsTotal.scope == scope)
+    chosen = GamificationSettings.tenant_id == _TENANT
+    mine = select(PointsTotal.total_points).where(in_scope, PointsTotal.user_id == me,
+                                                  PointsTotal.total_points > 0).correlate(None).scalar_subquery()
+    if by_course:
+        visible = exists().where(Course.tenant_id == _TENANT, Course.id == scope, *policy.conditions(
+            policy.visible_rule(policy.SQL, is_tenant_staff=sees_drafts, status=Course.status)))
+    else:
+        visible = true()
+    head = select(
+        func.coalesce(select(GamificationSettings.leaderboard_enabled).where(chosen).scalar_subquery(), true())
+        .label("enabled"),
+        func.coalesce(select(GamificationSettings.allow_opt_out).where(chosen).scalar_subquery(), true())
+        .label("allow_opt_out"),
+        visible.label("visible"), mine.label("my_total"),
+        (1 + func.coalesce(select(func.sum(PointsRankCount.users)).where(
+            PointsRankCount.tenant_id == _TENANT, PointsRankCount.scope == scope, PointsRankCount.total_points > mine)
+            .scalar_subquery(), 0)).label("my_rank"),
+    ).subquery("head")
+    top = (select(PointsTotal.user_id, PointsTotal.total_points, PointsTotal.reached_at)
+           .where(in_scope, PointsTotal.total_points > 0)
+           .order_by(PointsTotal.total_points.desc(), PointsTotal.reached_at, PointsTotal.user_id)
+           .limit(bindparam("limit", type_=Integer))).subquery("top")
+    my_entry, entry = aliased(DirectoryUser, name="my_entry"), aliased(DirectoryUser, name="entry")
+    return (
+        select(head.c.enabled, head.c.allow_opt_out, head.c.visible, head.c.my_total, head.c.my_rank,
+               my_entry.first_name, my_entry.last_name, my_entry.email,
+               top.c.user_id, top.c.total_points, entry.first_name, entry.last_name, entry.email,
+               LeaderboardOptOut.user_id.is_not(None).label("opted_out"))
+        .select_from(head)
+        .outerjoin(my_entry, and_(my_entry.tenant_id == _TENANT, my_entry.user_id == me))
+        .outerjoin(top, true())
+        .outerjoin(entry, and_(entry.tenant_id == _TENANT, entry.user_id == top.c.user_id))
+        .outerjoin(LeaderboardOptOut, and_(LeaderboardOptOut.tenant_id == _TENANT,
+                                           LeaderboardOptOut.user_id == top.c.user_id))
+        .order_by(top.c.total_points.desc(), top.c.reached_at, top.c.user_id))
+
+
+async def leaderboard(call: Call, course_id: int | None, limit: int | None):
     """Top users by points (tenant-wide, or earned in one course the caller may see) and the caller's place.
 
-    Reads the top of the totals index and, for the caller, counts the totals above theirs: never the ledger.
+    One statement on the read path (`Call.read`: one round trip, no transaction); see `_leaderboard_statement`.
     """
+    actor = call.actor
     me = actor.require_user()
     if limit is not None and not 1 <= limit <= MAX_LIMIT:
         raise ValidationError({"limit": [f"Ensure this value is between 1 and {MAX_LIMIT}."]})
     limit = limit or DEFAULT_LIMIT
-    enabled, allow_opt_out = await settings_of(session)
+    statement = _leaderboard_statement(course_id is not None, policy.sees_unpublished_content(actor))
+    rows = (await call.read(statement, {"scope": ALL_COURSES if course_id is None else course_id, "me": me,
+                                        "limit": limit})).all()
+    enabled, allow_opt_out, visible, my_total, my_rank, my_first, my_last, my_email = rows[0][:8]
     if not enabled and not actor.is_staff:
         raise PermissionDenied(LEADERBOARD_OFF)
-    scope = ALL_COURSES
-    if course_id is not None:
-        await policy.visible_course(session, actor, course_id)
-        scope = course_id
-    top = (await session.execute(
-        select(PointsTotal.user_id, PointsTotal.total_points)
-        .where(PointsTotal.scope == scope, PointsTotal.total_points > 0)
-        .order_by(PointsTotal.total_points.desc(), PointsTotal.reached_at, PointsTotal.user_id).limit(limit))).all()
-    ranks = rules.competition_ranks([total for _, total in top])
-    mine = (await session.execute(select(PointsTotal.total_points).where(
-        PointsTotal.scope == scope, PointsTotal.user_id == me, PointsTotal.total_points > 0))).first()
-    my_rank = None
-    for (user, _), rank in zip(top, ranks):
+    if not visible:
+        raise NotFound()
+    top = [row[8:] for row in rows if row[8] is not None]  # (no top rows: the head alone, with NULLs)
+    ranks = rules.competition_ranks([total for _, total, *_ in top])
+    results = []
+    for (user, total, first, last, email, opted_out), rank in zip(top, ranks):
         if user == me:
-            my_rank = rank
-    if mine is not None and my_rank is None:
-        my_rank = 1 + (await session.scalar(select(func.count()).select_from(PointsTotal).where(
-            PointsTotal.scope == scope, PointsTotal.total_points > mine[0])) or 0)
-    ids = [user for user, _ in top] + ([me] if mine is not None else [])
-    hidden = set()
-    if allow_opt_out and ids:
-        hidden = set(await session.scalars(select(LeaderboardOptOut.user_id).where(LeaderboardOptOut.user_id.in_(ids))))
-    names = await display_names(session, ids)
-
-    def place(user: str, total: int, rank: int) -> Place:
-        if user in hidden and user != me:
-            return Place(rank, "", ANONYMOUS, total, False)
-        return Place(rank, user, names.get(user, user), total, user == me)
-
-    results = [place(user, total, rank) for (user, total), rank in zip(top, ranks)]
-    current = place(me, mine[0], my_rank) if mine is not None else None
+            results.append(Place(rank, me, full_name(first or "", last or "", email or "", me), total, True))
+        elif allow_opt_out and opted_out:
+            results.append(Place(rank, "", ANONYMOUS, total, False))
+        else:
+            results.append(Place(rank, user, full_name(first or "", last or "", email or "", user), total, False))
+    current = None
+    if my_total is not None:
+        current = Place(my_rank, me, full_name(my_first or "", my_last or "", my_email or "", me), my_total, True)
     return results, current, limit
 
 

@@ -128,9 +128,9 @@ class PointsServicer(pb_grpc.PointsServiceServicer):
                                          results=[entry_message(e) for e in entries])
 
     @rpc
-    async def GetLeaderboard(self, request, call, session):
+    async def GetLeaderboard(self, request, call):
         results, current, limit = await service.leaderboard(
-            session, call.actor, request.course_id if request.HasField("course_id") else None,
+            call, request.course_id if request.HasField("course_id") else None,
             request.limit if request.HasField("limit") else None)
         return pb.Leaderboard(
             course_id=nullable_number(request.course_id if request.HasField("course_id") else None), limit=limit,
