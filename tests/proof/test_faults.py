@@ -78,18 +78,31 @@ def test_postgresql_stopped_and_started_mid_load_loses_no_acknowledged_write(tmp
                 if response.status_code != 201:
                     time.sleep(0.05)
 
+        def wait_until(condition, seconds: float) -> None:
+            deadline = time.monotonic() + seconds
+            while not condition() and time.monotonic() < deadline:
+                time.sleep(0.05)
+
+        def acknowledged_count() -> int:
+            with lock:
+                return len(acknowledged)
+
+        # Conditions, not fixed sleeps (they cost 5 s a run): writes acknowledged before the stop, an answer
+        # while PostgreSQL is down, and writes acknowledged again after it is back.
         with concurrent.futures.ThreadPoolExecutor(4) as pool:
             for n in range(4):
                 pool.submit(writer, n)
-            time.sleep(1.5)
+            wait_until(lambda: acknowledged_count() >= 12, 30)
             database.stop("immediate")
-            time.sleep(2.0)
             down = admin.get("/api/lms/categories/")
+            deadline = time.monotonic() + 10
+            while down.status_code == 200 and time.monotonic() < deadline:  # (a connection the pool still held)
+                time.sleep(0.1)
+                down = admin.get("/api/lms/categories/")
             database.start()
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline and admin.get("/api/lms/courses/").status_code != 200:
-                time.sleep(0.2)
-            time.sleep(1.5)
+            wait_until(lambda: admin.get("/api/lms/courses/").status_code == 200, 20)
+            before_recovery = acknowledged_count()
+            wait_until(lambda: acknowledged_count() >= before_recovery + 12, 20)
             stop.set()
         assert down.status_code == 503 and down.headers.get("retry-after") == "1", down.text
         statuses = {status for status, _, _ in answers}

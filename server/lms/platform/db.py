@@ -10,6 +10,7 @@ to run tenant-owned queries unless it was opened explicitly for all tenants.
 from __future__ import annotations
 
 import collections
+import functools
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
@@ -235,7 +236,10 @@ async def tenant_execute(session: AsyncSession, statement, params: dict | None =
 
 _READ_TENANT = "lms_read_tenant"  # connection record info key: the tenant its session setting holds
 _SET_SESSION_TENANT = "SELECT set_config('app.tenant_id', %s, false), set_config('app.all_tenants', 'off', false)"
-_compiled: dict = {}  # statement -> (SQL text for psycopg, default parameter values)
+# Compiled statements kept per process: the prebuilt statements are a few dozen module-level ones plus the
+# filter shapes of the list caches (lms.courses.service: 512, lms.messaging.service: 64). Bounded, since a
+# shape evicted from those caches comes back as a new statement object (a new key here).
+COMPILED_CACHE_SIZE = 1024
 
 
 class Rows(list):
@@ -293,12 +297,11 @@ def row_type(statement, name: str = "Row") -> type:
     return collections.namedtuple(name, list(statement.selected_columns.keys()))
 
 
+@functools.lru_cache(maxsize=COMPILED_CACHE_SIZE)
 def _postgresql_sql(statement, dialect) -> tuple[str, dict]:
-    entry = _compiled.get(statement)
-    if entry is None:
-        compiled = statement.compile(dialect=dialect)
-        entry = _compiled[statement] = (str(compiled), dict(compiled.params))
-    return entry
+    """(SQL text for psycopg, default parameter values) of a prebuilt statement."""
+    compiled = statement.compile(dialect=dialect)
+    return str(compiled), dict(compiled.params)
 
 
 async def execute_alone(engine: AsyncEngine, tenant: str, statement, params: dict | None = None) -> Rows:
