@@ -64,3 +64,12 @@ def test_row_level_security_hides_other_tenants_rows_from_raw_sql(stack, tenant,
             await engine.dispose()
 
     asyncio.run(check())
+
+
+def test_psycopg_keeps_the_parse_of_our_long_prebuilt_statements():
+    """lms.platform.db raises psycopg's limit for caching a statement's parse (a private constant: an upgrade
+    that drops it must fail here, not silently cost every long statement a parse per execution)."""
+    import psycopg._queries
+    import lms.platform.db  # noqa: F401
+
+    assert psycopg._queries.MAX_CACHED_STATEMENT_LENGTH >= 16384
