@@ -269,7 +269,36 @@ class Peer:
 
 # Our service --------------------------------------------------------------------------------------
 
+def add_runner_arguments(parser: argparse.ArgumentParser, *, connections: int = 32, warmup: float = 3.0) -> None:
+    """The options of this benchmark's runner (our side), with its defaults, for the benchmarks that reuse it
+    (bench.forum_posts, bench.messaging_inbox, bench.gamification); read them with `runner_arguments`."""
+    parser.add_argument("--quick", action="store_true", help="3 s runs after 1 s warm-up (for development)")
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--warmup", type=float, default=warmup)
+    parser.add_argument("--connections", type=int, default=connections)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--edge-concurrency", type=int, default=1)
+    parser.add_argument("--service-env", action="append", default=[], metavar="LMS_NAME=VALUE",
+                        help="a setting for our service (repeatable)")
+
+
+def runner_arguments(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.duration, args.warmup = 3.0, 1.0
+    return args
+
+
 class Ours:
+    @classmethod
+    def on_database(cls, args, database: str) -> "Ours":
+        """Our side with its own database `database` (owned by the application role, as `OUR_DB` is)."""
+        ours = cls(args)
+        ours.app_url, ours.admin_url = db_url(database, APP_ROLE), db_url(database)
+        ours.env["LMS_DATABASE_URL"] = ours.app_url
+        return ours
+
     def __init__(self, args):
         self.args = args
         self.app_url = db_url(OUR_DB, APP_ROLE)
@@ -287,7 +316,7 @@ class Ours:
             # The benchmark's one admin would hit the default 1000/h budget within a second: raised.
             "LMS_RATE_LIMIT_USER": "1000000000/h", "LMS_LOG_LEVEL": "WARNING",
             "PYTHONPATH": str(ROOT / "server"),
-            **dict(item.split("=", 1) for item in args.service_env),
+            **dict(item.split("=", 1) for item in getattr(args, "service_env", ())),
         }
         from lms.platform.auth import mint_token
 

@@ -29,7 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "server"), str(ROOT)]
 
 from bench import compare, seed as catalogue  # noqa: E402
-from bench.compare import APP_ROLE, Ours, admin_execute, db_url, load_average, log, run_wrk, wait_idle  # noqa: E402
+from bench.compare import (  # noqa: E402
+    APP_ROLE, add_runner_arguments, admin_execute, load_average, log, Ours, run_wrk, runner_arguments, wait_idle,
+)
 
 DATABASE = "lms_bench_forums"
 TENANT = catalogue.TENANT  # the catalogue's tenant: the course list reference runs in the same tenant
@@ -101,22 +103,12 @@ def query_count(url: str, token: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--duration", type=float, default=10.0)
-    parser.add_argument("--warmup", type=float, default=3.0)
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--edge-concurrency", type=int, default=1)
-    args = parser.parse_args(argv)
-    if args.quick:  # as `bench.compare --quick`
-        args.duration, args.warmup = 3.0, 1.0
+    add_runner_arguments(parser)
+    args = runner_arguments(parser, argv)
     # SIGTERM ends the run like Ctrl-C: through the `finally` blocks that stop every process it started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     load_before = load_average()
-    ours = Ours(args)
-    ours.app_url, ours.admin_url = db_url(DATABASE, APP_ROLE), db_url(DATABASE)
-    ours.env["LMS_DATABASE_URL"] = ours.app_url
+    ours = Ours.on_database(args, DATABASE)
     from lms.platform.auth import mint_token
 
     student = mint_token(compare.JWT_SECRET, user_id="bench-student", tenant_id=TENANT, roles=["student"],

@@ -42,7 +42,9 @@ sys.path[:0] = [str(ROOT / "server"), str(ROOT)]
 import psycopg  # noqa: E402
 
 from bench import compare, seed  # noqa: E402
-from bench.compare import APP_ROLE, Ours, admin_execute, db_url, load_average, log, run_wrk, wait_idle  # noqa: E402
+from bench.compare import (  # noqa: E402
+    APP_ROLE, add_runner_arguments, admin_execute, load_average, log, Ours, run_wrk, runner_arguments, wait_idle,
+)
 
 DATABASE = "lms_bench_gamification"
 LEDGER_ROWS, USERS, COURSES_PER_USER = 1_000_000, 50_000, 20
@@ -228,25 +230,15 @@ def overhead(ours: Ours, args) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--duration", type=float, default=10.0)
-    parser.add_argument("--warmup", type=float, default=2.0)
-    parser.add_argument("--connections", type=int, default=10)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--edge-concurrency", type=int, default=1)
+    add_runner_arguments(parser, connections=10, warmup=2.0)
     parser.add_argument("--part", choices=("all", "leaderboard", "overhead"), default="all")
     parser.add_argument("--reuse-db", action="store_true", help=f"keep {DATABASE} (seeded) from an earlier run")
     parser.add_argument("--keep-db", action="store_true", help=f"do not drop {DATABASE} at the end")
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.duration, args.warmup = min(args.duration, 4.0), min(args.warmup, 1.0)
+    args = runner_arguments(parser, argv)
     print(f"wrk -t{args.threads} -c{args.connections} -d{args.duration:g}s after a {args.warmup:g} s warm-up; "
           f"`lms serve --workers {args.workers} --edge-concurrency {args.edge_concurrency} --no-access-log`; "
           f"load average before: {load_average()}", flush=True)
-    ours = Ours(args)
-    ours.app_url, ours.admin_url = db_url(DATABASE, APP_ROLE), db_url(DATABASE)
-    ours.env["LMS_DATABASE_URL"] = ours.app_url
+    ours = Ours.on_database(args, DATABASE)
     ok = True
     try:
         if args.reuse_db and compare.database_exists(DATABASE):

@@ -42,7 +42,9 @@ import psycopg  # noqa: E402
 
 from bench import seed  # noqa: E402
 from bench import compare  # noqa: E402
-from bench.compare import APP_ROLE, JWT_SECRET, Ours, admin_execute, db_url, load_average, run_wrk, wait_idle  # noqa: E402
+from bench.compare import (  # noqa: E402
+    APP_ROLE, JWT_SECRET, add_runner_arguments, admin_execute, load_average, Ours, run_wrk, runner_arguments, wait_idle,
+)
 
 DATABASE = "lms_bench_messaging"
 LEARNERS = 10_000
@@ -178,25 +180,15 @@ def explain_delivery(app_url: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true")
+    add_runner_arguments(parser)
     parser.add_argument("--messages", type=int, default=1_000_000, help="direct messages seeded in the tenant")
-    parser.add_argument("--duration", type=float, default=10.0)
-    parser.add_argument("--warmup", type=float, default=3.0)
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--edge-concurrency", type=int, default=1)
     parser.add_argument("--announcements", type=int, default=20)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards (to look at it)")
-    args = parser.parse_args(argv)
-    if args.quick:  # as `bench.compare --quick`
-        args.duration, args.warmup = 3.0, 1.0
+    args = runner_arguments(parser, argv)
     # SIGTERM ends the run like Ctrl-C: through the `finally` that stops every process it started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     load_before = load_average()
-    ours = Ours(args)
-    ours.app_url, ours.admin_url = db_url(DATABASE, APP_ROLE), db_url(DATABASE)
-    ours.env["LMS_DATABASE_URL"] = ours.app_url
+    ours = Ours.on_database(args, DATABASE)
     admin_url, app_url = ours.admin_url, ours.app_url
     admin_execute(f"DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') "
                   f"THEN CREATE ROLE {APP_ROLE} LOGIN; END IF; END$$",
