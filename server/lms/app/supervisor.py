@@ -81,6 +81,7 @@ class Supervisor:
                 self.children.append(Child(f"ws:{port}", [python, "-m", ws_module, "--port", str(port)] + (
                     ["--unix-socket", ws_socket(settings, port)] if settings.ws_unix_sockets else [])))
         self.ws_ports = ws_ports
+        self.grpc_ports = grpc_ports
         # Several Envoy processes may share the edge port (listeners bind with SO_REUSEPORT, the kernel spreads
         # connections): each WebSocket takes two of a process's file descriptors, so one process holds at most
         # about half its RLIMIT_NOFILE. Process i has its admin interface on LMS_EDGE_ADMIN_PORT + i.
@@ -124,7 +125,10 @@ class Supervisor:
                 return False
             while urls and _healthy(urls[0]):
                 urls.pop(0)
-            if not urls:
+            # With several gRPC workers the edge answers as soon as one is up: "up" means every one is in its
+            # rotation (a client reaching a worker directly, or the edge's retries, may count on any of them).
+            if not urls and (len(self.grpc_ports) < 2 or
+                             all(self._edge_health(port) == "healthy" for port in self.grpc_ports)):
                 return True
             time.sleep(0.2)
         return False
