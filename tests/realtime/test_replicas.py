@@ -26,7 +26,9 @@ from tests.stack import make_stack
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def replicas(request, tmp_path_factory):
-    env = {"LMS_WORKERS": "2", "LMS_WS_WORKERS": "2", "LMS_WS_PING_INTERVAL": "1", "LMS_WS_PING_TIMEOUT": "1",
+    # (the edge reaches these WebSocket servers over their Unix sockets: that hop is tested here)
+    env = {"LMS_WORKERS": "2", "LMS_WS_WORKERS": "2", "LMS_WS_UNIX_SOCKETS": "1", "LMS_WS_PING_INTERVAL": "1",
+           "LMS_WS_PING_TIMEOUT": "1",
            "LMS_WS_MAX_BUFFER_BYTES": str(64 * 1024), "LMS_WS_REAUTH_SECONDS": "1", "LMS_RATE_LIMIT_USER": "30/h"}
     if request.param == "postgresql":
         env.update(LMS_REDIS_URL="redis://127.0.0.1:6379/0", LMS_REDIS_NAMESPACE=f"lms-test-{uuid.uuid4().hex[:8]}")
