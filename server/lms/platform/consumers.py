@@ -117,6 +117,37 @@ async def _advance(runtime, consumer: Consumer, owner: str, last_id: int) -> Non
                               .values(last_id=last_id))
 
 
+_CURSORS = select(ConsumerCursor.name, ConsumerCursor.last_id, ConsumerCursor.lease_owner, ConsumerCursor.lease_until)
+
+
+@dataclasses.dataclass(frozen=True)
+class Round:
+    """What one round of the loop starts from: the last numbered event id and every consumer's cursor
+    (last id, lease owner, lease end), read together in one transaction."""
+    numbered: int
+    cursors: dict[str, tuple[int, str, datetime]]
+
+    def skips(self, consumer: Consumer, owner: str, now: datetime) -> bool:
+        """Whether this round has nothing to do for `consumer` in this worker: another worker's lease is still
+        running, or this worker's lease has half its time left and no event is newer than the cursor. An idle
+        worker thus reads two rows a round instead of running three transactions per consumer."""
+        cursor = self.cursors.get(consumer.name)
+        if cursor is None:
+            return False
+        last_id, lease_owner, lease_until = cursor
+        if lease_owner != owner:
+            return bool(lease_owner) and lease_until > now
+        return last_id >= self.numbered and lease_until - now > timedelta(seconds=LEASE_SECONDS / 2)
+
+
+async def read_round(runtime) -> Round:
+    async with unit_of_work(runtime.sessions, ALL_TENANTS) as session:
+        numbered = int(await session.scalar(_LAST_NUMBERED) or 0)
+        cursors = {name: (int(last_id), lease_owner, lease_until)
+                   for name, last_id, lease_owner, lease_until in (await session.execute(_CURSORS)).all()}
+    return Round(numbered, cursors)
+
+
 async def run_once(runtime, consumer: Consumer, owner: str, span: int = SPAN) -> int:
     """Handles the consumer's events among the next `span` numbered ids; returns how many ids it passed."""
     last = await _lease(runtime, consumer, owner)
@@ -155,7 +186,14 @@ async def run_forever(runtime, stop: asyncio.Event) -> None:
     failures: dict[str, int] = {}
     while not stop.is_set():
         busy = False
+        try:
+            round_ = await read_round(runtime)
+        except Exception:  # noqa: BLE001 - the database is away: every consumer tries (and logs) as before
+            round_ = Round(0, {})
+        now = utcnow()
         for consumer in registered():
+            if round_.skips(consumer, owner, now):
+                continue
             try:
                 busy |= await run_once(runtime, consumer, owner) > 0
                 failures.pop(consumer.name, None)
