@@ -40,3 +40,9 @@ def test_a_freed_or_reset_cursor_is_handled_at_once():
 
 def test_a_consumer_without_a_cursor_yet_runs():
     assert not Round(0, {}).skips(AWARDS, ME, NOW)
+
+
+def test_a_held_lease_gives_the_cursor_without_taking_the_lease_again():
+    assert round_of(150, 100, ME, LEASE_SECONDS - 1).held(AWARDS, ME, NOW) == 100
+    assert round_of(150, 100, ME, LEASE_SECONDS / 2 - 1).held(AWARDS, ME, NOW) is None  # renewed first
+    assert round_of(150, 100, OTHER, LEASE_SECONDS).held(AWARDS, ME, NOW) is None

@@ -137,7 +137,15 @@ class Round:
         last_id, lease_owner, lease_until = cursor
         if lease_owner != owner:
             return bool(lease_owner) and lease_until > now
-        return last_id >= self.numbered and lease_until - now > timedelta(seconds=LEASE_SECONDS / 2)
+        return last_id >= self.numbered and self.held(consumer, owner, now) is not None
+
+    def held(self, consumer: Consumer, owner: str, now: datetime) -> int | None:
+        """The consumer's last handled id when this worker's lease on it has more than half its time left
+        (its cursor cannot have moved meanwhile), else None: the lease is taken (or renewed) first."""
+        cursor = self.cursors.get(consumer.name)
+        if cursor is None or cursor[1] != owner or cursor[2] - now <= timedelta(seconds=LEASE_SECONDS / 2):
+            return None
+        return cursor[0]
 
 
 async def read_round(runtime) -> Round:
@@ -148,13 +156,15 @@ async def read_round(runtime) -> Round:
     return Round(numbered, cursors)
 
 
-async def run_once(runtime, consumer: Consumer, owner: str, span: int = SPAN) -> int:
-    """Handles the consumer's events among the next `span` numbered ids; returns how many ids it passed."""
-    last = await _lease(runtime, consumer, owner)
+async def run_once(runtime, consumer: Consumer, owner: str, span: int = SPAN, round_: Round | None = None) -> int:
+    """Handles the consumer's events among the next `span` numbered ids; returns how many ids it passed.
+    With the round it was read in, a lease this worker holds for a while yet is not taken again."""
+    held = round_.held(consumer, owner, utcnow()) if round_ is not None else None
+    last = held if held is not None else await _lease(runtime, consumer, owner)
     if last is None:
         return 0
     async with unit_of_work(runtime.sessions, ALL_TENANTS) as session:
-        numbered = int(await session.scalar(_LAST_NUMBERED) or 0)
+        numbered = round_.numbered if held is not None else int(await session.scalar(_LAST_NUMBERED) or 0)
         if numbered <= last:
             return 0
         upto = min(numbered, last + span)
@@ -195,7 +205,7 @@ async def run_forever(runtime, stop: asyncio.Event) -> None:
             if round_.skips(consumer, owner, now):
                 continue
             try:
-                busy |= await run_once(runtime, consumer, owner) > 0
+                busy |= await run_once(runtime, consumer, owner, round_=round_) > 0
                 failures.pop(consumer.name, None)
             except Exception:  # noqa: BLE001 - a failed batch is retried; the loop must go on
                 count = failures[consumer.name] = failures.get(consumer.name, 0) + 1
