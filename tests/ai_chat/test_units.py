@@ -9,7 +9,9 @@ from lms.ai_chat import text
 from lms.ai_chat.providers import (
     FOUND_INTRO, NOTHING_FOUND, SYSTEM_PROMPT, OpenAICompatible, ProviderError, build_messages, offline_answer,
 )
-from lms.ai_chat.retrieval import Found, fts_scope, match_expression, match_groups, search_statement
+from lms.ai_chat.retrieval import (
+    Found, fts_scope, match_expression, match_groups, search_parameters, search_statement,
+)
 from lms.platform.actor import Actor
 from tests.ai_chat.fake_model import FakeModel
 
@@ -120,6 +122,15 @@ def test_sqlite_searches_narrow_to_scope_tokens_of_the_tenant_course_and_learner
         '(scope : "tta1x") AND {title body} : (("list"))')
 
 
+def test_postgresql_searches_for_at_least_needed_of_the_words():
+    assert search_parameters("postgresql", [["create", "list", "python"]]) == {
+        "match": "create list python", "words": "create list python", "needed": 3}
+    pairs = match_groups(["create", "list", "python"])[1]
+    assert search_parameters("postgresql", pairs) == {
+        "match": "create list or create python or list python", "words": "create list python", "needed": 2}
+    assert search_parameters("sqlite", [["list"]]) == {"match": '{title body} : (("list"))'}
+
+
 def _sql(dialect, actor, course=None):
     compiled = search_statement(dialect, actor, course).compile(
         dialect=postgresql.dialect() if dialect == "postgresql" else sqlite.dialect())
@@ -130,8 +141,13 @@ def test_search_statement_ranks_in_the_database_and_applies_the_policy():
     student, admin = Actor("t", "s1", frozenset({"student"})), Actor("t", "a1", frozenset({"admin"}))
     pg = _sql("postgresql", student)
     assert "ts_rank(ai_chat_passages.tsv, websearch_to_tsquery('english'::regconfig" in pg
-    assert "ai_chat_passages.tsv @@ websearch_to_tsquery" in pg
-    assert "ai_chat_passages.tenant_id = %(tenant_id_1)s" in pg
+    # Matched by equality on the lexeme rows (leakproof, so an index serves it under row-level security), never
+    # by `tsv @@ query`, which PostgreSQL would test passage by passage after the tenant policy.
+    assert "@@" not in pg
+    assert "ai_chat_passage_terms.term = ANY (tsvector_to_array(to_tsvector('english'::regconfig" in pg
+    assert "HAVING count(*) >= least(%(needed)s" in pg
+    assert "ai_chat_passage_terms.tenant_id = %(tenant_id_1)s" in pg
+    assert "ai_chat_passages.tenant_id = %(tenant_id_2)s" in pg
     assert pg.index("LIMIT %(param_1)s") < pg.index("ORDER BY")  # the pool is limited before it is ranked
     assert "enrollments" in pg and "is_published" in pg  # learners: enrolled, published content only
     lite = _sql("sqlite", student, course=3)

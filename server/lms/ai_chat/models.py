@@ -3,7 +3,8 @@
 `ai_chat_passages` is the tutor's index: one row per lesson, FAQ, resource and course of every tenant, kept
 by database triggers on those tables (migration ai_chat_0001) in the same transaction as every change, so no
 write path (ORM, bulk SQL, cascades) can forget it and no question ever reads the content tables whole. On
-PostgreSQL its `tsv` column (weighted title + body, `english` configuration) has a GIN index; on SQLite a
+PostgreSQL its `tsv` column (weighted title + body, `english` configuration) ranks, and its lexemes are rows of
+`ai_chat_passage_terms` (see PassageTerm), which the search matches; on SQLite a
 contentless FTS5 table (`ai_chat_passages_fts`, porter stemming) indexes `title`, `body` and scope tokens of
 the tenant, course and kind through triggers on this table, and `tsv` stays NULL. Who may see which passage is
 decided when searching, by joining the content's own rows under `lms.courses.policy` (see lms.ai_chat.retrieval).
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, PrimaryKeyConstraint, String, Text
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -69,7 +70,6 @@ class Passage(TenantScoped, Base):
     __tablename__ = "ai_chat_passages"
     __table_args__ = (
         Index("ix_ai_chat_passages_course_kind", "course_id", "kind"),
-        Index("ix_ai_chat_passages_tsv", "tsv", postgresql_using="gin"),
     )
     # No index on tenant_id: searches start from the full-text index (a tenant index lured both planners into
     # reading every passage of the tenant and testing each against the query).
@@ -86,3 +86,19 @@ class Passage(TenantScoped, Base):
     # PostgreSQL: setweight(title, 'A') || setweight(body, 'B'), set by a trigger. SQLite: unused (FTS5).
     tsv: Mapped[str | None] = mapped_column(TSVECTOR().with_variant(Text(), "sqlite"), nullable=True,
                                             deferred=True)
+
+
+class PassageTerm(TenantScoped, Base):
+    """PostgreSQL: one row per distinct lexeme of a passage's `tsv`, kept by a trigger on the passages (an empty
+    table on SQLite, where FTS5 searches). Why: under the row-level security the service runs with, the GIN index
+    of `tsv` cannot serve a search (`@@` is not leakproof, so PostgreSQL tests it only after the tenant policy,
+    passage by passage: ~25 ms a search with 10,000 lessons); equality is leakproof, so lexemes are looked up
+    in this table's primary key instead (see lms.ai_chat.retrieval)."""
+
+    __tablename__ = "ai_chat_passage_terms"
+    __table_args__ = (PrimaryKeyConstraint("tenant_id", "term", "passage_id"),)
+    __tenant_index__ = False
+
+    term: Mapped[str] = mapped_column(Text)
+    passage_id: Mapped[int] = mapped_column(ForeignKey("ai_chat_passages.id", ondelete="CASCADE"), index=True)
+

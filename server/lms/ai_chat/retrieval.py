@@ -1,8 +1,9 @@
 """Retrieval: the passages of course content that best answer a question, among those the caller may see.
 
 Ranked by the database over its full-text index (`ai_chat_passages`, kept by triggers: see
-lms.ai_chat.models): PostgreSQL matches `tsv @@ websearch_to_tsquery('english', ...)` through the GIN index
-and orders by `ts_rank`; SQLite matches the FTS5 table and orders by `bm25()` (titles weigh more than bodies
+lms.ai_chat.models): PostgreSQL matches the question's lexemes in `ai_chat_passage_terms` (an index serves that
+under row-level security, where it could not serve `tsv @@ query`) and orders by `ts_rank`; SQLite matches the
+FTS5 table and orders by `bm25()` (titles weigh more than bodies
 on both). A question is at most two searches: passages holding every term of the question, then (only if
 fewer than MAX_SOURCES relevant ones were found) passages holding enough of them to be relevant at all (any
 half of the first COMBINED_TERMS terms: an OR of AND groups). Each search ranks a bounded pool: the first
@@ -30,11 +31,11 @@ import dataclasses
 import itertools
 import re
 
-from sqlalchemy import and_, bindparam, column, func, literal_column, or_, select, table, text, true
+from sqlalchemy import Integer, and_, any_, bindparam, column, func, literal_column, or_, select, table, text, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lms.ai_chat import text as words
-from lms.ai_chat.models import FTS_TABLE, Passage
+from lms.ai_chat.models import FTS_TABLE, Passage, PassageTerm
 from lms.content.public import Lesson, Module
 from lms.courses.public import Course
 from lms.courses.policy import may_learn_clause, published_content_clause, visible_clause
@@ -51,6 +52,8 @@ _bm25 = func.bm25(literal_column(FTS_TABLE), 4.0, 1.0, 0.0)  # title, body, scop
 MAX_SCOPE_COURSES = 200  # SQLite: a learner's courses named in the full-text query (beyond: the tenant's)
 _tsquery = func.websearch_to_tsquery(literal_column("'english'::regconfig"), bindparam("match"))
 _ts_rank = func.ts_rank(Passage.tsv, _tsquery)
+# The lexemes of the search's words (stemmed, stop words dropped) as `tsv` holds them.
+_lexemes = func.tsvector_to_array(func.to_tsvector(literal_column("'english'::regconfig"), bindparam("words")))
 
 
 @dataclasses.dataclass
@@ -89,6 +92,17 @@ def match_expression(dialect: str, groups: list[list[str]], scope: str = "") -> 
         return " or ".join(" ".join(group) for group in groups)
     terms = " OR ".join("(" + " AND ".join(f'"{t}"' for t in group) + ")" for group in groups)
     return f"({scope}) AND {{title body}} : ({terms})" if scope else f"{{title body}} : ({terms})"
+
+
+def search_parameters(dialect: str, groups: list[list[str]], scope: str = "") -> dict:
+    """The statement's parameters for an OR of AND groups of terms. On PostgreSQL the groups are every term
+    (one group) or every `needed`-sized combination of the first terms: either way "at least `needed` of these
+    words", which is what `search_statement` matches (the websearch query itself only ranks)."""
+    parameters = {"match": match_expression(dialect, groups, scope)}
+    if dialect == "postgresql":
+        words_in_order = list(dict.fromkeys(term for group in groups for term in group))
+        parameters.update(words=" ".join(words_in_order), needed=len(groups[0]))
+    return parameters
 
 
 def _token(prefix: str, value) -> str:
@@ -132,9 +146,13 @@ def search_statement(dialect: str, actor: Actor, course_id: int | None):
     columns = (Passage.kind, source_id.label("source_id"), Passage.title, Passage.course_id,
                Course.title.label("course_title"), Passage.body)
     if dialect == "postgresql":
-        # The matches come from the GIN index alone (a materialized CTE: joined directly, the planner tested
-        # each passage against the query, walking another index to join the lessons in order).
-        hits = (select(Passage.id).where(Passage.tsv.op("@@")(_tsquery), Passage.tenant_id == actor.tenant_id)
+        # The matches are the passages holding at least `needed` of the words' lexemes, found by equality in
+        # the primary key of `ai_chat_passage_terms` (see PassageTerm: under row-level security `tsv @@ query`
+        # cannot use the GIN index). A materialized CTE: joined directly, the planner walked the passages.
+        hits = (select(PassageTerm.passage_id.label("id"))
+                .where(PassageTerm.tenant_id == actor.tenant_id, PassageTerm.term == any_(_lexemes))
+                .group_by(PassageTerm.passage_id)
+                .having(func.count() >= func.least(bindparam("needed", type_=Integer), func.cardinality(_lexemes)))
                 .cte("hits").prefix_with("MATERIALIZED"))
         pool = _joined(select(Passage.id, *columns, _ts_rank.label("rank")).select_from(hits)
                        .join(Passage, Passage.id == hits.c.id), actor, course_id).limit(POOL).subquery("pool")
@@ -185,13 +203,12 @@ async def search(session: AsyncSession, actor: Actor, question: str, course_id: 
     found: list[Found] = []
     seen: set[tuple[str, int]] = set()
     if dialect == "postgresql":
-        # Under the row-level security the service always runs with, the GIN index cannot serve the match:
-        # `@@` is not leakproof, so PostgreSQL evaluates it only after the tenant policy, row by row (turning
-        # sequential scans off, as this did, only inflated the estimates into JIT compilation).
+        # (Before the lexeme rows, a `tsv @@` search under row-level security was estimated past the JIT
+        # threshold; JIT stays off so that a large tenant's estimates cannot bring compilation back.)
         await session.execute(_JIT_OFF)
     try:
         for groups in match_groups(term_list):
-            rows = (await session.execute(statement, {"match": match_expression(dialect, groups, scope)})).all()
+            rows = (await session.execute(statement, search_parameters(dialect, groups, scope))).all()
             for kind, source_id, title, course, course_title, body, rank in rows:
                 if (kind, source_id) in seen:
                     continue
