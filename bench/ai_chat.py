@@ -28,7 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "server"), str(ROOT)]
 
-from tests.stack import PG_ADMIN_URL, make_stack  # noqa: E402
+from bench.stack_guard import guarded_stack  # noqa: E402
+from tests.stack import PG_ADMIN_URL  # noqa: E402
 
 COURSES, MODULES, LESSONS_PER_MODULE = 20, 10, 50
 VOCABULARY = 3000
@@ -130,10 +131,9 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 def measure(backend: str, requests: int, warmup: int) -> dict[str, list[float]]:
     with tempfile.TemporaryDirectory() as tmp:
-        stack = make_stack(backend, Path(tmp), LMS_LOG_LEVEL="WARNING", LMS_DEBUG_QUERY_COUNT="0",
-                           LMS_AI_RATE_LIMIT="1000000/h")
-        stack.start()
-        try:
+        # (guarded: on success, failure, Ctrl-C or SIGTERM the stack and its database are gone afterwards)
+        with guarded_stack(backend, Path(tmp), LMS_LOG_LEVEL="WARNING", LMS_DEBUG_QUERY_COUNT="0",
+                           LMS_AI_RATE_LIMIT="1000000/h") as stack:
             tenant = f"bench-{uuid.uuid4().hex[:8]}"
             admin, courses = seed(stack, tenant)
             student_id = f"student-{uuid.uuid4().hex[:6]}"
@@ -175,8 +175,6 @@ def measure(backend: str, requests: int, warmup: int) -> dict[str, list[float]]:
                 assert cited > 0
                 timings[kind] = samples
             return timings
-        finally:
-            stack.stop()
 
 
 def main(argv: list[str] | None = None) -> int:

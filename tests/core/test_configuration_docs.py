@@ -19,7 +19,8 @@ SERVICE_TABLE, TEST_TABLE = "Service settings", "Tests and benchmarks"
 def _python_files(*folders: str):
     for folder in folders:
         for path in sorted((ROOT / folder).rglob("*.py")):
-            if "_pb2" not in path.name:
+            # (not hidden folders: bench.compare puts the DRF peer's virtualenv in bench/.venv-peer)
+            if "_pb2" not in path.name and not any(part.startswith(".") for part in path.relative_to(ROOT).parts):
                 yield path
 
 
