@@ -92,7 +92,7 @@ class PassageTerm(TenantScoped, Base):
     """PostgreSQL: one row per distinct lexeme of a passage's `tsv`, kept by a trigger on the passages (an empty
     table on SQLite, where FTS5 searches). Why: under the row-level security the service runs with, the GIN index
     of `tsv` cannot serve a search (`@@` is not leakproof, so PostgreSQL tests it only after the tenant policy,
-    passage by passage: ~25 ms a search with 10,000 lessons); equality is leakproof, so lexemes are looked up
+    passage by passage: 17–43 ms a statement with 10,000 lessons); equality is leakproof, so lexemes are looked up
     in this table's primary key instead (see lms.ai_chat.retrieval)."""
 
     __tablename__ = "ai_chat_passage_terms"
@@ -101,4 +101,3 @@ class PassageTerm(TenantScoped, Base):
 
     term: Mapped[str] = mapped_column(Text)
     passage_id: Mapped[int] = mapped_column(ForeignKey("ai_chat_passages.id", ondelete="CASCADE"), index=True)
-

@@ -130,7 +130,7 @@ class Round:
     def skips(self, consumer: Consumer, owner: str, now: datetime) -> bool:
         """Whether this round has nothing to do for `consumer` in this worker: another worker's lease is still
         running, or this worker's lease has half its time left and no event is newer than the cursor. An idle
-        worker thus reads two rows a round instead of running three transactions per consumer."""
+        worker thus runs one short read a round instead of three transactions per consumer."""
         cursor = self.cursors.get(consumer.name)
         if cursor is None:
             return False
