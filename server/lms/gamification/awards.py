@@ -23,7 +23,7 @@ from collections import defaultdict
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lms.gamification import rules
+from lms.gamification import rules, tops
 from lms.gamification.models import (
     ALL_COURSES, Badge, PointsEntry, PointsRankCount, PointsRule, PointsTotal, UserBadge,
 )
@@ -136,6 +136,7 @@ async def award_all(session: AsyncSession, tenant_id: str, payable: dict[tuple[s
                                         "cause_type": cause.cause_type, "cause_id": cause.cause_id,
                                         "course_id": cause.course_id, "entry_id": entry_id})
             for cause, points, entry_id in sorted(paid, key=lambda award: award[2]) if points])
+        tops.forget(tenant_id)  # (this worker's leaderboards show the new totals at once, others within a second)
     return paid
 
 

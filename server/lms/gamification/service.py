@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased
 
 from lms.courses import policy
 from lms.courses.public import Course
-from lms.gamification import awards, rules
+from lms.gamification import awards, rules, tops
 from lms.gamification.models import (
     ALL_COURSES, Badge, GamificationSettings, LeaderboardOptOut, PointsEntry, PointsRankCount, PointsRule, PointsTotal,
     UserBadge,
@@ -245,22 +245,21 @@ async def settings_of(session: AsyncSession) -> tuple[bool, bool]:
     return (True, True) if row is None else (row[0], row[1])
 
 
-@functools.lru_cache(maxsize=8)
-def _leaderboard_statement(by_course: bool, sees_drafts: bool):
-    """The whole leaderboard in one statement, built once per shape (every value a bound parameter):
-    a one-row head (the tenant's settings, whether the caller may see the course, the caller's total and
-    rank, the caller's name) outer-joined to the top rows with their names and opt-outs.
+def _in_scope(scope):
+    return and_(PointsTotal.tenant_id == _TENANT, PointsTotal.scope == scope)
 
-    The top rows are the first `limit` entries of `ix_points_totals_rank` (the ranking order itself); the
-    caller's rank is one plus the users holding a higher total, summed over `points_rank_counts` (one row per
+
+@functools.lru_cache(maxsize=8)
+def _head_statement(by_course: bool, sees_drafts: bool):
+    """The caller's side of a leaderboard in one row: the tenant's settings, whether the caller may see the
+    course (the courses policy's visibility rule), the caller's total, rank and name.
+
+    The caller's rank is one plus the users holding a higher total, summed over `points_rank_counts` (one row per
     distinct total above theirs; counting the users themselves read 4,848 index entries for a caller ranked
-    4,849th of 50,000, ~0.8 ms, and grows with the rank). Never the ledger. The course check is the courses
-    policy's visibility rule as a clause of the head.
-    """
+    4,849th of 50,000, ~0.8 ms, and grows with the rank). Never the ledger."""
     scope, me = bindparam("scope", type_=Integer), bindparam("me", type_=String)
-    in_scope = and_(PointsTotal.tenant_id == _TENANT, PointsTotal.scope == scope)
     chosen = GamificationSettings.tenant_id == _TENANT
-    mine = select(PointsTotal.total_points).where(in_scope, PointsTotal.user_id == me,
+    mine = select(PointsTotal.total_points).where(_in_scope(scope), PointsTotal.user_id == me,
                                                   PointsTotal.total_points > 0).correlate(None).scalar_subquery()
     if by_course:
         visible = exists().where(Course.tenant_id == _TENANT, Course.id == scope, *policy.conditions(
@@ -277,44 +276,58 @@ def _leaderboard_statement(by_course: bool, sees_drafts: bool):
             PointsRankCount.tenant_id == _TENANT, PointsRankCount.scope == scope, PointsRankCount.total_points > mine)
             .scalar_subquery(), 0)).label("my_rank"),
     ).subquery("head")
+    my_entry = aliased(DirectoryUser, name="my_entry")
+    return (select(head.c.enabled, head.c.allow_opt_out, head.c.visible, head.c.my_total, head.c.my_rank,
+                   my_entry.first_name, my_entry.last_name, my_entry.email)
+            .select_from(head)
+            .outerjoin(my_entry, and_(my_entry.tenant_id == _TENANT, my_entry.user_id == me)))
+
+
+@functools.cache
+def _top_statement():
+    """The first `limit` entries of `ix_points_totals_rank` (the ranking order itself) with names and opt-outs."""
+    scope = bindparam("scope", type_=Integer)
     top = (select(PointsTotal.user_id, PointsTotal.total_points, PointsTotal.reached_at)
-           .where(in_scope, PointsTotal.total_points > 0)
+           .where(_in_scope(scope), PointsTotal.total_points > 0)
            .order_by(PointsTotal.total_points.desc(), PointsTotal.reached_at, PointsTotal.user_id)
            .limit(bindparam("limit", type_=Integer))).subquery("top")
-    my_entry, entry = aliased(DirectoryUser, name="my_entry"), aliased(DirectoryUser, name="entry")
-    return (
-        select(head.c.enabled, head.c.allow_opt_out, head.c.visible, head.c.my_total, head.c.my_rank,
-               my_entry.first_name, my_entry.last_name, my_entry.email,
-               top.c.user_id, top.c.total_points, entry.first_name, entry.last_name, entry.email,
-               LeaderboardOptOut.user_id.is_not(None).label("opted_out"))
-        .select_from(head)
-        .outerjoin(my_entry, and_(my_entry.tenant_id == _TENANT, my_entry.user_id == me))
-        .outerjoin(top, true())
-        .outerjoin(entry, and_(entry.tenant_id == _TENANT, entry.user_id == top.c.user_id))
-        .outerjoin(LeaderboardOptOut, and_(LeaderboardOptOut.tenant_id == _TENANT,
-                                           LeaderboardOptOut.user_id == top.c.user_id))
-        .order_by(top.c.total_points.desc(), top.c.reached_at, top.c.user_id))
+    entry = aliased(DirectoryUser, name="entry")
+    return (select(top.c.user_id, top.c.total_points, entry.first_name, entry.last_name, entry.email,
+                   LeaderboardOptOut.user_id.is_not(None).label("opted_out"))
+            .select_from(top)
+            .outerjoin(entry, and_(entry.tenant_id == _TENANT, entry.user_id == top.c.user_id))
+            .outerjoin(LeaderboardOptOut, and_(LeaderboardOptOut.tenant_id == _TENANT,
+                                               LeaderboardOptOut.user_id == top.c.user_id))
+            .order_by(top.c.total_points.desc(), top.c.reached_at, top.c.user_id))
+
+
+async def _top_rows(call: Call, tenant_id: str, scope: int, limit: int) -> list:
+    rows = tops.get(tenant_id, scope, limit)
+    if rows is None:
+        rows = [tuple(row) for row in await call.read(_top_statement(), {"scope": scope, "limit": limit})]
+        tops.put(tenant_id, scope, limit, rows)
+    return rows
 
 
 async def leaderboard(call: Call, course_id: int | None, limit: int | None):
     """Top users by points (tenant-wide, or earned in one course the caller may see) and the caller's place.
 
-    One statement on the read path (`Call.read`: one round trip, no transaction); see `_leaderboard_statement`.
-    """
+    The caller's head row on the read path (`Call.read`: one round trip, no transaction), then the top list,
+    from this worker's cache when it is younger than a second (lms.gamification.tops)."""
     actor = call.actor
     me = actor.require_user()
     if limit is not None and not 1 <= limit <= MAX_LIMIT:
         raise ValidationError({"limit": [f"Ensure this value is between 1 and {MAX_LIMIT}."]})
     limit = limit or DEFAULT_LIMIT
-    statement = _leaderboard_statement(course_id is not None, policy.sees_unpublished_content(actor))
-    rows = (await call.read(statement, {"scope": ALL_COURSES if course_id is None else course_id, "me": me,
-                                        "limit": limit})).all()
-    enabled, allow_opt_out, visible, my_total, my_rank, my_first, my_last, my_email = rows[0][:8]
+    scope = ALL_COURSES if course_id is None else course_id
+    head = (await call.read(_head_statement(course_id is not None, policy.sees_unpublished_content(actor)),
+                            {"scope": scope, "me": me})).first()
+    enabled, allow_opt_out, visible, my_total, my_rank, my_first, my_last, my_email = head
     if not enabled and not actor.is_staff:
         raise PermissionDenied(LEADERBOARD_OFF)
     if not visible:
         raise NotFound()
-    top = [row[8:] for row in rows if row[8] is not None]  # (no top rows: the head alone, with NULLs)
+    top = await _top_rows(call, actor.tenant_id, scope, limit)
     ranks = rules.competition_ranks([total for _, total, *_ in top])
     results = []
     for (user, total, first, last, email, opted_out), rank in zip(top, ranks):
@@ -338,6 +351,7 @@ async def preference(session: AsyncSession, actor: Actor) -> bool:
 async def set_preference(session: AsyncSession, actor: Actor, data: dict) -> bool:
     me = actor.require_user()
     show = PREFERENCE_FIELDS.validate(data)["show_on_leaderboard"]
+    tops.forget(actor.tenant_id)  # (a reader meanwhile may cache the old state again: for a second at most)
     if show:
         await session.execute(delete(LeaderboardOptOut).where(LeaderboardOptOut.user_id == me))
         return True
