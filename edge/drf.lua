@@ -159,8 +159,8 @@ end
 local METHOD_ORDER = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 
 -- The routes bucketed by the path's leading literal segment (`lms/courses`, `docs`): a path is matched
--- against its bucket only (22 templates at most today, instead of up to 138 in turn). Routes whose template has no
--- literal segment there are in every bucket.
+-- against its bucket only (22 templates at most today, instead of up to 138 in turn). Routes whose
+-- template has no literal segment there are in every bucket.
 local ROUTES_LOADED, BUCKETS, UNKEYED = false, {}, {}
 
 -- `lms/<segment>` for /api/lms/<segment>/..., `<segment>` for /api/<segment>/..., else nil.
