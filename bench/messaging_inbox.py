@@ -43,7 +43,8 @@ import psycopg  # noqa: E402
 from bench import seed  # noqa: E402
 from bench import compare  # noqa: E402
 from bench.compare import (  # noqa: E402
-    APP_ROLE, JWT_SECRET, add_runner_arguments, admin_execute, load_average, Ours, run_wrk, runner_arguments, wait_idle,
+    APP_ROLE, JWT_SECRET, add_runner_arguments, admin_execute, load_average, log, Ours, run_wrk, runner_arguments,
+    wait_idle,
 )
 
 DATABASE = "lms_bench_messaging"
@@ -51,10 +52,6 @@ LEARNERS = 10_000
 READER, TEACHER = "bench-reader", "bench-teacher"
 LIST_RPS_BOUND = 1000.0
 ANNOUNCE_MS_BOUND = 200.0
-
-
-def log(message: str) -> None:
-    print(message, flush=True)
 
 
 def seed_messages(admin_url: str, messages: int) -> float:

@@ -32,6 +32,7 @@ import httpx  # noqa: E402
 import psycopg  # noqa: E402
 
 from bench.compare import Service, load_average, run_wrk, wait_idle  # noqa: E402
+from bench.procs import cpu_seconds  # noqa: E402
 from tests.stack import PG_ADMIN_URL, drop_pg_database, make_stack  # noqa: E402
 
 BOUND_RPS = 1000.0
@@ -54,18 +55,6 @@ def prepare(base_url: str, admin: str, learners: list[str]) -> int:
             client.post(f"/api/lms/enrollments/course/{course['id']}/enroll/",
                         json={"user_id": learner}).raise_for_status()
     return course["id"]
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time the processes have used so far."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def tree_pids(root: int) -> list[int]:

@@ -34,6 +34,7 @@ sys.path[:0] = [str(ROOT / "server"), str(ROOT)]
 
 import httpx  # noqa: E402
 
+from bench.procs import status_kib  # noqa: E402
 from tests.stack import free_port, make_stack  # noqa: E402
 
 MiB = 1024 * 1024
@@ -52,13 +53,6 @@ class Kind:
 
 VIDEO = Kind("video", "file", "video/mp4", "files/")
 SCORM = Kind("SCORM package", "package", "application/zip", "scorm/upload/")
-
-
-def status_kib(pid: int, field: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    raise LookupError(field)
 
 
 def worker_pid(grpc_port: int) -> int:

@@ -56,6 +56,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "server"), str(ROOT)]
 
+from bench.procs import cpu_split, status_kib  # noqa: E402
 from bench.stack_guard import guarded_stack, raise_fd_limit, stop_processes  # noqa: E402
 
 CONNECT_CONCURRENCY = 50  # handshakes in flight per client process
@@ -325,26 +326,8 @@ def ws_processes(stack, marker: bytes = b"lms.realtime.server") -> dict[int, int
     return dict(sorted(found.items()))
 
 
-def rss_bytes(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    return 0
-
-
-def cpu_seconds(pid: int) -> float:
-    user, system = cpu_split(pid)
-    return user + system
-
-
-def cpu_split(pid: int) -> tuple[float, float]:
-    """(user, system) CPU seconds of every thread of `pid`, in clock ticks (10 ms)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return int(fields[11]) / os.sysconf("SC_CLK_TCK"), int(fields[12]) / os.sysconf("SC_CLK_TCK")
-
-
 def cpu_ns(pid: int) -> int:
-    """On-CPU time of every thread of `pid` in nanoseconds, from the scheduler (finer than cpu_seconds's ticks:
+    """On-CPU time of every thread of `pid` in nanoseconds, from the scheduler (finer than cpu_split's ticks:
     a round's window is a few hundred ms)."""
     total = 0
     try:
@@ -469,7 +452,7 @@ def _run(stack, args, procs: int, edge_processes: int, processes: list) -> int:
     servers = ws_processes(stack)
     groups = {"WebSocket server": list(servers.values()), "Envoy": list(ws_processes(stack, b"envoy").values()),
               "clients": [p.pid for p in processes]}
-    rss_before = sum(rss_bytes(pid) for pid in servers.values())
+    rss_before = sum(status_kib(pid, "VmRSS") * 1024 for pid in servers.values())
     cpu_at_start = {name: sum(cpu_ns(pid) for pid in pids) for name, pids in groups.items()}
     for stop in stops:
         stop.put("go")
@@ -488,11 +471,11 @@ def _run(stack, args, procs: int, edge_processes: int, processes: list) -> int:
 
     # Idle --------------------------------------------------------------------------------------
     time.sleep(2)
-    rss_after = sum(rss_bytes(pid) for pid in servers.values())
+    rss_after = sum(status_kib(pid, "VmRSS") * 1024 for pid in servers.values())
     per_connection = (rss_after - rss_before) / connected
-    cpu_before = {pid: cpu_seconds(pid) for pid in servers.values()}
+    cpu_before = {pid: sum(cpu_split(pid)) for pid in servers.values()}
     time.sleep(args.idle_seconds)
-    idle_cpu = sum(cpu_seconds(pid) - cpu_before[pid] for pid in servers.values()) / max(args.idle_seconds, 1e-9)
+    idle_cpu = sum(sum(cpu_split(pid)) - cpu_before[pid] for pid in servers.values()) / max(args.idle_seconds, 1e-9)
     stats, spread = edge_stats(stack, admin_ports)
     overflow = {f"{cluster}.{counter}": stats.get(f"cluster.{cluster}.{counter}", 0)
                 for cluster in ("lms_ws", "lms_grpc")
