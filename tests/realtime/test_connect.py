@@ -40,11 +40,11 @@ async def test_a_valid_token_connects_and_joins_the_private_room(stack, tenant):
                          "refused": [], "reconnect_jitter_ms": 1000}  # (the minimum: few connections)
     assert isinstance(connected["last_event_id"], int) and connected["last_event_id"] >= 0
     assert (await client.request(type="ping", ref={"n": 1})) == {"type": "pong", "ref": {"n": 1}}
-    # lms serve's edge reaches the WebSocket server over loopback TCP by default (LMS_WS_UNIX_SOCKETS=1: its
-    # abstract Unix socket, docs/live-updates.md).
+    # lms serve's edge reaches the WebSocket server over its abstract Unix socket by default (LMS_WS_UNIX_SOCKETS=0:
+    # loopback TCP, docs/live-updates.md).
     clusters = httpx.get(f"http://127.0.0.1:{stack.env['LMS_EDGE_ADMIN_PORT']}/clusters", timeout=10).text
-    host = (rf"@lms-ws-\w+-{stack.ws_port}" if stack.env.get("LMS_WS_UNIX_SOCKETS") == "1"
-            else rf"127\.0\.0\.1:{stack.ws_port}")
+    host = (rf"127\.0\.0\.1:{stack.ws_port}" if stack.env.get("LMS_WS_UNIX_SOCKETS") == "0"
+            else rf"@lms-ws-\w+-{stack.ws_port}")
     assert re.search(rf"^lms_ws::{host}::cx_active::[1-9]", clusters, re.M), clusters
     await client.close()
     # Without the trailing slash too, and with the token in an Authorization header (non-browser clients).

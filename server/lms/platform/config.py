@@ -122,7 +122,7 @@ class Settings:
     ws_max_connections: int = 20000
     ws_max_opening: int = 2000
     ws_reconnect_rate: int = 500
-    ws_unix_sockets: bool = False
+    ws_unix_sockets: bool = True
     outbox_retention_days: int = 7
     # Outbox consumers (lms.platform.consumers) in every gRPC worker: LMS_CONSUMERS=off turns them off.
     consumers_enabled: bool = True
@@ -211,7 +211,7 @@ class Settings:
             ws_max_connections=_int("LMS_WS_MAX_CONNECTIONS", 20000),
             ws_max_opening=_int("LMS_WS_MAX_OPENING", 2000),
             ws_reconnect_rate=_int("LMS_WS_RECONNECT_RATE", 500),
-            ws_unix_sockets=_env("LMS_WS_UNIX_SOCKETS", "0") not in ("0", "false", "no", "off", ""),
+            ws_unix_sockets=_env("LMS_WS_UNIX_SOCKETS", "1") not in ("0", "false", "no", "off", ""),
             outbox_retention_days=_int("LMS_OUTBOX_RETENTION_DAYS", 7),
             consumers_enabled=_env("LMS_CONSUMERS", "on").lower() not in ("0", "off", "false", "no"),
             trusted_proxies=_networks("LMS_TRUSTED_PROXIES", ("127.0.0.0/8", "::1/128")),
