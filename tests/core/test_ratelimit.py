@@ -1,9 +1,11 @@
 """Rate limits per the document: per user, per anonymous client, shared by every worker through Redis."""
+import asyncio
+import time
 import uuid
 
 import pytest
 
-from lms.platform.ratelimit import InProcessLimiter, RedisLimiter, retry_after
+from lms.platform.ratelimit import InProcessLimiter, RedisLimiter, SweptMemoryStorage, _Limiter, retry_after
 from tests.helpers import assert_error
 from tests.stack import make_stack
 
@@ -59,6 +61,28 @@ async def test_in_process_limiter_counts_a_sliding_window():
     results = [await limiter.hit("k", 3, 3600) for _ in range(4)]
     assert results[:3] == [0, 0, 0] and results[3] > 0
     assert await limiter.hit("other", 3, 3600) == 0
+
+
+@pytest.mark.asyncio
+async def test_the_in_process_storage_starts_no_task_per_hit_and_sweeps_expired_keys(monkeypatch):
+    # limits' own memory storage starts a task that walks every key at each hit; this one never starts one.
+    from limits.aio.storage import MemoryStorage
+
+    limiter, library = InProcessLimiter(), _Limiter(MemoryStorage())
+    tasks_before = len(asyncio.all_tasks())
+    ours = [await limiter.hit(f"user:{n % 7}", 3, 60) for n in range(30)]
+    assert len(asyncio.all_tasks()) == tasks_before
+    # The same decisions as the library's storage (its sliding-window counter runs on both).
+    theirs = [await library.hit(f"user:{n % 7}", 3, 60) for n in range(30)]
+    assert [wait > 0 for wait in ours] == [wait > 0 for wait in theirs] == [n >= 21 for n in range(30)]
+    assert isinstance(limiter.storage, SweptMemoryStorage) and len(limiter.storage.storage) == 7
+    # Keys past their expiry go at the first hit after SWEEP_SECONDS, whoever the caller.
+    clock = time.time() + 3 * 60
+    monkeypatch.setattr(time, "time", lambda: clock)
+    monkeypatch.setattr(time, "monotonic", lambda: clock)
+    assert await limiter.hit("newcomer", 3, 60) == 0
+    assert [key for key in limiter.storage.storage if "newcomer" not in key] == []
+    assert len(limiter.storage.storage) == len(limiter.storage.expirations) == 1
 
 
 def test_retry_after_follows_the_previous_window_as_its_weight_shrinks():

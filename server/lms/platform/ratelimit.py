@@ -53,9 +53,47 @@ class _Limiter:
         return retry_after(int(prev), float(prev_ttl), int(cur), float(cur_ttl), limit, period)
 
 
+class SweptMemoryStorage(MemoryStorage):
+    """`limits`' memory storage without its expiry task per hit. The library starts a task whenever its last one
+    has ended (under load: at every hit), and that task walks every key: with 10,000 callers in the window a hit
+    cost 2.1 ms of CPU instead of 16 µs (`python -m bench.ratelimit`; here 9 µs). Here an expired key is
+    dropped when read (the library's `get`), and all of them once every `SWEEP_SECONDS`, by the hit that finds the
+    sweep due. Counting is the library's: its sliding-window counter reads and writes through these methods."""
+
+    SWEEP_SECONDS = 10.0
+
+    def __init__(self):
+        super().__init__()
+        self._swept_at = time.monotonic()
+
+    def _sweep(self) -> None:
+        now = time.monotonic()
+        if now - self._swept_at < self.SWEEP_SECONDS:
+            return
+        self._swept_at, wall = now, time.time()
+        for key in [key for key, expiry in self.expirations.items() if expiry <= wall]:
+            self.storage.pop(key, None)
+            self.expirations.pop(key, None)
+            self.locks.pop(key, None)
+
+    # Nothing awaits between reading a count and writing it, so no other task can come between: no lock either.
+    async def incr(self, key: str, expiry: float, amount: int = 1) -> int:
+        await self.get(key)
+        self._sweep()
+        self.storage[key] += amount
+        if self.storage[key] == amount:
+            self.expirations[key] = time.time() + expiry
+        return self.storage[key]
+
+    async def decr(self, key: str, amount: int = 1) -> int:
+        await self.get(key)
+        self.storage[key] = max(self.storage[key] - amount, 0)
+        return self.storage[key]
+
+
 class InProcessLimiter(_Limiter):
     def __init__(self):
-        super().__init__(MemoryStorage())
+        super().__init__(SweptMemoryStorage())
 
 
 log = logging.getLogger("lms.ratelimit")
