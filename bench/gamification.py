@@ -45,6 +45,7 @@ from bench import compare, seed  # noqa: E402
 from bench.compare import (  # noqa: E402
     APP_ROLE, add_runner_arguments, admin_execute, load_average, log, Ours, run_wrk, runner_arguments, wait_idle,
 )
+from bench.procs import backend_pids, cpu_seconds, tree_pids  # noqa: E402
 
 DATABASE = "lms_bench_gamification"
 LEDGER_ROWS, USERS, COURSES_PER_USER = 1_000_000, 50_000, 20
@@ -177,8 +178,30 @@ def skip_earlier_events(admin_url: str) -> None:
         log(f"warning: {unnumbered} events not numbered yet: the next round's consumer will read them")
 
 
+def awarded(admin_url: str, learner: str) -> tuple[int, int]:
+    """(the learner's lesson completions, the lesson_completed awards paid for them)."""
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        return conn.execute(
+            "SELECT (SELECT count(*) FROM lesson_completions c JOIN enrollments e ON e.id = c.enrollment_id "
+            "WHERE e.user_id = %s), (SELECT count(*) FROM points_ledger WHERE user_id = %s "
+            "AND rule = 'lesson_completed')", (learner, learner)).fetchone()
+
+
+def catch_up(admin_url: str, learner: str, limit: float = 120) -> float | None:
+    """Seconds until every completion of `learner` is paid (None: not within `limit`)."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < limit:
+        done, paid = awarded(admin_url, learner)
+        if paid >= done:
+            return time.perf_counter() - started
+        time.sleep(0.1)
+    return None
+
+
 def completions(ours: Ours, args, round_number: int, mode: str) -> dict:
-    """One round of lesson completions with the awards consumer `mode`, by a new learner (fresh lessons)."""
+    """One round of lesson completions with the awards consumer `mode`, by a new learner (fresh lessons): wrk's
+    figures, and the CPU the service's processes and the database's backends spent per completion from the
+    start of the measured run until the awards caught up and the database was idle."""
     learner = f"bench-learner-{int(time.time())}-{round_number}"  # (unique across runs of a reused database)
     enroll_everywhere(ours.admin_url, learner)
     token = token_of(learner, ["student"], "Bench", f"Learner{round_number}")
@@ -190,24 +213,20 @@ def completions(ours: Ours, args, round_number: int, mode: str) -> dict:
         os.environ.update(LESSONS=str(LESSONS), OFFSET=str(LESSONS // 2))  # warm-up: lessons not measured
         run_wrk(url, "lesson_completion.lua", token, argparse.Namespace(
             threads=2, connections=args.connections, duration=args.warmup, warmup=0))
+        if mode == "on":
+            catch_up(ours.admin_url, learner)
+        wait_idle(DATABASE)
         os.environ["OFFSET"] = "0"
+        service, backends = tree_pids(server.process.pid), backend_pids(compare.PG_ADMIN_URL, DATABASE)
+        cpu_before = cpu_seconds(service) + cpu_seconds(backends)
         result = run_wrk(url, "lesson_completion.lua", token, argparse.Namespace(
             threads=2, connections=args.connections, duration=args.duration, warmup=0))
         result["load"] = load_average()
-        result["catch_up_s"] = None
-        if mode == "on":
-            started = time.perf_counter()
-            with psycopg.connect(ours.admin_url, autocommit=True) as conn:
-                done = conn.execute("SELECT count(*) FROM lesson_completions c JOIN enrollments e "
-                                    "ON e.id = c.enrollment_id WHERE e.user_id = %s", (learner,)).fetchone()[0]
-                while time.perf_counter() - started < 120:
-                    paid = conn.execute("SELECT count(*) FROM points_ledger WHERE user_id = %s AND rule = "
-                                        "'lesson_completed'", (learner,)).fetchone()[0]
-                    if paid >= done:
-                        result["catch_up_s"] = time.perf_counter() - started
-                        break
-                    time.sleep(0.1)
+        result["catch_up_s"] = catch_up(ours.admin_url, learner) if mode == "on" else None
         wait_idle(DATABASE)
+        backends = sorted(set(backends) | set(backend_pids(compare.PG_ADMIN_URL, DATABASE)))
+        result["cpu_ms"] = (cpu_seconds(service) + cpu_seconds(backends) - cpu_before) * 1000 / max(
+            1, result["requests"])
         return result
     finally:
         server.stop()
@@ -215,23 +234,29 @@ def completions(ours: Ours, args, round_number: int, mode: str) -> dict:
 
 def overhead(ours: Ours, args) -> bool:
     results: dict[str, list[dict]] = {"off": [], "on": []}
-    for number, mode in enumerate(ROUNDS, start=1):
+    for number, mode in enumerate(ROUNDS * args.overhead_cycles, start=1):
         result = completions(ours, args, number, mode)
         results[mode].append(result)
         caught = "" if result["catch_up_s"] is None else f"  (awards caught up {result['catch_up_s']:.1f} s after)"
-        print(line(f"lesson completion, round {number}, awards {mode}", result, result["load"], caught), flush=True)
-    mean = {mode: statistics.mean(r["rps"] for r in rs) for mode, rs in results.items()}
-    cost = 1 - mean["on"] / mean["off"]
-    print(f"mean: awards off {mean['off']:.0f} req/s, on {mean['on']:.0f} req/s: award overhead {cost * 100:+.1f} % "
-          f"of throughput (bound {OVERHEAD_BOUND * 100:.0f} %)", flush=True)
-    return (cost < OVERHEAD_BOUND and all(r["bad"] == 0 for rs in results.values() for r in rs)
-            and all(r["catch_up_s"] is not None for r in results["on"]))
+        print(line(f"lesson completion, round {number}, awards {mode}", result, result["load"],
+                   f"  CPU {result['cpu_ms']:.2f} ms per completion{caught}"), flush=True)
+    rps = {mode: statistics.mean(r["rps"] for r in rs) for mode, rs in results.items()}
+    cpu = {mode: statistics.mean(r["cpu_ms"] for r in rs) for mode, rs in results.items()}
+    cost, slower = cpu["on"] / cpu["off"] - 1, 1 - rps["on"] / rps["off"]
+    print(f"mean: awards off {rps['off']:.0f} req/s and {cpu['off']:.2f} ms of CPU per completion, on {rps['on']:.0f} "
+          f"req/s and {cpu['on']:.2f} ms: award overhead {cost * 100:+.1f} % of the CPU a completion costs, "
+          f"{slower * 100:+.1f} % of throughput (bound {OVERHEAD_BOUND * 100:.0f} %, each)", flush=True)
+    clean = all(r["bad"] == 0 for rs in results.values() for r in rs)
+    caught_up = all(r["catch_up_s"] is not None for r in results["on"])
+    return cost < OVERHEAD_BOUND and slower < OVERHEAD_BOUND and clean and caught_up
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_runner_arguments(parser, connections=10, warmup=2.0)
     parser.add_argument("--part", choices=("all", "leaderboard", "overhead"), default="all")
+    parser.add_argument("--overhead-cycles", type=int, default=2, metavar="N",
+                        help="rounds of the overhead part: N times off, on, on, off (default 2)")
     parser.add_argument("--reuse-db", action="store_true", help=f"keep {DATABASE} (seeded) from an earlier run")
     parser.add_argument("--keep-db", action="store_true", help=f"do not drop {DATABASE} at the end")
     args = runner_arguments(parser, argv)

@@ -29,10 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "server"), str(ROOT)]
 
 import httpx  # noqa: E402
-import psycopg  # noqa: E402
 
 from bench.compare import Service, load_average, run_wrk, wait_idle  # noqa: E402
-from bench.procs import cpu_seconds  # noqa: E402
+from bench.procs import backend_pids, cpu_seconds, tree_pids  # noqa: E402
 from tests.stack import PG_ADMIN_URL, drop_pg_database, make_stack  # noqa: E402
 
 BOUND_RPS = 1000.0
@@ -57,38 +56,15 @@ def prepare(base_url: str, admin: str, learners: list[str]) -> int:
     return course["id"]
 
 
-def tree_pids(root: int) -> list[int]:
-    """The service's processes: `lms serve` and its descendants (gRPC worker, Envoy, WebSocket server)."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int(
-                    (entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-    found, frontier = [root], [root]
-    while frontier:
-        children = [pid for pid, parent in parents.items() if parent in frontier]
-        found += children
-        frontier = children
-    return found
-
-
-def backend_pids(database: str) -> list[int]:
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        return [pid for (pid,) in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,))]
-
-
 def measured(url: str, script: str, token: str, args, root: int, database: str) -> dict:
     """wrk's figures, with the CPU time the service's processes and the database's backends spent per request
     meanwhile (what the route costs, whatever else the machine is running)."""
     if args.warmup > 0:  # (run_wrk's own warm-up, apart, so the CPU counted is the measured run's)
         run_wrk(url, script, token, argparse.Namespace(**{**vars(args), "warmup": 0}), seconds=args.warmup)
-    service, backends = tree_pids(root), backend_pids(database)
+    service, backends = tree_pids(root), backend_pids(PG_ADMIN_URL, database)
     before = (cpu_seconds(service), cpu_seconds(backends))
     result = run_wrk(url, script, token, argparse.Namespace(**{**vars(args), "warmup": 0}))
-    backends = sorted(set(backends) | set(backend_pids(database)))
+    backends = sorted(set(backends) | set(backend_pids(PG_ADMIN_URL, database)))
     after = (cpu_seconds(service), cpu_seconds(backends))
     requests = max(1, result["requests"])
     result["service_ms"] = (after[0] - before[0]) * 1000 / requests
