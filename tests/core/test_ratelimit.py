@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from lms.platform.ratelimit import InProcessLimiter, RedisLimiter, SweptMemoryStorage, _Limiter, retry_after
+from lms.platform.ratelimit import InProcessLimiter, RedisLimiter, _Limiter, retry_after
 from tests.helpers import assert_error
 from tests.stack import make_stack
 
@@ -64,25 +64,30 @@ async def test_in_process_limiter_counts_a_sliding_window():
 
 
 @pytest.mark.asyncio
-async def test_the_in_process_storage_starts_no_task_per_hit_and_sweeps_expired_keys(monkeypatch):
-    # limits' own memory storage starts a task that walks every key at each hit; this one never starts one.
+async def test_the_in_process_limiter_decides_as_the_library_and_forgets_old_windows(monkeypatch):
     from limits.aio.storage import MemoryStorage
 
-    limiter, library = InProcessLimiter(), _Limiter(MemoryStorage())
+    clock = [1_000_000.0]  # 10 s into a 60 s window
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
+    ours, library = InProcessLimiter(), _Limiter(MemoryStorage())
     tasks_before = len(asyncio.all_tasks())
-    ours = [await limiter.hit(f"user:{n % 7}", 3, 60) for n in range(30)]
-    assert len(asyncio.all_tasks()) == tasks_before
-    # The same decisions as the library's storage (its sliding-window counter runs on both).
-    theirs = [await library.hit(f"user:{n % 7}", 3, 60) for n in range(30)]
-    assert [wait > 0 for wait in ours] == [wait > 0 for wait in theirs] == [n >= 21 for n in range(30)]
-    assert isinstance(limiter.storage, SweptMemoryStorage) and len(limiter.storage.storage) == 7
-    # Keys past their expiry go at the first hit after SWEEP_SECONDS, whoever the caller.
-    clock = time.time() + 3 * 60
-    monkeypatch.setattr(time, "time", lambda: clock)
-    monkeypatch.setattr(time, "monotonic", lambda: clock)
-    assert await limiter.hit("newcomer", 3, 60) == 0
-    assert [key for key in limiter.storage.storage if "newcomer" not in key] == []
-    assert len(limiter.storage.storage) == len(limiter.storage.expirations) == 1
+    assert [await ours.hit("warm", 3, 60) for _ in range(4)][3] > 0
+    assert len(asyncio.all_tasks()) == tasks_before  # no task per hit (the library's memory storage starts one)
+    decisions = []
+    for step in range(90):  # 7 callers, limit 3 a minute, a hit every second: through three windows
+        key = f"user:{step % 7}"
+        mine, theirs = await ours.hit(key, 3, 60), await library.hit(key, 3, 60)
+        decisions.append((mine > 0, theirs > 0))
+        if mine > 0:
+            # The same Retry-After too (the library's float arithmetic leaves ~1e-11 where ours has 0: 1 s).
+            assert mine == pytest.approx(theirs, abs=1e-6) or max(mine, theirs) <= 1.0
+        clock[0] += 1.0
+    assert [m for m, _ in decisions] == [t for _, t in decisions] and any(m for m, _ in decisions)
+    # Two windows later nothing of those callers weighs any more: the next hit after SWEEP_SECONDS drops them.
+    clock[0] += 3 * 60
+    assert await ours.hit("newcomer", 3, 60) == 0
+    assert list(ours._windows) == [("newcomer", 60)]
 
 
 def test_retry_after_follows_the_previous_window_as_its_weight_shrinks():

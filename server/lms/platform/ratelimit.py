@@ -2,8 +2,9 @@
 
 Counting is the `limits` library's sliding-window counter (the current and the previous fixed window, the
 previous one weighted by how much of it still overlaps the sliding window), so limits hold closely without
-keeping a timestamp per request; its memory storage serves one process, its Redis storage (keys under
-`<LMS_REDIS_NAMESPACE>:rl:`) every replica. Rejected requests are not counted.
+keeping a timestamp per request: the library itself with its Redis storage (keys under
+`<LMS_REDIS_NAMESPACE>:rl:`) for every replica, the same arithmetic over a dict for one process
+(`InProcessLimiter`, which says why). Rejected requests are not counted.
 
 Kept here: `retry_after`, the seconds until one more request fits (DRF's `Retry-After`); `limits`' own reset
 time is when the weighted count next drops by one, which is too early while the current window alone is full.
@@ -15,7 +16,7 @@ import math
 import time
 
 from limits import RateLimitItemPerSecond
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.storage import RedisStorage, Storage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 
 from lms.platform.errors import Throttled
@@ -53,47 +54,47 @@ class _Limiter:
         return retry_after(int(prev), float(prev_ttl), int(cur), float(cur_ttl), limit, period)
 
 
-class SweptMemoryStorage(MemoryStorage):
-    """`limits`' memory storage without its expiry task per hit. The library starts a task whenever its last one
-    has ended (under load: at every hit), and that task walks every key: with 10,000 callers in the window a hit
-    cost 0.87 ms of CPU instead of 10 µs (`python -m bench.ratelimit`; here 9 µs). Here an expired key is
-    dropped when read (the library's `get`), and all of them once every `SWEEP_SECONDS`, by the hit that finds the
-    sweep due. Counting is the library's: its sliding-window counter reads and writes through these methods."""
+class InProcessLimiter:
+    """`limits`' sliding-window counter, for one process, in a dict: per (key, period) the number of the current
+    fixed window and the counts of it and of the one before, the previous weighing what the sliding window still
+    covers of it (as the library's `acquire_sliding_window_entry` computes, so both backends decide alike).
 
-    SWEEP_SECONDS = 10.0
+    Not the library's memory storage: its expiry task per hit (which walks every key), lock per key and chain of
+    awaits cost a worker 36 µs of CPU per request through the edge, against ~3 µs for this (the A/B runs of
+    bench/RESULTS.md, 2026-12-06 afternoon; `python -m bench.ratelimit` for the check alone). Nothing awaits between
+    reading a count and writing it, so no other task comes between them; windows that can no longer weigh are
+    dropped once every SWEEP_SECONDS."""
+
+    SWEEP_SECONDS = 60.0
 
     def __init__(self):
-        super().__init__()
+        self._windows: dict[tuple[str, int], tuple[int, int, int]] = {}  # (key, period) -> (window, current, previous)
         self._swept_at = time.monotonic()
 
-    def _sweep(self) -> None:
-        now = time.monotonic()
-        if now - self._swept_at < self.SWEEP_SECONDS:
-            return
-        self._swept_at, wall = now, time.time()
-        for key in [key for key, expiry in self.expirations.items() if expiry <= wall]:
-            self.storage.pop(key, None)
-            self.expirations.pop(key, None)
-            self.locks.pop(key, None)
+    async def hit(self, key: str, limit: int, period: int) -> float:
+        now = time.time()
+        window = int(now / period)
+        stored = self._windows.get((key, period))
+        if stored is None or stored[0] < window - 1:
+            cur = prev = 0
+        elif stored[0] == window - 1:
+            cur, prev = 0, stored[1]
+        else:
+            cur, prev = stored[1], stored[2]
+        # How long the previous window still weighs, and the current one lives, in the library's own float
+        # arithmetic (a count exactly at the limit is decided alike).
+        prev_ttl = (1 - (((now - period) / period) % 1)) * period if prev else 0.0
+        if math.floor(prev * prev_ttl / period + cur) + 1 > limit:
+            return retry_after(prev, prev_ttl, cur, (1 - ((now / period) % 1)) * period + period, limit, period)
+        self._windows[(key, period)] = (window, cur + 1, prev)
+        if time.monotonic() - self._swept_at >= self.SWEEP_SECONDS:
+            self._sweep(now)
+        return 0.0
 
-    # Nothing awaits between reading a count and writing it, so no other task can come between: no lock either.
-    async def incr(self, key: str, expiry: float, amount: int = 1) -> int:
-        await self.get(key)
-        self._sweep()
-        self.storage[key] += amount
-        if self.storage[key] == amount:
-            self.expirations[key] = time.time() + expiry
-        return self.storage[key]
-
-    async def decr(self, key: str, amount: int = 1) -> int:
-        await self.get(key)
-        self.storage[key] = max(self.storage[key] - amount, 0)
-        return self.storage[key]
-
-
-class InProcessLimiter(_Limiter):
-    def __init__(self):
-        super().__init__(SweptMemoryStorage())
+    def _sweep(self, now: float) -> None:
+        self._swept_at = time.monotonic()
+        self._windows = {(key, period): counts for (key, period), counts in self._windows.items()
+                         if counts[0] >= int(now / period) - 1}
 
 
 log = logging.getLogger("lms.ratelimit")
