@@ -280,9 +280,17 @@ local function url_decode(text)
   return (text:gsub("%%(%x%x)", function(hex) return string.char(tonumber(hex, 16)) end))
 end
 
-local function request_path(handle)
+-- The request's method and path, as envoy_on_request saw them (one metadata value: each set costs).
+local function request_line(handle)
   local meta = handle:streamInfo():dynamicMetadata():get("lms")
-  return meta and meta["path"] or ""
+  local line = meta and meta["request"] or ""
+  local method, path = line:match("^(%S*) (.*)$")
+  return method or "", path or ""
+end
+
+local function request_path(handle)
+  local _, path = request_line(handle)
+  return path
 end
 
 -- A google.rpc.Status rendered by convert_grpc_status: our server always adds the body as a Struct.
@@ -307,9 +315,8 @@ end
 
 -- 405 with Allow when the route the path resolves to has no such method (true when answered).
 local function method_not_allowed(handle)
-  local meta = handle:streamInfo():dynamicMetadata():get("lms") or {}
-  local method = meta["method"] or ""
-  local methods = path_methods(handle, without_query(meta["path"] or ""))
+  local method, path = request_line(handle)
+  local methods = path_methods(handle, without_query(path))
   if methods and not methods[method == "HEAD" and "GET" or method] then
     replace_body(handle, "405", detail('Method "' .. method .. '" not allowed.'))
     handle:headers():replace("allow", allow_header(methods))
@@ -554,12 +561,12 @@ function envoy_on_request(handle)
     end
   end
   local meta = handle:streamInfo():dynamicMetadata()
-  meta:set("lms", "path", path)
-  meta:set("lms", "method", method)
+  meta:set("lms", "request", method .. " " .. path)
   if native or method == "GET" or method == "DELETE" then
     return
   end
   if method == "HEAD" then
+    meta:set("lms.head", "head", true) -- (its own namespace: every other response reads nothing)
     local methods = path_methods(handle, without_query(path))
     if methods and methods.GET then
       headers:replace(":method", "GET") -- Envoy still answers a HEAD: headers only
@@ -670,8 +677,7 @@ end
 
 function envoy_on_response(handle)
   shape_response(handle)
-  local meta = handle:streamInfo():dynamicMetadata():get("lms")
-  if meta and meta["method"] == "HEAD" then
+  if handle:streamInfo():dynamicMetadata():get("lms.head") then
     -- The request ran as GET, so Envoy would send the body: keep the headers (Content-Length included).
     local body = handle:body()
     if body ~= nil and body:length() > 0 then
