@@ -60,7 +60,7 @@ class InProcessLimiter:
     covers of it (as the library's `acquire_sliding_window_entry` computes, so both backends decide alike).
 
     Not the library's memory storage: its expiry task per hit (which walks every key), lock per key and chain of
-    awaits cost a worker 36 µs of CPU per request through the edge, against ~3 µs for this (the A/B runs of
+    awaits cost a worker 36 µs of CPU per request through the edge, against ~2 µs for this (the A/B runs of
     bench/RESULTS.md, 2026-12-06 afternoon; `python -m bench.ratelimit` for the check alone). Nothing awaits between
     reading a count and writing it, so no other task comes between them; windows that can no longer weigh are
     dropped once every SWEEP_SECONDS."""

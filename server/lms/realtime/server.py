@@ -63,7 +63,7 @@ ROOM_CHECK_BATCH = 1000
 UNIX_BACKLOG = 4096  # (net.core.somaxconn caps it)
 HEARTBEAT_SLICE = 500  # connections pinged between two turns of the event loop
 # The connections are pinged in this many groups, one group per 1/HEARTBEAT_GROUPS of the interval: 10,000
-# pings at once (and their 10,000 pongs) held a fan-out that met them back by ~450 ms (bench/ws_fanout.py,
+# pings at once (and their 10,000 pongs) held back a fan-out that met them by ~450 ms (bench/ws_fanout.py,
 # last arrival 684 ms instead of 228 ms); spread out, each second costs the same few milliseconds.
 HEARTBEAT_GROUPS = 20
 _OPENED = itertools.count()
