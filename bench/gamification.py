@@ -180,23 +180,19 @@ def skip_earlier_events(admin_url: str) -> None:
         log(f"warning: {unnumbered} events not numbered yet: the next round's consumer will read them")
 
 
-def awarded(admin_url: str, learner: str) -> tuple[int, int]:
-    """(the learner's lesson completions, the lesson_completed awards paid for them)."""
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        return conn.execute(
-            "SELECT (SELECT count(*) FROM lesson_completions c JOIN enrollments e ON e.id = c.enrollment_id "
-            "WHERE e.user_id = %s), (SELECT count(*) FROM points_ledger WHERE user_id = %s "
-            "AND rule = 'lesson_completed')", (learner, learner)).fetchone()
-
-
 def catch_up(admin_url: str, learner: str, limit: float = 120) -> float | None:
-    """Seconds until every completion of `learner` is paid (None: not within `limit`)."""
+    """Seconds until every lesson completion of `learner` is paid (None: not within `limit`), polled on one
+    connection."""
     started = time.perf_counter()
-    while time.perf_counter() - started < limit:
-        done, paid = awarded(admin_url, learner)
-        if paid >= done:
-            return time.perf_counter() - started
-        time.sleep(0.1)
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        while time.perf_counter() - started < limit:
+            done, paid = conn.execute(
+                "SELECT (SELECT count(*) FROM lesson_completions c JOIN enrollments e ON e.id = c.enrollment_id "
+                "WHERE e.user_id = %s), (SELECT count(*) FROM points_ledger WHERE user_id = %s "
+                "AND rule = 'lesson_completed')", (learner, learner)).fetchone()
+            if paid >= done:
+                return time.perf_counter() - started
+            time.sleep(0.1)
     return None
 
 
