@@ -7,8 +7,9 @@ Machine noise moves a figure ±10 % from one run to the next, so two `bench.comp
 show a 5 % regression. This runs both codes at once instead: the base commit in a temporary git worktree and
 this checkout, each as `bench.compare` runs ours (`lms serve --workers 1 --edge-concurrency 1
 --no-access-log`) on its own database seeded by its own `bench.seed`. Then, per round and case, wrk `-t2 -c32`
-for 1 + N s on one side then the other (which goes first alternates), with the CPU each side's gRPC worker and
-Envoy spent per request (from /proc, warm-up included in both). Prints every round and the medians.
+for 1 + N s on one side then the other (which goes first alternates), with the CPU each side's gRPC worker,
+Envoy and PostgreSQL backends spent per request (from /proc, warm-up included in both). Prints every round
+and the medians.
 `--env head:LMS_CONSUMERS=off` sets a variable on one side (`base` or `head`). The worktree, both stacks and
 both databases are gone when it ends, however it ends.
 """
@@ -27,8 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "server"), str(ROOT)]
 
-from bench.compare import CASES, admin_execute, run_wrk, wait_idle  # noqa: E402
-from bench.procs import cpu_seconds, tree_pids  # noqa: E402
+from bench.compare import CASES, PG_ADMIN_URL, admin_execute, run_wrk, wait_idle  # noqa: E402
+from bench.procs import backend_pids, cpu_seconds, tree_pids  # noqa: E402
 
 # Runs in a fresh interpreter with the side's own tree first on sys.path, so that its bench.compare (runner,
 # seed, settings) and its lms package are the ones that serve. Prints one JSON line, serves until stdin closes.
@@ -65,7 +66,8 @@ class Side:
         self.edge_port, self.token, self.pid = info["edge_port"], info["token"], info["pid"]
 
     def processes(self) -> dict[str, list[int]]:
-        groups: dict[str, list[int]] = {"worker": [], "envoy": []}
+        groups: dict[str, list[int]] = {"worker": [], "envoy": [],
+                                        "postgres": backend_pids(PG_ADMIN_URL, self.database)}
         for pid in tree_pids(self.pid):
             try:
                 command = Path(f"/proc/{pid}/cmdline").read_bytes()
@@ -86,14 +88,22 @@ class Side:
                 self.process.kill()
 
 
+CPU_GROUPS = ("worker", "envoy", "postgres")
+
+
+def _cpu_text(result: dict) -> str:
+    return ", ".join(f"{group} {result[group]:.0f} µs" for group in CPU_GROUPS)
+
+
 def measure(side: Side, case: str, seconds: float) -> dict:
     path, script, _ = CASES[case]
-    groups = side.processes()
-    before = {name: cpu_seconds(pids) for name, pids in groups.items()}
+    before = {pid: cpu_seconds([pid]) for pids in side.processes().values() for pid in pids}
     result = run_wrk(f"http://127.0.0.1:{side.edge_port}{path}", script, side.token,
                      argparse.Namespace(threads=2, connections=32, warmup=1.0, duration=seconds))
     served = result["rps"] * (seconds + 1.0)  # (the CPU counted covers wrk's 1 s warm-up too)
-    cpu = {name: (cpu_seconds(pids) - before[name]) / max(served, 1) * 1e6 for name, pids in groups.items()}
+    # (taken again: a pool may have opened database connections meanwhile, whose CPU all counts)
+    cpu = {name: sum(cpu_seconds([pid]) - before.get(pid, 0.0) for pid in pids) / max(served, 1) * 1e6
+           for name, pids in side.processes().items()}
     wait_idle(side.database)
     return {"rps": result["rps"], "bad": result["bad"], **cpu}
 
@@ -122,17 +132,17 @@ def main(argv: list[str] | None = None) -> int:
                     results[case][side.name].append(measure(side, case, args.seconds))
                     time.sleep(0.5)
                 print(f"round {number} {case:<11} " + "  ".join(
-                    f"{name}: {rs[-1]['rps']:.0f} req/s, worker {rs[-1]['worker']:.0f} µs, envoy "
-                    f"{rs[-1]['envoy']:.0f} µs, bad {rs[-1]['bad']}" for name, rs in results[case].items()), flush=True)
+                    f"{name}: {rs[-1]['rps']:.0f} req/s, " + _cpu_text(rs[-1]) + f", bad {rs[-1]['bad']}"
+                    for name, rs in results[case].items()), flush=True)
         print(f"medians of {args.rounds} rounds ({args.base} = base, this checkout = head):")
         for case, by_side in results.items():
-            figures = {name: {key: statistics.median(r[key] for r in rs) for key in ("rps", "worker", "envoy")}
+            figures = {name: {key: statistics.median(r[key] for r in rs) for key in ("rps", *CPU_GROUPS)}
                        for name, rs in by_side.items()}
             change = figures["head"]["rps"] / figures["base"]["rps"] - 1
             print(f"  {case:<11} base {figures['base']['rps']:.0f} req/s, head {figures['head']['rps']:.0f} req/s "
-                  f"({change * 100:+.0f} %); worker {figures['base']['worker']:.0f} / {figures['head']['worker']:.0f} "
-                  f"µs, envoy {figures['base']['envoy']:.0f} / {figures['head']['envoy']:.0f} µs per request",
-                  flush=True)
+                  f"({change * 100:+.0f} %); " + ", ".join(
+                      f"{group} {figures['base'][group]:.0f} / {figures['head'][group]:.0f} µs" for group in CPU_GROUPS)
+                  + " per request", flush=True)
         return 0
     finally:
         for side in sides:

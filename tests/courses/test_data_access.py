@@ -212,15 +212,15 @@ def test_the_read_path_keeps_tenants_apart(tenant, other_tenant, stack):
     async def without_the_first_wall() -> list[list[int]]:
         settings = Settings(**{**Settings.from_env().__dict__, "database_url": stack.database_url,
                                "db_pool_size": 1})
-        engine = db.create_read_engine(settings)  # two connections: both serve both tenants below
+        pool = db.create_read_pool(settings)  # its connections serve both tenants in turn below
         unfiltered = select(Course.id).order_by(Course.id)  # no tenant condition: only row-level security
         try:
             seen = []
             for tenant_id in (tenant.id, other_tenant.id, tenant.id, other_tenant.id):
-                seen.append([row[0] for row in await db.execute_alone(engine, tenant_id, unfiltered)])
+                seen.append([row[0] for row in await db.execute_alone(pool, tenant_id, unfiltered)])
             return seen
         finally:
-            await engine.dispose()
+            await pool.dispose()
 
     assert asyncio.run(without_the_first_wall()) == [mine, theirs, mine, theirs]
 

@@ -211,7 +211,7 @@ async def test_a_batch_that_fails_as_a_whole_is_retried_request_by_request(tenan
         items = [service._Enrolling(Call(runtime=runtime, method="enroll", metadata={}, principal=admin,
                                          tenant_id=tenant.id), course["id"], user_id, service.utcnow())
                  for user_id in ("batch-1", "x" * 200, "batch-2")]
-        results = await service._enroll_many((runtime.read_engine, tenant.id), items)
+        results = await service._enroll_many((runtime.read_pool, tenant.id), items)
     finally:
         await close_runtime(runtime)
     assert isinstance(results[1], psycopg.errors.StringDataRightTruncation)

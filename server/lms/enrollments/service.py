@@ -338,7 +338,7 @@ async def enroll(call: Call, course_id: int, user_id: str) -> NewEnrollment:
     actor = call.actor
     now = utcnow()
     if call.single_statement_available:
-        row = await _ENROLLING.submit((call.runtime.read_engine, actor.tenant_id),
+        row = await _ENROLLING.submit((call.runtime.read_pool, actor.tenant_id),
                                       _Enrolling(call, course_id, target, now))
         if row is None:
             raise NotFound()

@@ -22,6 +22,7 @@ from lms.platform import db
 from lms.platform.db import TenantScopeError
 from lms.platform.errors import NotAuthenticated, PermissionDenied
 from lms.platform.ratelimit import RateLimits
+from lms.platform.readpool import ReadPool
 
 if TYPE_CHECKING:
     from lms.platform.storage import Storage
@@ -43,7 +44,7 @@ class Runtime:
     rate_limits: RateLimits
     storage: "Storage" = None  # lms.platform.storage
     # PostgreSQL: the read path's autocommit pool (lms.platform.db.execute_alone); None on SQLite.
-    read_engine: AsyncEngine | None = None
+    read_pool: ReadPool | None = None
     # Run once per process and caller profile when the caller's first session opens (user directory).
     session_hooks: list[SessionHook] = dataclasses.field(default_factory=list)
     seen_profiles: dict[tuple[str, str], tuple] = dataclasses.field(default_factory=dict)
@@ -187,7 +188,7 @@ class Call:
         or while the caller's profile has yet to be recorded (the first call of a caller in a process
         opens its session, as every call did before the read path existed).
         """
-        return self._session is None and self.runtime.read_engine is not None and not self._profile_unseen()
+        return self._session is None and self.runtime.read_pool is not None and not self._profile_unseen()
 
     async def read(self, statement, params: dict | None = None):
         """Runs one prebuilt, tenant-parametrized Core statement (see `lms.platform.db.tenant_execute`)
@@ -200,7 +201,7 @@ class Call:
         tenant = self.require_tenant()
         if not self.reads_committed_data:
             return await db.tenant_execute(await self.session(), statement, params)
-        rows = await db.execute_alone(self.runtime.read_engine, tenant, statement, params)
+        rows = await db.execute_alone(self.runtime.read_pool, tenant, statement, params)
         if self.runtime.settings.debug_query_count:
             self.note_statement(statement)  # (sent by psycopg directly: SQLAlchemy's events do not see it)
         return rows

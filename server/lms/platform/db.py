@@ -14,15 +14,13 @@ import functools
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
-import select as _select
-
-from sqlalchemy import bindparam, event, exc, or_, text
+from sqlalchemy import bindparam, event, exc, make_url, or_, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
-from sqlalchemy.pool import AsyncAdaptedQueuePool
-from sqlalchemy.util import greenlet_spawn
+from sqlalchemy.pool import AsyncAdaptedQueuePool, NullPool
 
 from lms.platform.config import Settings
+from lms.platform.readpool import ReadPool, idle_socket_readable
 from lms.platform.models import TenantOrShared, TenantScoped
 
 ALL_TENANTS = "*"  # session.info["tenant_id"] value of sessions that may see every tenant
@@ -59,23 +57,17 @@ def _socket_of(dbapi_connection) -> int | None:
 
 
 def _dead_on_checkout(dbapi_connection, _record, _proxy) -> None:
-    """Refuses a pooled PostgreSQL connection the server has closed, before anything is sent on it.
-
-    An idle connection of these pools has nothing to read: the server sends nothing unasked (they
-    never LISTEN). If its socket is readable, the server has closed it (`pg_terminate_backend`, a
-    restart, an idle timeout: a FATAL message then end of file) or it is otherwise out of step. Raising
-    DisconnectionError makes the pool discard it and hand out another (or a new) connection, so a
-    request never fails on a connection that died while it sat in the pool. This costs a `poll()` of
-    the socket, no round trip (unlike `pool_pre_ping`, which would double the read path's latency).
+    """Refuses a pooled PostgreSQL connection the server has closed, before anything is sent on it
+    (`lms.platform.readpool.idle_socket_readable`: a `poll()`, no round trip, unlike `pool_pre_ping`).
+    Raising DisconnectionError makes the pool discard it and hand out another (or a new) connection, so a
+    request never fails on a connection that died while it sat in the pool.
     """
     fd = _socket_of(dbapi_connection)
     if fd is None:
         return
     if fd < 0:
         raise exc.DisconnectionError("connection closed")
-    poller = _select.poll()
-    poller.register(fd, _select.POLLIN | _select.POLLERR | _select.POLLHUP)
-    if poller.poll(0):
+    if idle_socket_readable(fd):
         raise exc.DisconnectionError("the server closed this pooled connection")
 
 
@@ -112,30 +104,33 @@ def create_engine(settings: Settings, *, index_scans_only: bool = False) -> Asyn
     return engine
 
 
-def create_read_engine(settings: Settings) -> AsyncEngine | None:
-    """PostgreSQL: the read path's pool (`execute_alone`), in autocommit mode. SQLite: None.
+def create_read_pool(settings: Settings) -> ReadPool | None:
+    """PostgreSQL: the read path's pool (`execute_alone`, lms.platform.readpool), in autocommit mode. SQLite: None.
 
-    Its connections are kept (no overflow connections closed on return): a connection carries its
-    tenant setting, and opening one costs the database a process; when all are busy a call waits for
-    one, and each is held for a single statement.
+    Its connections are kept: a connection carries its tenant setting, and opening one costs the database a
+    process; when all are busy a call waits for one, and each is held for a single statement.
     """
     if settings.is_sqlite:
         return None
-    engine = create_async_engine(
-        settings.async_database_url,
+    # SQLAlchemy's dialect compiles the statements, and its psycopg type adapters are the read path's too
+    # (rows come back exactly as on the transactions' connections). Its engine connects once, to initialize it.
+    engine = create_async_engine(settings.async_database_url, poolclass=NullPool)
+
+    async def initialize_dialect() -> None:
+        async with engine.connect():
+            pass
+    url = make_url(settings.async_database_url).set(drivername="postgresql")
+    options = {
         # The statements here are prepared by psycopg after a few uses; with bound LIMIT/OFFSET and tenant
         # PostgreSQL would otherwise plan each execution anew (a "custom plan", several times the cost of
         # running the catalogue's query). Their generic plans are the same index scans.
-        connect_args={"options": "-c plan_cache_mode=force_generic_plan"},
-        isolation_level="AUTOCOMMIT",
-        pool_size=2 * settings.db_pool_size,
-        max_overflow=0,
-        pool_pre_ping=False,
-        pool_recycle=1800,
-        pool_reset_on_return=None,  # autocommit: never a transaction to roll back
-    )
-    event.listen(engine.sync_engine.pool, "checkout", _dead_on_checkout)
-    return engine
+        "options": "-c plan_cache_mode=force_generic_plan",
+    }
+    adapters = getattr(engine.dialect, "_psycopg_adapters_map", None)
+    if adapters is not None:
+        options["context"] = adapters
+    return ReadPool(url.render_as_string(hide_password=False), 2 * settings.db_pool_size, dialect=engine.dialect,
+                    connect_options=options, recycle=1800, initialize_dialect=initialize_dialect)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -250,7 +245,6 @@ async def tenant_execute(session: AsyncSession, statement, params: dict | None =
 # back as plain tuples in the statement's column order, with psycopg's types (aware datetimes, Decimal,
 # parsed JSON), which is what the statements' consumers use on either path.
 
-_READ_TENANT = "lms_read_tenant"  # connection record info key: the tenant its session setting holds
 _SET_SESSION_TENANT = "SELECT set_config('app.tenant_id', %s, false), set_config('app.all_tenants', 'off', false)"
 # Compiled statements kept per process: the prebuilt statements are a few dozen module-level ones plus the
 # filter shapes of the list caches (lms.courses.service: 512, lms.messaging.service: 64). Bounded, since a
@@ -320,29 +314,27 @@ def _postgresql_sql(statement, dialect) -> tuple[str, dict]:
     return str(compiled), dict(compiled.params)
 
 
-async def execute_alone(engine: AsyncEngine, tenant: str, statement, params: dict | None = None) -> Rows:
+async def execute_alone(pool: ReadPool, tenant: str, statement, params: dict | None = None) -> Rows:
     """Runs one prebuilt Core statement (see `tenant_execute`) on the read path (PostgreSQL), where
     autocommit makes it a transaction of its own: a read, or a write committed when this returns."""
     if tenant in (None, "", ALL_TENANTS):
         raise TenantScopeError("the read path needs a tenant")
-    sql, defaults = _postgresql_sql(statement, engine.dialect)
-    pooled = await engine.raw_connection()
+    held = await pool.acquire()
     healthy = False
     try:
-        connection = pooled.driver_connection
-        info = pooled.info
-        if info.get(_READ_TENANT) != tenant:
-            info.pop(_READ_TENANT, None)
+        sql, defaults = _postgresql_sql(statement, pool.dialect)  # (once the pool has initialized the dialect)
+        connection = held.connection
+        if held.tenant != tenant:
+            held.tenant = None
             await connection.execute(_SET_SESSION_TENANT, (tenant,))
-            info[_READ_TENANT] = tenant
+            held.tenant = tenant
         cursor = await connection.execute(sql, {**defaults, TENANT_PARAM: tenant, **(params or {})})
         rows = Rows(await cursor.fetchall())
         healthy = True
         return rows
     finally:
-        # Back to the pool, or (after a failure or a cancellation, which may leave a statement running)
-        # discarded. Either may close a DBAPI connection, which SQLAlchemy's asyncio adapter awaits.
-        await greenlet_spawn(pooled.close if healthy else pooled.invalidate)
+        # Back to the pool, or (after a failure or a cancellation, which may leave a statement running) closed.
+        await pool.release(held, healthy)
 
 
 def dialect_insert(session: AsyncSession | Session, model):

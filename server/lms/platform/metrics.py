@@ -182,6 +182,31 @@ def instrument_pool(engine, name: str) -> None:
     pool._do_get = _do_get
 
 
+class _ReadPoolObserver:
+    """lms.platform.readpool's observer: the same figures as `instrument_pool` gives a SQLAlchemy pool."""
+
+    def __init__(self, name: str):
+        self._in_use = M.pool_in_use.labels(name)
+        self._waits, self._wait_seconds = M.pool_waits.labels(name), M.pool_wait_seconds.labels(name)
+
+    def checked_out(self) -> None:
+        self._in_use.inc()
+
+    def checked_in(self) -> None:
+        self._in_use.dec()
+
+    def waited(self, seconds: float) -> None:
+        self._waits.inc()
+        self._wait_seconds.observe(seconds)
+
+
+def instrument_read_pool(pool, name: str) -> None:
+    """Counts the connections of the read path's pool in use, and the checkouts that had to wait for one."""
+    if M is None or pool is None:
+        return
+    pool.observer = _ReadPoolObserver(name)
+
+
 async def sample_outbox(runtime, stop: asyncio.Event) -> None:
     """Every SAMPLE_SECONDS: the age of the oldest event waiting for its id, and the last id handed out."""
     if M is None:

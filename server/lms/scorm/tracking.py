@@ -482,7 +482,7 @@ async def track(call: Call, course_id: int, data: dict) -> service.TrackResult:
     looked_up = asked or (known.launchable[0]["identifier"] if known is not None and known.launchable else "")
     item = _Tracking(call, course_id, user.user_id, asked, looked_up, cleaned)
     try:
-        outcome: Tracked = await _TRACKING.submit((call.runtime.read_engine, tenant), item)
+        outcome: Tracked = await _TRACKING.submit((call.runtime.read_pool, tenant), item)
     except _SessionPath:
         return await service.track(await call.session(), call, course_id, data)
     state = outcome.state
