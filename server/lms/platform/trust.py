@@ -74,6 +74,14 @@ def is_trusted_proxy(address: str, trusted: Iterable[str]) -> bool:
     return _is_trusted(address, proxy_networks(tuple(trusted)))
 
 
+@functools.lru_cache(maxsize=1024)
+def peer_origin(peer: str | None, trusted: tuple[str, ...]) -> tuple[str, bool]:
+    """(IP address, whether it is a trusted proxy) of a gRPC peer string, remembered per peer (the edge's few
+    connections make almost every call): ~1 µs of every call otherwise."""
+    address = peer_address(peer)
+    return address, is_trusted_proxy(address, trusted)
+
+
 def client_address(metadata: Mapping[str, str], peer_ip: str, trusted: bool) -> str:
     """Who the call comes from: the peer itself, or (behind a trusted proxy) the client it names.
 
@@ -100,8 +108,10 @@ def split_domain_port(host: str) -> tuple[str, str]:
     return domain[:-1] if domain.endswith(".") else domain, port
 
 
-def host_allowed(host: str, allowed: Iterable[str]) -> bool:
-    """Django's validate_host over the domain of a `Host` header value."""
+@functools.lru_cache(maxsize=256)
+def host_allowed(host: str, allowed: tuple[str, ...]) -> bool:
+    """Django's validate_host over the domain of a `Host` header value (remembered: a service sees a few hosts,
+    and each check cost ~1 µs of every call)."""
     domain, _ = split_domain_port(host)
     if not domain:
         return False
