@@ -119,6 +119,7 @@ def create_read_pool(settings: Settings) -> ReadPool | None:
     async def initialize_dialect() -> None:
         async with engine.connect():
             pass
+
     url = make_url(settings.async_database_url).set(drivername="postgresql")
     options = {
         # The statements here are prepared by psycopg after a few uses; with bound LIMIT/OFFSET and tenant

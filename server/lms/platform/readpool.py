@@ -3,7 +3,7 @@
 A list of idle connections and a queue of waiting callers, not a SQLAlchemy or psycopg_pool pool: checking a
 connection out of SQLAlchemy's asyncio pool and back cost 24 µs (two greenlet switches and its event
 dispatch), psycopg_pool's 20-25 µs, against about 110 µs for the statement itself (`bench/RESULTS.md`, issue
-12); this costs about 2 µs. The rules are those of the pool it replaced:
+12); this one costs 1.6 µs. The rules are those of the pool it replaced:
 
 - at most `size` connections, opened on demand and kept: each carries its tenant setting (`tenant`), and
   opening one costs the database a process;
