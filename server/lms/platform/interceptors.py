@@ -206,7 +206,8 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             if not key.endswith("-bin"):
                 metadata[key] = value
         settings = self.runtime.settings
-        peer, trusted = trust.peer_origin(context.peer(), settings.trusted_proxies)
+        peer = trust.peer_address(context.peer())
+        trusted = trust.is_trusted_proxy(peer, settings.trusted_proxies)
         if not trusted:  # what only a proxy may tell (client address, host, original path) is ignored
             metadata = {k: v for k, v in metadata.items() if k not in trust.PROXY_METADATA}
         span, trace_token = tracing.start_call(method, metadata)
